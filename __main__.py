@@ -1,0 +1,7 @@
+"""The Pulumi program: the organisation declared in org.yaml and alerts/, for this stack."""
+
+from pathlib import Path
+
+from sentry_iac.build.program import run
+
+run(Path(__file__).resolve().parent)

@@ -1,0 +1,1 @@
+"""sentry-iac: a Sentry organisation as code."""

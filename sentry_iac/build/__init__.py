@@ -1,0 +1,2 @@
+"""Spec -> Pulumi resources. ``args`` holds the pure spec-to-inputs functions; the components
+register resources with them."""

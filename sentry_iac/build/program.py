@@ -1,0 +1,66 @@
+"""The Pulumi program: load and check the whole spec first, then register this stack's resources.
+
+Nothing is registered unless the spec is valid, so a broken config can never half-apply.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pulumi
+
+from sentry_iac.build.organization import SentryOrganization
+from sentry_iac.build.project import SentryProjectComponent
+from sentry_iac.build.provider import sentry_provider
+from sentry_iac.spec.errors import SpecErrors
+from sentry_iac.spec.loader import Spec, load_spec
+
+# Set by the offline engine: no token is needed because nothing reaches Sentry.
+OFFLINE_ENV = "SENTRY_IAC_OFFLINE"
+
+
+class InvalidConfigError(pulumi.RunError):
+    """Raised before any resource is registered; its message lists every problem."""
+
+
+def load_or_fail(root: Path) -> Spec:
+    try:
+        return load_spec(root)
+    except SpecErrors as exc:
+        raise InvalidConfigError(
+            f"the configuration has {len(exc.errors)} problem(s):\n{exc}"
+        ) from None
+
+
+def build(spec: Spec, stack: str, *, offline: bool) -> None:
+    """Register the resources ``stack`` owns and export its outputs."""
+    config = spec.stack(stack)
+    owner = spec.is_owner(stack)
+    provider = sentry_provider(config, offline=offline)
+    opts = pulumi.ResourceOptions(providers=[provider])
+    org = SentryOrganization(spec.org, owner=owner, opts=opts)
+    dsns: dict[str, pulumi.Output[str]] = {}
+    environments: dict[str, str] = {}
+    for project in spec.org.projects:
+        component = SentryProjectComponent(
+            spec.org.organization, project, stack=stack, owner=owner,
+            team_slugs=org.team_slugs, opts=opts)
+        dsns[project.slug] = component.dsn
+        environments[project.slug] = project.environment_for(stack)
+    pulumi.export("organization", spec.org.organization)
+    pulumi.export("owner", owner)
+    pulumi.export("environments", environments)
+    pulumi.export("team_ids", org.team_ids)
+    pulumi.export("dsn", pulumi.Output.secret(dsns))
+
+
+def run(root: Path) -> None:
+    """Entry point used by ``__main__.py`` under the real CLI and the offline engine alike."""
+    spec = load_or_fail(root)
+    stack = pulumi.get_stack()
+    try:
+        spec.stack(stack)
+    except SpecErrors as exc:
+        raise InvalidConfigError(str(exc)) from None
+    build(spec, stack, offline=os.environ.get(OFFLINE_ENV) == "1")

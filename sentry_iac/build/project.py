@@ -1,0 +1,50 @@
+"""One Sentry project as a component: the project itself (owner stack) and this stack's key."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumiverse_sentry as sentry
+
+from sentry_iac.build.args import key_args, project_args
+from sentry_iac.spec.models import Project
+
+# Key outputs that carry the DSN or its parts.
+KEY_SECRET_OUTPUTS = ["dsn_public", "dsn_secret", "dsn_csp", "public", "secret"]
+
+
+class SentryProjectComponent(pulumi.ComponentResource):
+    """A service's Sentry project and the client key its deployment in this stack uses.
+
+    The owner stack creates the project (protected: deleting it destroys every event it holds);
+    every stack creates its own key, named after its environment, whose DSN is secret.
+    """
+
+    dsn: pulumi.Output[str]
+
+    def __init__(
+        self,
+        organization: str,
+        project: Project,
+        *,
+        stack: str,
+        owner: bool,
+        team_slugs: dict[str, pulumi.Output[str]],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("sentry-iac:index:Project", project.slug, None, opts)
+        project_slug: pulumi.Input[str] = project.slug
+        if owner:
+            args = project_args(organization, project)
+            args["teams"] = [team_slugs[slug] for slug in args["teams"]]
+            created = sentry.SentryProject(
+                project.slug, opts=pulumi.ResourceOptions(parent=self, protect=True), **args)
+            project_slug = created.slug
+        key = key_args(organization, project, stack)
+        key["project"] = project_slug
+        client_key = sentry.SentryKey(
+            project.slug,
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=KEY_SECRET_OUTPUTS),
+            **key,
+        )
+        self.dsn = pulumi.Output.secret(client_key.dsn_public)
+        self.register_outputs({"dsn": self.dsn})

@@ -1,0 +1,43 @@
+"""The one explicit Sentry provider of a stack, configured from secret config or environment."""
+
+from __future__ import annotations
+
+import os
+
+import pulumi
+import pulumiverse_sentry as sentry
+
+from sentry_iac.build.args import api_base_url
+from sentry_iac.spec.stack_config import StackConfig
+
+TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
+
+
+class MissingTokenError(pulumi.RunError):
+    pass
+
+
+def sentry_token(*, required: bool) -> pulumi.Output[str] | None:
+    """The auth token, always as a secret Output: ``sentry:token`` (set with ``--secret``),
+    else ``SENTRY_AUTH_TOKEN`` or ``SENTRY_TOKEN``."""
+    configured = pulumi.Config("sentry").get_secret("token")
+    if configured is not None:
+        return configured
+    for name in TOKEN_ENV_VARS:
+        value = os.environ.get(name)
+        if value:
+            return pulumi.Output.secret(value)
+    if required:
+        raise MissingTokenError(
+            "no Sentry auth token: run `pulumi config set --secret sentry:token <token>` "
+            f"or set {' or '.join(TOKEN_ENV_VARS)}"
+        )
+    return None
+
+
+def sentry_provider(stack: StackConfig, *, offline: bool) -> sentry.Provider:
+    return sentry.Provider(
+        "sentry",
+        token=sentry_token(required=not offline),
+        base_url=api_base_url(stack.base_url),
+    )

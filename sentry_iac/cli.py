@@ -1,0 +1,86 @@
+"""``sentry-iac``: check and show what each stack declares, with no Pulumi CLI, token or network."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sentry_iac.offline.engine import run_offline
+from sentry_iac.offline.report import format_plan
+from sentry_iac.spec.errors import SpecErrors
+from sentry_iac.spec.loader import ORG_FILE, Spec, load_spec
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _load(root: Path) -> Spec:
+    if not (root / ORG_FILE).exists() and not (root / "Pulumi.yaml").exists():
+        raise SystemExit(f"sentry-iac: {root} is not a sentry-iac project (no {ORG_FILE} or "
+                         "Pulumi.yaml); run it in the project folder or pass --dir")
+    return load_spec(root)
+
+
+def _report(exc: SpecErrors) -> int:
+    for error in exc.errors:
+        print(error)
+    noun = "problem" if len(exc.errors) == 1 else "problems"
+    print(f"{len(exc.errors)} {noun} found; nothing was planned or applied", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    root = Path(args.dir).resolve()
+    try:
+        spec = _load(root)
+        counts = {stack: len(run_offline(root, stack, spec).resources) for stack in spec.stacks}
+    except SpecErrors as exc:
+        return _report(exc)
+    files = [ORG_FILE] + [f"alerts/{p.name}" for p in sorted((root / "alerts").glob("*.yaml"))]
+    stacks = "; ".join(f"{s}: {n} resources" for s, n in sorted(counts.items()))
+    print(f"ok: {', '.join(files)} valid; {stacks}")
+    return EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    root = Path(args.dir).resolve()
+    try:
+        plan = run_offline(root, args.stack, _load(root))
+    except SpecErrors as exc:
+        return _report(exc)
+    if args.json:
+        print(json.dumps(plan.as_json(), indent=2, sort_keys=False))
+    else:
+        print(format_plan(plan))
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="sentry-iac",
+        description="A Sentry organisation as code. These commands need no Pulumi CLI, "
+                    "no Sentry token and no network.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    validate = sub.add_parser("validate", help="check org.yaml, alerts/ and every stack")
+    validate.add_argument("--dir", default=".", help="the project folder (default: .)")
+    validate.set_defaults(func=cmd_validate)
+
+    plan = sub.add_parser("plan", help="show every resource a stack declares (offline)")
+    plan.add_argument("--stack", required=True, help="the stack, e.g. staging or production")
+    plan.add_argument("--json", action="store_true", help="machine-readable output")
+    plan.add_argument("--dir", default=".", help="the project folder (default: .)")
+    plan.set_defaults(func=cmd_plan)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Runs the real program under Pulumi's mock engine: no CLI, no token, no network."""

@@ -1,0 +1,146 @@
+"""Run ``__main__.py`` for one stack under Pulumi's mock engine and collect what it registered."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import runpy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from sentry_iac.build.program import OFFLINE_ENV
+from sentry_iac.offline.mocks import SpecMocks
+from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
+from sentry_iac.spec.loader import Spec, load_spec
+from sentry_iac.spec.source import load_yaml
+
+PROGRAM = "__main__.py"
+
+
+@dataclass
+class Plan:
+    """What one stack declares: its resources in registration order, lookups and outputs."""
+
+    project: str
+    stack: str
+    organization: str
+    owner_stack: str
+    resources: list[RegisteredResource]
+    lookups: list[dict[str, Any]]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def names(self) -> dict[str, str]:
+        """URN -> "type::name" for parents."""
+        return {r.urn: f"{r.type}::{r.name}" for r in self.resources}
+
+    def as_json(self) -> dict[str, Any]:
+        names = self.names()
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "organization": self.organization,
+            "owner_stack": self.owner_stack,
+            "resources": [r.as_json(names) for r in self.resources],
+            "lookups": self.lookups,
+            "outputs": self.outputs,
+        }
+
+    def of_type(self, short_type: str) -> list[RegisteredResource]:
+        return [r for r in self.resources if r.type.rsplit(":", 1)[-1] == short_type]
+
+
+def stack_config_values(root: Path, stack: str) -> dict[str, str]:
+    """The plain (non-secret) config of a stack, as the Pulumi CLI would pass it to the program.
+    Secret values stay encrypted and unread: nothing offline needs them."""
+    loaded = load_yaml(root / f"Pulumi.{stack}.yaml", f"Pulumi.{stack}.yaml")
+    config = (loaded.data or {}).get("config") or {}
+    values: dict[str, str] = {}
+    for key, value in config.items():
+        if isinstance(value, dict) and "secure" in value:
+            continue
+        # The CLI hands structured values to the program as JSON text.
+        values[key] = value if isinstance(value, str) else json.dumps(value)
+    return values
+
+
+@contextlib.contextmanager
+def _offline_env() -> Iterator[None]:
+    saved = os.environ.get(OFFLINE_ENV)
+    os.environ[OFFLINE_ENV] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(OFFLINE_ENV, None)
+        else:
+            os.environ[OFFLINE_ENV] = saved
+
+
+def _resolve_output(value: Any) -> Any:
+    output = pulumi.Output.from_input(value)
+    if _sync_await(output.is_secret()):
+        return MASK
+    resolved = _sync_await(output.future())
+    return resolved
+
+
+@dataclass
+class ProgramRun:
+    """What the program registered and looked up, whether or not it finished."""
+
+    monitor: RecordingMonitor
+    mocks: SpecMocks
+    outputs: dict[str, Any]
+
+
+def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> ProgramRun:
+    """Run ``root/__main__.py`` as ``stack`` under mocks, in a fresh event loop.
+
+    Exceptions from the program propagate after its pending registrations have settled, and
+    ``ProgramRun`` is attached to them as ``exc.program_run`` so callers can see what (if
+    anything) was registered before the failure.
+    """
+    mocks = SpecMocks(spec)
+    monitor = RecordingMonitor(mocks)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi_settings.reset_options(project=project, stack=stack, root_directory=str(root))
+        pulumi.runtime.set_all_config(stack_config_values(root, stack), [])
+        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False,
+                                 monitor=monitor, logger=logging.getLogger("sentry_iac.offline"))
+        program = str(root / PROGRAM)
+        with _offline_env():
+            try:
+                _sync_await(run_pulumi_func(lambda: runpy.run_path(program, run_name="__main__")))
+            except BaseException as exc:
+                exc.program_run = ProgramRun(monitor, mocks, {})  # type: ignore[attr-defined]
+                raise
+        root_resource = pulumi_settings.get_root_resource()
+        raw: dict[str, Any] = getattr(root_resource, "outputs", {}) or {}
+        outputs = {name: _resolve_output(value) for name, value in sorted(raw.items())}
+        return ProgramRun(monitor, mocks, outputs)
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def run_offline(root: Path, stack: str, spec: Spec | None = None) -> Plan:
+    """The plan of ``stack``: raises ``SpecErrors`` when the configuration is invalid."""
+    root = root.resolve()
+    spec = spec or load_spec(root)
+    spec.stack(stack)
+    run = run_program(root, stack, spec.project, spec)
+    return Plan(project=spec.project, stack=stack, organization=spec.org.organization,
+                owner_stack=spec.org.owner_stack, resources=run.monitor.registered,
+                lookups=run.mocks.lookups, outputs=run.outputs)

@@ -1,0 +1,88 @@
+"""A mock resource monitor that also records what the program asked for: parent, options, and
+inputs with secrets masked (the stock one keeps only ids and state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockMonitor
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+MASK = "[secret]"
+COMPUTED = "(known after deploy)"
+
+
+@dataclass
+class RegisteredResource:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    inputs: dict[str, Any]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self, names: dict[str, str]) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "name": self.name,
+            "parent": names.get(self.parent) if self.parent else None,
+            "inputs": self.inputs,
+            "options": self.options,
+        }
+
+
+def mask_secrets(value: Any) -> Any:
+    """Plain data from the wire format, with every secret replaced by ``[secret]``."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == SECRET_VALUE:
+            return MASK
+        return {k: mask_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    if value == UNKNOWN:
+        return COMPUTED
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf Struct numbers are doubles
+    return value
+
+
+def _options(request: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if request.HasField("protect") and request.protect:
+        options["protect"] = True
+    if request.HasField("retainOnDelete") and request.retainOnDelete:
+        options["retain_on_delete"] = True
+    if request.deleteBeforeReplace:
+        options["delete_before_replace"] = True
+    if request.additionalSecretOutputs:
+        options["additional_secret_outputs"] = sorted(set(request.additionalSecretOutputs))
+    if request.ignoreChanges:
+        options["ignore_changes"] = list(request.ignoreChanges)
+    aliases = [a.urn or json_format.MessageToDict(a.spec) for a in request.aliases]
+    if aliases:
+        options["aliases"] = aliases
+    if request.provider:
+        # "urn::id" -> the provider's logical name
+        options["provider"] = request.provider.split("::")[3] if "::" in request.provider else ""
+    return options
+
+
+class RecordingMonitor(MockMonitor):
+    def __init__(self, mocks: Any) -> None:
+        super().__init__(mocks)
+        self.registered: list[RegisteredResource] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            inputs = mask_secrets(json_format.MessageToDict(request.object))
+            self.registered.append(RegisteredResource(
+                urn=response.urn, type=request.type, name=request.name,
+                parent=request.parent or None, custom=bool(request.custom),
+                inputs=inputs, options=_options(request)))
+        return response

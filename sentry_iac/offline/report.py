@@ -1,0 +1,69 @@
+"""The offline plan as text for people: a resource tree with the inputs that matter."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from typing import Any
+
+from sentry_iac.offline.engine import Plan
+from sentry_iac.offline.monitor import RegisteredResource
+
+LOOKUP_NAMES = {
+    "sentry:index/getSentryTeam:getSentryTeam": "team",
+    "sentry:index/getSentryOrganization:getSentryOrganization": "organization",
+}
+
+
+def short_type(type_token: str) -> str:
+    """``sentry:index/sentryKey:SentryKey`` -> ``SentryKey``; providers keep their full token."""
+    return type_token if type_token.startswith("pulumi:providers:") else type_token.rsplit(":", 1)[-1]
+
+
+def _value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _line(resource: RegisteredResource, depth: int) -> str:
+    parts = [f"{'  ' * depth}+ {short_type(resource.type)} {resource.name}"]
+    parts += [f"{k}={_value(v)}" for k, v in sorted(resource.inputs.items())]
+    if resource.options.get("protect"):
+        parts.append("[protected]")
+    if resource.options.get("retain_on_delete"):
+        parts.append("[retained on delete]")
+    secrets = resource.options.get("additional_secret_outputs")
+    if secrets:
+        parts.append(f"[secret outputs: {', '.join(secrets)}]")
+    return "  ".join(parts)
+
+
+def format_plan(plan: Plan) -> str:
+    owner = plan.stack == plan.owner_stack
+    role = ("owns the organisation-wide resources" if owner else
+            f"refers to the organisation-wide resources of stack '{plan.owner_stack}' by slug")
+    lines = [f"Stack '{plan.stack}' of {plan.project}: organization '{plan.organization}'; "
+             f"this stack {role}.", ""]
+    urns = {r.urn for r in plan.resources}
+    children: dict[str | None, list[RegisteredResource]] = defaultdict(list)
+    for resource in plan.resources:
+        parent = resource.parent if resource.parent in urns else None
+        children[parent].append(resource)
+
+    def walk(parent: str | None, depth: int) -> None:
+        for resource in sorted(children[parent], key=lambda r: (r.type, r.name)):
+            lines.append(_line(resource, depth))
+            walk(resource.urn, depth + 1)
+
+    walk(None, 0)
+    if plan.lookups:
+        lines += ["", "Looked up (read only, owned by another stack):"]
+        for lookup in plan.lookups:
+            what = LOOKUP_NAMES.get(lookup["token"], lookup["token"])
+            args = "  ".join(f"{k}={_value(v)}" for k, v in sorted(lookup["args"].items()))
+            lines.append(f"  {what}  {args}")
+    lines += ["", "Outputs:"]
+    lines += [f"  {name}: {_value(value)}" for name, value in plan.outputs.items()]
+    counts = Counter(short_type(r.type) for r in plan.resources)
+    summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
+    lines += ["", f"{len(plan.resources)} resources: {summary}"]
+    return "\n".join(lines)

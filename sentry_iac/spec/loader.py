@@ -1,0 +1,120 @@
+"""Load and check the whole configuration of a project directory, reporting every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from sentry_iac.spec.crossref import check_references
+from sentry_iac.spec.errors import SpecError, SpecErrors
+from sentry_iac.spec.messages import to_spec_errors
+from sentry_iac.spec.models import AlertsFile, Organization
+from sentry_iac.spec.source import LoadedYaml, load_yaml
+from sentry_iac.spec.stack_config import StackConfig, discover_stacks, load_stack_config
+
+ORG_FILE = "org.yaml"
+ALERTS_DIR = "alerts"
+PROJECT_FILE = "Pulumi.yaml"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything a stack needs, validated: the organisation, alert files and stack settings."""
+
+    root: Path
+    project: str
+    org: Organization
+    alerts: tuple[AlertsFile, ...]
+    stacks: dict[str, StackConfig]
+
+    def is_owner(self, stack: str) -> bool:
+        """Whether ``stack`` owns the organisation-wide resources."""
+        return stack == self.org.owner_stack
+
+    def stack(self, name: str) -> StackConfig:
+        if name not in self.stacks:
+            known = ", ".join(sorted(self.stacks)) or "none"
+            raise SpecErrors([SpecError(f"Pulumi.{name}.yaml", 0, 0, "",
+                                        f"no such stack '{name}' (known: {known})")])
+        return self.stacks[name]
+
+
+def _validate(
+    model: type[M], loaded: LoadedYaml, errors: list[SpecError]
+) -> M | None:
+    if loaded.data is None:
+        errors.append(loaded.source.error((), "the file is empty; it needs at least 'version: 1'"))
+        return None
+    if not isinstance(loaded.data, dict):
+        errors.append(loaded.source.error((), "expected a mapping of keys at the top level"))
+        return None
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        errors.extend(to_spec_errors(model, exc.errors(), loaded.source))
+        return None
+
+
+def _project_name(root: Path, errors: list[SpecError]) -> str:
+    try:
+        loaded = load_yaml(root / PROJECT_FILE, PROJECT_FILE)
+    except SpecErrors as exc:
+        errors.extend(exc.errors)
+        return "sentry-iac"
+    name = loaded.data.get("name") if isinstance(loaded.data, dict) else None
+    if not isinstance(name, str) or not name:
+        errors.append(loaded.source.error(("name",), "expected the Pulumi project name"))
+        return "sentry-iac"
+    return name
+
+
+def load_spec(root: Path) -> Spec:
+    """Load ``org.yaml``, ``alerts/*.yaml`` and every ``Pulumi.<stack>.yaml`` under ``root``.
+
+    Raises ``SpecErrors`` with every problem found; returns only a fully valid spec.
+    """
+    errors: list[SpecError] = []
+    project = _project_name(root, errors)
+
+    stacks: dict[str, StackConfig] = {}
+    for name in discover_stacks(root):
+        try:
+            config, problems = load_stack_config(root, name, project)
+        except SpecErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        errors.extend(problems)
+        if config is not None:
+            stacks[name] = config
+    if not discover_stacks(root):
+        errors.append(SpecError(PROJECT_FILE, 0, 0, "",
+                                "no stacks: add a Pulumi.<stack>.yaml for each environment"))
+
+    org: Organization | None = None
+    try:
+        loaded_org = load_yaml(root / ORG_FILE, ORG_FILE)
+        org = _validate(Organization, loaded_org, errors)
+        if org is not None:
+            errors.extend(check_references(org, discover_stacks(root), loaded_org.source))
+    except SpecErrors as exc:
+        errors.extend(exc.errors)
+
+    alerts: list[AlertsFile] = []
+    for path in sorted((root / ALERTS_DIR).glob("*.yaml")):
+        display = f"{ALERTS_DIR}/{path.name}"
+        try:
+            parsed = _validate(AlertsFile, load_yaml(path, display), errors)
+        except SpecErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        if parsed is not None:
+            alerts.append(parsed)
+
+    if errors or org is None:
+        raise SpecErrors(errors)
+    return Spec(root=root, project=project, org=org, alerts=tuple(alerts), stacks=stacks)

@@ -1,0 +1,253 @@
+"""The organisation as declared in ``org.yaml`` and ``alerts/*.yaml``: immutable, strict models.
+
+Unknown keys are errors and nothing here talks to Pulumi or Sentry; cross-references between
+objects (a project's team, a priority's channel) are checked in ``crossref``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from sentry_iac.spec.platforms import RESERVED_PROJECT_SLUGS, SENTRY_PLATFORMS
+
+# Sentry slugs: lowercase letters, digits, '-' and '_', and not only digits (those read as ids).
+SLUG_PATTERN = r"^(?![0-9]+$)[a-z0-9_-]+$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=50)]
+ProjectSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=100)]
+# A name that other entries refer to (channels, priorities, stacks).
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+# Sentry environment names: at most 64 characters, no newline, carriage return, form feed or '/'.
+EnvironmentName = Annotated[
+    str, StringConstraints(pattern=r"^[^\n\r\f/]+$", min_length=1, max_length=64)
+]
+Email = Annotated[
+    str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=75)
+]
+
+OrgRole = Literal["member", "admin", "manager", "owner", "billing"]
+TeamRole = Literal["contributor", "admin"]
+
+
+class Strict(BaseModel):
+    """Immutable and without unknown keys. Numbers and booleans use strict types so quoted text
+    such as "10" or "yes" is an error, not a silent conversion."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="python-re")
+
+
+class Team(Strict):
+    slug: Slug
+    name: str | None = Field(default=None, max_length=64)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.slug
+
+
+class MemberTeam(Strict):
+    """A member's place in a team; ``role`` is the team role (contributor or admin)."""
+
+    team: Slug
+    role: TeamRole = "contributor"
+
+
+class Member(Strict):
+    email: Email
+    role: OrgRole = "member"
+    teams: tuple[MemberTeam, ...] = ()
+
+    @field_validator("teams", mode="before")
+    @classmethod
+    def _team_shorthand(cls, value: Any) -> Any:
+        # `teams: [science-projects]` is shorthand for `{team: science-projects}`.
+        if isinstance(value, list):
+            return [{"team": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class Digests(Strict):
+    """How long Sentry batches notifications for a project, in seconds (Sentry: 60-3600)."""
+
+    min_delay: StrictInt = Field(default=300, ge=60, le=3600)
+    max_delay: StrictInt = Field(default=1800, ge=60, le=3600)
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Digests:
+        if self.min_delay > self.max_delay:
+            raise ValueError(
+                f"min_delay ({self.min_delay}) must not be greater than max_delay "
+                f"({self.max_delay})"
+            )
+        return self
+
+
+class Project(Strict):
+    slug: ProjectSlug
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    platform: str | None = None
+    teams: tuple[Slug, ...] = Field(min_length=1)
+    resolve_age: StrictInt | None = Field(default=None, ge=0, le=720 * 12)
+    digests: Digests | None = None
+    # stack name -> the environment name this project's events carry in that stack.
+    environments: dict[Name, EnvironmentName] = Field(default_factory=dict)
+
+    @field_validator("slug")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_PROJECT_SLUGS:
+            raise ValueError(f"the slug '{value}' is reserved by Sentry and not allowed")
+        return value
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str | None) -> str | None:
+        if value is not None and value not in SENTRY_PLATFORMS:
+            close = _similar(value, SENTRY_PLATFORMS)
+            hint = f" (did you mean {close}?)" if close else ""
+            raise ValueError(f"unknown platform '{value}'{hint}; Sentry accepts its platform ids "
+                             "such as python-django, javascript-react, node, other")
+        return value
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.slug
+
+    def environment_for(self, stack: str) -> str:
+        """The Sentry environment name this project uses in ``stack`` (default: the stack)."""
+        return self.environments.get(stack, stack)
+
+
+class EmailChannel(Strict):
+    """Email a team, one member, or the issue's owners (exactly one)."""
+
+    team: Slug | None = None
+    member: Email | None = None
+    issue_owners: StrictBool = False
+
+    @model_validator(mode="after")
+    def _one_target(self) -> EmailChannel:
+        chosen = [k for k in ("team", "member") if getattr(self, k) is not None]
+        if self.issue_owners:
+            chosen.append("issue_owners")
+        if len(chosen) != 1:
+            raise ValueError("set exactly one of team, member or issue_owners: true")
+        return self
+
+
+class MsTeamsChannel(Strict):
+    team: str = Field(min_length=1)
+    channel: str = Field(min_length=1)
+
+
+class SlackChannel(Strict):
+    workspace: str = Field(min_length=1)
+    channel: Annotated[str, StringConstraints(pattern=r"^[#@].+")]
+
+
+class PagerDutyChannel(Strict):
+    service: str = Field(min_length=1)
+    severity: Literal["default", "critical", "warning", "error", "info"] = "default"
+
+
+class OpsgenieChannel(Strict):
+    team: str = Field(min_length=1)
+    priority: Literal["P1", "P2", "P3", "P4", "P5"] = "P3"
+
+
+class DiscordChannel(Strict):
+    server: str = Field(min_length=1)
+    channel_id: str = Field(min_length=1)
+
+
+class GitHubChannel(Strict):
+    repo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+    labels: tuple[str, ...] = ()
+
+
+CHANNEL_KINDS = ("email", "msteams", "slack", "pagerduty", "opsgenie", "discord", "github")
+
+
+class Channel(Strict):
+    """A named destination for notifications; resolved to a Sentry integration at deploy time."""
+
+    email: EmailChannel | None = None
+    msteams: MsTeamsChannel | None = None
+    slack: SlackChannel | None = None
+    pagerduty: PagerDutyChannel | None = None
+    opsgenie: OpsgenieChannel | None = None
+    discord: DiscordChannel | None = None
+    github: GitHubChannel | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Channel:
+        kinds = [k for k in CHANNEL_KINDS if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            found = f" (found {', '.join(kinds)})" if kinds else ""
+            raise ValueError(f"a channel has exactly one kind: {', '.join(CHANNEL_KINDS)}{found}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in CHANNEL_KINDS if getattr(self, k) is not None)
+
+
+class Priority(Strict):
+    """Who is told, per stack: every key but ``respond`` names a stack and lists channels."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=False, regex_engine="python-re")
+    __pydantic_extra__: dict[Name, tuple[Name, ...]] = Field(init=False)  # type: ignore[assignment]
+
+    respond: str | None = Field(default=None, description="expected response time (documentation)")
+
+    @property
+    def routes(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.__pydantic_extra__ or {})
+
+
+class Organization(Strict):
+    """The whole of ``org.yaml``."""
+
+    version: Literal[1]
+    organization: Slug
+    owner_stack: Name = "production"
+    teams: tuple[Team, ...] = ()
+    members: tuple[Member, ...] = ()
+    projects: tuple[Project, ...] = ()
+    channels: dict[Name, Channel] = Field(default_factory=dict)
+    priorities: dict[Name, Priority] = Field(default_factory=dict)
+
+
+class AlertsFile(Strict):
+    """One ``alerts/*.yaml`` file. Alert rules arrive with the alert-rules work; until then the
+    list must stay empty so nothing is silently ignored."""
+
+    version: Literal[1]
+    alerts: tuple[Any, ...] = ()
+
+    @field_validator("alerts")
+    @classmethod
+    def _not_yet(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        if value:
+            raise ValueError("alert rules are not supported by this version yet; keep the list "
+                             "empty")
+        return value
+
+
+def _similar(value: str, choices: frozenset[str]) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
