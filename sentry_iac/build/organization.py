@@ -27,7 +27,8 @@ class SentryOrganization(pulumi.ComponentResource):
         self.team_slugs, self.team_ids = {}, {}
         if owner:
             for team in org.teams:
-                created = sentry.SentryTeam(team.slug, opts=child, **team_args(org.organization, team))
+                args = team_args(org.organization, team)
+                created = sentry.SentryTeam(team.slug, opts=child, **args)
                 self.team_slugs[team.slug] = created.slug
                 self.team_ids[team.slug] = created.internal_id
             for member in org.members:

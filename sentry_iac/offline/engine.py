@@ -21,6 +21,7 @@ from pulumi.runtime.sync_await import _sync_await
 from sentry_iac.build.program import OFFLINE_ENV
 from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
+from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import Spec, load_spec
 from sentry_iac.spec.source import load_yaml
 
@@ -62,8 +63,14 @@ class Plan:
 def stack_config_values(root: Path, stack: str) -> dict[str, str]:
     """The plain (non-secret) config of a stack, as the Pulumi CLI would pass it to the program.
     Secret values stay encrypted and unread: nothing offline needs them."""
-    loaded = load_yaml(root / f"Pulumi.{stack}.yaml", f"Pulumi.{stack}.yaml")
-    config = (loaded.data or {}).get("config") or {}
+    try:
+        loaded = load_yaml(root / f"Pulumi.{stack}.yaml", f"Pulumi.{stack}.yaml")
+    except SpecErrors:
+        return {}  # the program itself reports the broken file, before registering anything
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    config = data.get("config")
+    if not isinstance(config, dict):
+        return {}
     values: dict[str, str] = {}
     for key, value in config.items():
         if isinstance(value, dict) and "secure" in value:
@@ -94,6 +101,10 @@ def _resolve_output(value: Any) -> Any:
     return resolved
 
 
+def _run_main(program: str) -> None:
+    runpy.run_path(program, run_name="__main__")
+
+
 @dataclass
 class ProgramRun:
     """What the program registered and looked up, whether or not it finished."""
@@ -122,7 +133,7 @@ def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> Prog
         program = str(root / PROGRAM)
         with _offline_env():
             try:
-                _sync_await(run_pulumi_func(lambda: runpy.run_path(program, run_name="__main__")))
+                _sync_await(run_pulumi_func(lambda: _run_main(program)))
             except BaseException as exc:
                 exc.program_run = ProgramRun(monitor, mocks, {})  # type: ignore[attr-defined]
                 raise

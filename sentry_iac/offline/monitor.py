@@ -77,8 +77,8 @@ class RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.registered: list[RegisteredResource] = []
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        response = super().RegisterResource(request)
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             inputs = mask_secrets(json_format.MessageToDict(request.object))
             self.registered.append(RegisteredResource(

@@ -17,7 +17,9 @@ LOOKUP_NAMES = {
 
 def short_type(type_token: str) -> str:
     """``sentry:index/sentryKey:SentryKey`` -> ``SentryKey``; providers keep their full token."""
-    return type_token if type_token.startswith("pulumi:providers:") else type_token.rsplit(":", 1)[-1]
+    if type_token.startswith("pulumi:providers:"):
+        return type_token
+    return type_token.rsplit(":", 1)[-1]
 
 
 def _value(value: Any) -> str:

@@ -1,20 +1,43 @@
-"""Checks that span objects: every name used must be declared, and declared once."""
+"""Checks that span objects: every name used must be declared, and declared once.
+
+They read the raw YAML data rather than the validated models so that a reference to an unknown
+team is reported in the same run as, say, a wrong role elsewhere in the file: every problem at
+once. Entries of the wrong shape are skipped here; the model validation reports them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sentry_iac.spec.errors import SpecError
-from sentry_iac.spec.models import Organization
 from sentry_iac.spec.source import KeyPath, SourceMap
-
-T = TypeVar("T")
 
 
 def _known(names: Iterable[str]) -> str:
     listed = sorted(names)
     return ", ".join(listed) if listed else "none declared"
+
+
+def _entries(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, mapping) for each mapping in the list ``data[key]``."""
+    items = data.get(key) if isinstance(data, dict) else None
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _mapping(data: Any, key: str) -> dict[str, Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _texts(value: Any) -> Iterator[tuple[int, str]]:
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield index, item
 
 
 class _Checker:
@@ -25,62 +48,79 @@ class _Checker:
     def fail(self, path: KeyPath, message: str) -> None:
         self.errors.append(self.source.error(path, message))
 
-    def unique(
-        self, what: str, items: Sequence[T], key: Callable[[T], str],
-        path: Callable[[int], KeyPath],
-    ) -> None:
-        first: dict[str, int] = {}
-        for index, item in enumerate(items):
-            name = key(item)
+    def unique(self, what: str, names: Iterable[tuple[KeyPath, str]]) -> None:
+        first: dict[str, KeyPath] = {}
+        for path, name in names:
             if name in first:
-                line = self.source.locate(path(first[name])).line
-                self.fail(path(index), f"duplicate {what} '{name}' (first declared at line {line})")
+                line = self.source.locate(first[name]).line
+                self.fail(path, f"duplicate {what} '{name}' (first declared at line {line})")
             else:
-                first[name] = index
+                first[name] = path
 
-    def exists(self, path: KeyPath, what: str, name: str, known: Iterable[str]) -> None:
-        known = set(known)
+    def exists(self, path: KeyPath, what: str, name: str, known: set[str]) -> None:
         if name not in known:
             self.fail(path, f"unknown {what} '{name}' (known: {_known(known)})")
 
 
-def check_references(org: Organization, stacks: Iterable[str], source: SourceMap) -> list[SpecError]:
+def _slug(entry: dict[str, Any], key: str) -> str | None:
+    value = entry.get(key)
+    return value if isinstance(value, str) else None
+
+
+def check_references(data: Any, stacks: Iterable[str], source: SourceMap) -> list[SpecError]:
     """Every reference in ``org.yaml`` that cannot be resolved, and every duplicate."""
     c = _Checker(source)
-    stacks = set(stacks)
-    teams = {t.slug for t in org.teams}
-    emails = {m.email.lower() for m in org.members}
+    known_stacks = set(stacks)
+    teams = {s for _, t in _entries(data, "teams") if (s := _slug(t, "slug"))}
+    emails = {e.lower() for _, m in _entries(data, "members") if (e := _slug(m, "email"))}
+    channels = set(_mapping(data, "channels"))
 
-    c.unique("team", org.teams, lambda t: t.slug, lambda i: ("teams", i, "slug"))
-    c.unique("member", org.members, lambda m: m.email.lower(),
-             lambda i: ("members", i, "email"))
-    c.unique("project", org.projects, lambda p: p.slug,
-             lambda i: ("projects", i, "slug"))
-    c.exists(("owner_stack",), "stack", org.owner_stack, stacks)
+    c.unique("team", ((("teams", i, "slug"), s) for i, t in _entries(data, "teams")
+                      if (s := _slug(t, "slug"))))
+    c.unique("member", ((("members", i, "email"), e.lower()) for i, m in _entries(data, "members")
+                        if (e := _slug(m, "email"))))
+    c.unique("project", ((("projects", i, "slug"), s) for i, p in _entries(data, "projects")
+                         if (s := _slug(p, "slug"))))
+    owner = data.get("owner_stack", "production") if isinstance(data, dict) else None
+    if isinstance(owner, str):
+        c.exists(("owner_stack",), "stack", owner, known_stacks)
 
-    for i, member in enumerate(org.members):
-        c.unique("team", member.teams, lambda t: t.team,
-                 lambda j, i=i: ("members", i, "teams", j))
-        for j, membership in enumerate(member.teams):
-            c.exists(("members", i, "teams", j), "team", membership.team, teams)
+    for i, member in _entries(data, "members"):
+        memberships: list[tuple[KeyPath, str]] = []
+        raw = member.get("teams")
+        for j, item in enumerate(raw if isinstance(raw, list) else []):
+            team = item if isinstance(item, str) else _slug(item, "team") if isinstance(
+                item, dict) else None
+            if team is not None:
+                memberships.append((("members", i, "teams", j), team))
+        c.unique("team", memberships)
+        for path, team in memberships:
+            c.exists(path, "team", team, teams)
 
-    for i, project in enumerate(org.projects):
-        c.unique("team", project.teams, lambda t: str(t), lambda j, i=i: ("projects", i, "teams", j))
-        for j, team in enumerate(project.teams):
-            c.exists(("projects", i, "teams", j), "team", team, teams)
-        for stack in project.environments:
-            c.exists(("projects", i, "environments", stack), "stack", stack, stacks)
+    for i, project in _entries(data, "projects"):
+        access = [(("projects", i, "teams", j), t) for j, t in _texts(project.get("teams"))]
+        c.unique("team", access)
+        for path, team in access:
+            c.exists(path, "team", team, teams)
+        for stack in _mapping(project, "environments"):
+            c.exists(("projects", i, "environments", stack), "stack", stack, known_stacks)
 
-    for name, channel in org.channels.items():
-        if channel.email and channel.email.team:
-            c.exists(("channels", name, "email", "team"), "team", channel.email.team, teams)
-        if channel.email and channel.email.member and channel.email.member.lower() not in emails:
+    for name, channel in _mapping(data, "channels").items():
+        target = _mapping(channel, "email")
+        to_team, to_member = _slug(target, "team"), _slug(target, "member")
+        if to_team is not None:
+            c.exists(("channels", name, "email", "team"), "team", to_team, teams)
+        if to_member is not None and to_member.lower() not in emails:
             c.fail(("channels", name, "email", "member"),
-                   f"'{channel.email.member}' is not a declared member (known: {_known(emails)})")
+                   f"'{to_member}' is not a declared member (known: {_known(emails)})")
 
-    for name, priority in org.priorities.items():
-        for stack, channels in priority.routes.items():
-            c.exists(("priorities", name, stack), "stack", stack, stacks)
-            for j, channel_name in enumerate(channels):
-                c.exists(("priorities", name, stack, j), "channel", channel_name, org.channels)
+    for name, priority in _mapping(data, "priorities").items():
+        if not isinstance(priority, dict):
+            continue
+        for stack, routed in priority.items():
+            if stack == "respond":
+                continue
+            c.exists(("priorities", name, stack), "stack", stack, known_stacks)
+            for j, channel_name in _texts(routed):
+                c.exists(("priorities", name, stack, j), "channel", channel_name, channels)
     return c.errors

@@ -99,8 +99,7 @@ def load_spec(root: Path) -> Spec:
     try:
         loaded_org = load_yaml(root / ORG_FILE, ORG_FILE)
         org = _validate(Organization, loaded_org, errors)
-        if org is not None:
-            errors.extend(check_references(org, discover_stacks(root), loaded_org.source))
+        errors.extend(check_references(loaded_org.data, discover_stacks(root), loaded_org.source))
     except SpecErrors as exc:
         errors.extend(exc.errors)
 

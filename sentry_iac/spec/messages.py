@@ -117,7 +117,8 @@ def _message(kind: str, value: Any, ctx: dict[str, Any], error: ErrorDetails) ->
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return _range_message(error)
     if kind == "string_pattern_mismatch":
-        meaning = _PATTERN_MEANING.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
+        pattern = str(ctx.get("pattern"))
+        meaning = _PATTERN_MEANING.get(pattern, f"text matching {pattern}")
         return f"{describe(value)} is not {meaning}"
     if kind == "string_too_long":
         return f"{describe(value)} is longer than {ctx.get('max_length')} characters"

@@ -206,7 +206,7 @@ class Priority(Strict):
     """Who is told, per stack: every key but ``respond`` names a stack and lists channels."""
 
     model_config = ConfigDict(extra="allow", frozen=True, strict=False, regex_engine="python-re")
-    __pydantic_extra__: dict[Name, tuple[Name, ...]] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[Name, tuple[Name, ...]] = Field(init=False)
 
     respond: str | None = Field(default=None, description="expected response time (documentation)")
 

@@ -6,7 +6,7 @@ Loading through PyYAML's node graph keeps both, so every message can say ``org.y
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,7 +137,11 @@ def parse_yaml(text: str, display_name: str) -> LoadedYaml:
     except yaml.MarkedYAMLError as exc:
         loc = _mark(display_name, exc.problem_mark)
         problem = exc.problem or "malformed YAML"
-        context = f" ({exc.context})" if exc.context else ""
+        context = ""
+        if exc.context:
+            started = (f" that starts at line {exc.context_mark.line + 1}"
+                       if exc.context_mark is not None else "")
+            context = f" ({exc.context}{started})"
         raise SpecErrors(
             [SpecError(display_name, loc.line, loc.column, "",
                        f"malformed YAML: {problem}{context}")]
@@ -156,14 +160,3 @@ def parse_yaml(text: str, display_name: str) -> LoadedYaml:
     if builder.errors:
         raise SpecErrors(builder.errors)
     return LoadedYaml(data, builder.source)
-
-
-def walk_paths(data: Any, path: KeyPath = ()) -> Iterator[KeyPath]:
-    """Every key path in plain data, depth first (used to place errors)."""
-    yield path
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from walk_paths(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from walk_paths(value, (*path, index))

@@ -1,0 +1,90 @@
+"""The ``sentry-iac`` command, run as a user runs it: a subprocess of the installed script."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import BAD_DIR, PROJECT_ROOT, copy_project
+
+SCRIPT = Path(sys.executable).parent / "sentry-iac"
+
+
+def run_cli(*args: str, cwd: Path = PROJECT_ROOT,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY")}
+    environment.update(env or {})
+    return subprocess.run([str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env=environment, check=False)
+
+
+def types_in(output: str) -> list[str]:
+    return [r["type"].rsplit(":", 1)[-1] for r in json.loads(output)["resources"]]
+
+
+def test_plan_production_json_lists_org_wide_resources() -> None:
+    result = run_cli("plan", "--stack", "production", "--json")
+    assert result.returncode == 0, result.stderr
+    types = types_in(result.stdout)
+    for expected in ("SentryTeam", "SentryProject", "SentryKey", "SentryOrganizationMember"):
+        assert expected in types
+    resource = json.loads(result.stdout)["resources"][0]
+    assert set(resource) == {"type", "name", "parent", "inputs", "options"}
+
+
+def test_plan_staging_json_lists_keys_and_no_team_or_project() -> None:
+    result = run_cli("plan", "--stack", "staging", "--json")
+    assert result.returncode == 0, result.stderr
+    types = types_in(result.stdout)
+    assert types.count("SentryKey") == 2
+    assert "SentryTeam" not in types and "SentryProject" not in types
+
+
+def test_plan_text_shows_tree_protection_and_no_secret() -> None:
+    sentinel = "sntrys_SENTINEL_0123456789abcdef"
+    result = run_cli("plan", "--stack", "production", env={"SENTRY_AUTH_TOKEN": sentinel})
+    assert result.returncode == 0, result.stderr
+    assert "+ SentryProject spms-backend" in result.stdout
+    assert "[protected]" in result.stdout
+    assert "  dsn: [secret]" in result.stdout
+    assert sentinel not in result.stdout + result.stderr
+    assert "offline-public-key" not in result.stdout
+
+
+def test_validate_ok() -> None:
+    result = run_cli("validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: org.yaml, alerts/errors.yaml valid;")
+
+
+def test_validate_bad_file_exits_1_with_located_message(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    (project / "org.yaml").write_text((BAD_DIR / "01-unknown-team-in-project.yaml").read_text())
+    result = run_cli("validate", "--dir", str(project))
+    assert result.returncode == 1
+    assert result.stdout == ("org.yaml:13:9: projects[1].teams[0]: unknown team 'backend' "
+                             "(known: science-projects)\n")
+    assert "1 problem found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plan_of_unknown_stack_fails_clearly() -> None:
+    result = run_cli("plan", "--stack", "uat")
+    assert result.returncode == 1
+    assert result.stdout == "Pulumi.uat.yaml: no such stack 'uat' (known: production, staging)\n"
+
+
+def test_outside_a_project_says_so(tmp_path: Path) -> None:
+    result = run_cli("validate", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "is not a sentry-iac project" in result.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["plan"], ["frobnicate"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert run_cli(*args).returncode == 2

@@ -1,0 +1,126 @@
+"""The real program under Pulumi's mock engine: exact inputs, options and the owner split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sentry_iac.offline.engine import Plan, run_offline
+from tests.helpers import PROJECT_ROOT, copy_project
+
+SECRET_OUTPUTS = ["dsnCsp", "dsnPublic", "dsnSecret", "public", "secret"]
+
+
+@pytest.fixture(scope="module")
+def production() -> Plan:
+    return run_offline(PROJECT_ROOT, "production")
+
+
+@pytest.fixture(scope="module")
+def staging() -> Plan:
+    return run_offline(PROJECT_ROOT, "staging")
+
+
+def by_name(plan: Plan, short_type: str) -> dict[str, dict[str, object]]:
+    return {r.name: r.inputs for r in plan.of_type(short_type)}
+
+
+def test_owner_stack_creates_teams_members_projects(production: Plan) -> None:
+    assert by_name(production, "SentryTeam") == {
+        "science-projects": {"organization": "dbca", "slug": "science-projects",
+                             "name": "Science Projects"},
+    }
+    assert by_name(production, "SentryOrganizationMember") == {
+        "maintainer@example.org": {"organization": "dbca", "email": "maintainer@example.org",
+                                   "role": "manager", "teams": ["science-projects"]},
+    }
+    assert by_name(production, "SentryProject") == {
+        "spms-backend": {"organization": "dbca", "slug": "spms-backend", "name": "SPMS Backend",
+                         "platform": "python-django", "teams": ["science-projects"],
+                         "resolveAge": 720, "digestsMinDelay": 300, "digestsMaxDelay": 1800},
+        "spms-frontend": {"organization": "dbca", "slug": "spms-frontend",
+                          "name": "SPMS Frontend", "platform": "javascript-react",
+                          "teams": ["science-projects"], "resolveAge": 720,
+                          "digestsMinDelay": 300, "digestsMaxDelay": 1800},
+    }
+
+
+def test_owner_stack_projects_are_protected(production: Plan) -> None:
+    projects = production.of_type("SentryProject")
+    assert projects and all(p.options.get("protect") is True for p in projects)
+    assert not any(r.options.get("protect") for r in production.of_type("SentryKey"))
+
+
+def test_every_stack_has_one_key_per_project_named_after_its_environment(
+    production: Plan, staging: Plan
+) -> None:
+    assert by_name(production, "SentryKey") == {
+        "spms-backend": {"organization": "dbca", "project": "spms-backend", "name": "production"},
+        "spms-frontend": {"organization": "dbca", "project": "spms-frontend",
+                          "name": "production"},
+    }
+    # The front end calls its staging environment "test" in Sentry.
+    assert by_name(staging, "SentryKey") == {
+        "spms-backend": {"organization": "dbca", "project": "spms-backend", "name": "staging"},
+        "spms-frontend": {"organization": "dbca", "project": "spms-frontend", "name": "test"},
+    }
+    for plan in (production, staging):
+        for key in plan.of_type("SentryKey"):
+            assert key.options["additional_secret_outputs"] == SECRET_OUTPUTS
+            assert key.parent is not None and key.parent.endswith(f"::{key.name}")
+
+
+def test_non_owner_stack_creates_no_org_wide_resource(staging: Plan) -> None:
+    created = {r.type.rsplit(":", 1)[-1] for r in staging.resources if r.custom}
+    assert created == {"SentryKey", "sentry"}  # keys and the provider only
+    assert staging.lookups == [{"token": "sentry:index/getSentryTeam:getSentryTeam",
+                                "args": {"organization": "dbca", "slug": "science-projects"}}]
+    assert staging.outputs["owner"] is False
+
+
+def test_team_ids_are_exported_from_resources_or_lookups(production: Plan, staging: Plan) -> None:
+    assert production.outputs["team_ids"] == staging.outputs["team_ids"]
+    assert set(production.outputs["team_ids"]) == {"science-projects"}
+
+
+def test_dsn_output_is_secret(production: Plan, staging: Plan) -> None:
+    assert production.outputs["dsn"] == "[secret]"
+    assert staging.outputs["dsn"] == "[secret]"
+    assert staging.outputs["environments"] == {"spms-backend": "staging",
+                                               "spms-frontend": "test"}
+
+
+def test_provider_gets_base_url_from_stack_config(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    (project / "Pulumi.staging.yaml").write_text(
+        "config:\n  sentry:baseUrl: https://sentry.example.org\n")
+    plan = run_offline(project, "staging")
+    provider = next(r for r in plan.resources if r.type == "pulumi:providers:sentry")
+    assert provider.inputs == {"baseUrl": "https://sentry.example.org/api/"}
+
+
+def test_token_from_environment_is_masked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sentinel = "sntrys_SENTINEL_TOKEN_0123456789"
+    monkeypatch.setenv("SENTRY_AUTH_TOKEN", sentinel)
+    plan = run_offline(PROJECT_ROOT, "staging")
+    provider = next(r for r in plan.resources if r.type == "pulumi:providers:sentry")
+    assert provider.inputs == {"token": "[secret]"}
+    assert sentinel not in repr(plan.as_json())
+
+
+def test_renaming_a_display_name_keeps_logical_names(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    org = project / "org.yaml"
+    org.write_text(org.read_text().replace("name: SPMS Backend", "name: Science Projects API"))
+    plan = run_offline(project, "production")
+    backend = next(r for r in plan.of_type("SentryProject") if r.name == "spms-backend")
+    assert backend.inputs["name"] == "Science Projects API"
+
+
+def test_owner_stack_is_configurable(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    org = project / "org.yaml"
+    org.write_text(org.read_text().replace("owner_stack: production", "owner_stack: staging"))
+    assert run_offline(project, "staging").of_type("SentryProject")
+    assert not run_offline(project, "production").of_type("SentryProject")
