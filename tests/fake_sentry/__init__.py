@@ -1,0 +1,24 @@
+"""A fake Sentry API server for tests: real HTTP on 127.0.0.1, Sentry's shapes and errors."""
+
+from tests.fake_sentry.faults import Fault
+from tests.fake_sentry.recording import Exchange
+from tests.fake_sentry.server import ALL_SCOPES, FakeSentry
+from tests.fake_sentry.state import (
+    FakeEnvironment,
+    FakeKey,
+    FakeOrganization,
+    FakeProject,
+    FakeTeam,
+)
+
+__all__ = [
+    "ALL_SCOPES",
+    "Exchange",
+    "FakeEnvironment",
+    "FakeKey",
+    "FakeOrganization",
+    "FakeProject",
+    "FakeSentry",
+    "FakeTeam",
+    "Fault",
+]

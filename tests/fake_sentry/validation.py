@@ -1,0 +1,200 @@
+"""Field checks the fake applies to PUT bodies, with the texts Sentry (DRF) returns."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tests.fake_sentry.fingerprinting import check_fingerprinting_rules
+
+MAX_SENSITIVE_FIELD_CHARS = 4000
+STORE_CRASH_REPORTS_MAX = 100  # highest value the UI and the schema's enum offer
+REQUIRED = "This field is required."
+
+FieldErrors = dict[str, Any]  # Sentry mostly sends lists of messages, sometimes a bare string
+Checker = Callable[[Any], tuple[Any, list[str]]]
+
+
+class Invalid(Exception):
+    """A 400 answer with Sentry's ``{field: [messages]}`` body."""
+
+    def __init__(self, errors: FieldErrors) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def boolean(value: Any) -> tuple[Any, list[str]]:
+    if isinstance(value, bool):
+        return value, []
+    if value in ("true", "True", "1", 1):
+        return True, []
+    if value in ("false", "False", "0", 0):
+        return False, []
+    return None, ["Must be a valid boolean."]
+
+
+def integer(
+    minimum: int | None = None, maximum: int | None = None, *, nullable: bool = False
+) -> Checker:
+    def check(value: Any) -> tuple[Any, list[str]]:
+        if value is None:
+            return (None, []) if nullable else (None, ["This field may not be null."])
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            return None, ["A valid integer is required."]
+        try:
+            number = int(value)
+        except ValueError:
+            return None, ["A valid integer is required."]
+        if minimum is not None and number < minimum:
+            return None, [f"Ensure this value is greater than or equal to {minimum}."]
+        if maximum is not None and number > maximum:
+            return None, [f"Ensure this value is less than or equal to {maximum}."]
+        return number, []
+
+    return check
+
+
+def string(max_length: int | None = None, *, nullable: bool = False) -> Checker:
+    def check(value: Any) -> tuple[Any, list[str]]:
+        if value is None:
+            return (None, []) if nullable else (None, ["This field may not be null."])
+        if not isinstance(value, str):
+            return None, ["Not a valid string."]
+        if max_length is not None and len(value) > max_length:
+            return None, [f"Ensure this field has no more than {max_length} characters."]
+        return value, []
+
+    return check
+
+
+def string_list(*, allow_empty_entries: bool, max_total_chars: int | None = None) -> Checker:
+    def check(value: Any) -> tuple[Any, list[str]]:
+        if value is None:
+            return None, ["This field may not be null."]
+        if not isinstance(value, list):
+            return None, [f'Expected a list of items but got type "{type(value).__name__}".']
+        if not all(isinstance(item, str) for item in value):
+            return None, ["Not a valid string."]
+        if not allow_empty_entries and any(not item.strip() for item in value):
+            return None, ["Empty values are not allowed."]
+        if max_total_chars is not None and sum(map(len, value)) > max_total_chars:
+            return None, ["List of sensitive fields is too long."]
+        return value, []
+
+    return check
+
+
+def relay_pii_config(value: Any) -> tuple[Any, list[str]]:
+    """A JSON string (or empty/null to clear); Sentry passes it to Relay's validator."""
+    if value is None or value == "":
+        return None, []
+    if not isinstance(value, str):
+        return None, ["Not a valid string."]
+    try:
+        config = json.loads(value)
+    except json.JSONDecodeError as exc:
+        return None, [f"{exc.msg} at line {exc.lineno} column {exc.colno}"]
+    if not isinstance(config, dict):
+        return None, ["invalid type: expected a PII config object"]
+    for key in ("rules", "applications"):
+        if key in config and not isinstance(config[key], dict):
+            return None, [f"invalid type: `{key}` must be a map"]
+    return value, []
+
+
+def fingerprinting_rules(value: Any) -> tuple[Any, list[str]]:
+    text, errors = string(nullable=True)(value)
+    if errors:
+        return None, errors
+    error = check_fingerprinting_rules(text or "")
+    return (text or "", []) if error is None else (None, [error])
+
+
+def allowed_domains(value: Any) -> tuple[Any, list[str]]:
+    domains, errors = string_list(allow_empty_entries=True)(value)
+    if errors:
+        return None, errors
+    kept = [domain for domain in domains if domain]
+    if not kept:
+        return None, ["Empty value will block all requests, use * to accept from all domains"]
+    return kept, []
+
+
+ORGANIZATION_FIELDS: dict[str, Checker] = {
+    "name": string(64),
+    "dataScrubber": boolean,
+    "dataScrubberDefaults": boolean,
+    "scrubIPAddresses": boolean,
+    "sensitiveFields": string_list(
+        allow_empty_entries=False, max_total_chars=MAX_SENSITIVE_FIELD_CHARS
+    ),
+    "safeFields": string_list(allow_empty_entries=False),
+    "storeCrashReports": integer(-1, STORE_CRASH_REPORTS_MAX),
+    "relayPiiConfig": relay_pii_config,
+    "openMembership": boolean,
+    "allowSharedIssues": boolean,
+    "enhancedPrivacy": boolean,
+    "allowJoinRequests": boolean,
+    "eventsMemberAdmin": boolean,
+    "alertsMemberWrite": boolean,
+    "scrapeJavaScript": boolean,
+}
+
+PROJECT_FIELDS: dict[str, Checker] = {
+    "name": string(200),
+    "subjectPrefix": string(200),
+    "subjectTemplate": string(200),
+    "dataScrubber": boolean,
+    "dataScrubberDefaults": boolean,
+    "scrubIPAddresses": boolean,
+    "sensitiveFields": string_list(
+        allow_empty_entries=True, max_total_chars=MAX_SENSITIVE_FIELD_CHARS
+    ),
+    "safeFields": string_list(allow_empty_entries=True),
+    "storeCrashReports": integer(-1, STORE_CRASH_REPORTS_MAX, nullable=True),
+    "relayPiiConfig": relay_pii_config,
+    "fingerprintingRules": fingerprinting_rules,
+    "groupingEnhancements": string(nullable=True),
+    "resolveAge": integer(0, nullable=True),
+    "digestsMinDelay": integer(60, 3600),
+    "digestsMaxDelay": integer(60, 3600),
+    "allowedDomains": allowed_domains,
+    "scrapeJavaScript": boolean,
+    "highlightTags": string_list(allow_empty_entries=False),
+    "defaultEnvironment": string(64, nullable=True),
+}
+
+
+def clean(body: Mapping[str, Any], fields: Mapping[str, Checker]) -> dict[str, Any]:
+    """Validated values of the known fields in ``body``; unknown fields are ignored, as in DRF."""
+    values: dict[str, Any] = {}
+    errors: FieldErrors = {}
+    for name, checker in fields.items():
+        if name in body:
+            value, messages = checker(body[name])
+            if messages:
+                errors[name] = messages
+            else:
+                values[name] = value
+    if errors:
+        raise Invalid(errors)
+    return values
+
+
+def clean_project_update(body: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    values = clean(body, PROJECT_FIELDS)
+    if "resolveAge" in values and values["resolveAge"] is None:
+        values["resolveAge"] = 0  # Sentry stores "off" as 0
+    low = values.get("digestsMinDelay", current["digestsMinDelay"])
+    high = values.get("digestsMaxDelay", current["digestsMaxDelay"])
+    if low > high:
+        # Sentry sends this one as a bare string, not a list.
+        raise Invalid(
+            {"digestsMinDelay": "The minimum delay on digests must be lower than the maximum."}
+        )
+    return values
+
+
+def clean_organization_update(body: Mapping[str, Any]) -> dict[str, Any]:
+    return clean(body, ORGANIZATION_FIELDS)

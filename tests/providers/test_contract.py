@@ -1,0 +1,418 @@
+"""Contract test: what the client sends and the fake answers matches Sentry's OpenAPI schema.
+
+A scenario drives every endpoint the fake implements through SentryClient. Then each recorded
+exchange is matched to its operation in ``openapi.json`` (path template and method) and checked:
+
+* responses (2xx) against the operation's response schema; error bodies against Sentry's error
+  shape (``{"detail": ...}`` or ``{field: [messages]}``), which the schema leaves undescribed;
+* request bodies and query parameters of requests Sentry accepted against the operation's request
+  schema and parameters (rejected requests were meant to be invalid).
+
+Endpoints absent from the public schema are listed in NOT_IN_PUBLIC_SCHEMA with schemas derived
+from SENTRY_API.md; the test fails if one appears in the public schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft4Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT4
+
+from sentry_iac.providers import SentryApiError, SentryClient, api_path
+from tests.fake_sentry import Exchange, FakeSentry
+from tests.fake_sentry.fixtures import FAKE_TOKEN
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_URI = "urn:sentry-openapi"
+PERFORMANCE = (
+    "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/performance-issues/configure/"
+)
+
+# -- schemas derived from SENTRY_API.md section 4 (private endpoint) ------------------------------
+_INT_RANGES = {
+    "n_plus_one_db_duration_threshold": (50, 10000),
+    "n_plus_one_db_count": (5, 100),
+    "slow_db_query_duration_threshold": (100, 10000),
+    "large_http_payload_size_threshold": (100000, 10000000),
+    "db_on_main_thread_duration_threshold": (10, 50),
+    "file_io_on_main_thread_duration_threshold": (10, 50),
+    "uncompressed_asset_duration_threshold": (100, 10000),
+    "uncompressed_asset_size_threshold": (100000, 10000000),
+    "consecutive_db_min_time_saved_threshold": (50, 5000),
+    "n_plus_one_api_calls_total_duration_threshold": (100, 10000),
+    "consecutive_http_spans_min_time_saved_threshold": (1000, 10000),
+    "http_request_delay_threshold": (200, 10000),
+    "web_vitals_count": (5, 100),
+    "sql_injection_query_value_length_threshold": (3, 10),
+}
+_DETECTORS = [
+    "uncompressed_assets", "consecutive_http_spans", "large_http_payload", "n_plus_one_db_queries",
+    "n_plus_one_api_calls", "db_on_main_thread", "file_io_on_main_thread",
+    "consecutive_db_queries", "large_render_blocking_asset", "slow_db_queries", "http_overhead",
+    "db_query_injection", "web_vitals",
+]  # fmt: skip
+_INTERNAL_ONLY = [
+    "transaction_duration_regression_detection_enabled",
+    "function_duration_regression_detection_enabled",
+]
+_WRITABLE: dict[str, Any] = {
+    **{k: {"type": "integer", "minimum": lo, "maximum": hi} for k, (lo, hi) in _INT_RANGES.items()},
+    "render_blocking_fcp_ratio": {"type": "number", "minimum": 0.2, "maximum": 0.95},
+    "large_http_payload_filtered_paths": {"type": "string", "maxLength": 1000},
+    **{f"{name}_detection_enabled": {"type": "boolean"} for name in _DETECTORS},
+}
+PERFORMANCE_REQUEST = {
+    "type": "object",
+    "properties": _WRITABLE,
+    "additionalProperties": False,
+    "minProperties": 1,
+}
+PERFORMANCE_RESPONSE = {
+    "type": "object",
+    "properties": {**_WRITABLE, **{k: {"type": "boolean"} for k in _INTERNAL_ONLY}},
+    "required": [*_WRITABLE, *_INTERNAL_ONLY],
+    "additionalProperties": False,
+}
+# Sentry's error bodies (SENTRY_API.md sections 3, 4, 8): detail, or field -> message(s).
+ERROR_BODY = {
+    "type": "object",
+    "minProperties": 1,
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    },
+}
+
+
+@dataclass(frozen=True)
+class PrivateOperation:
+    request: dict[str, Any] | None
+    responses: dict[str, dict[str, Any] | None]  # status -> body schema (None: no body)
+
+
+NOT_IN_PUBLIC_SCHEMA: dict[tuple[str, str], PrivateOperation] = {
+    ("GET", PERFORMANCE): PrivateOperation(None, {"200": PERFORMANCE_RESPONSE}),
+    ("PUT", PERFORMANCE): PrivateOperation(PERFORMANCE_REQUEST, {"200": PERFORMANCE_RESPONSE}),
+    ("DELETE", PERFORMANCE): PrivateOperation(None, {"204": None}),
+}
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", template) + "$")
+
+
+def private_template_for(path: str) -> str | None:
+    return next((t for _, t in NOT_IN_PUBLIC_SCHEMA if template_pattern(t).match(path)), None)
+
+
+# -- loading the OpenAPI document --------------------------------------------------------------
+
+
+def openapi_path() -> Path:
+    configured = Path(os.environ.get("SENTRY_OPENAPI", "../shared/sentry-api/openapi.json"))
+    return configured if configured.is_absolute() else (PROJECT_ROOT / configured).resolve()
+
+
+def to_json_schema(node: Any) -> Any:
+    """OpenAPI 3.0 schema -> JSON Schema draft 4: ``nullable: true`` becomes a null type."""
+    if isinstance(node, list):
+        return [to_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: to_json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable") is True:
+        if isinstance(converted.get("type"), str):
+            converted["type"] = [converted["type"], "null"]
+            if "enum" in converted:
+                converted["enum"] = [*converted["enum"], None]
+        else:
+            converted = {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+@dataclass
+class OpenApi:
+    document: dict[str, Any]
+    registry: Registry[Any]
+    templates: list[tuple[re.Pattern[str], str]]
+
+    @classmethod
+    def load(cls, path: Path) -> OpenApi:
+        document = to_json_schema(json.loads(path.read_text()))
+        registry: Registry[Any] = Registry().with_resource(
+            SCHEMA_URI, DRAFT4.create_resource(document)
+        )
+        templates = [(template_pattern(template), template) for template in document["paths"]]
+        return cls(document, registry, templates)
+
+    def template_for(self, path: str) -> str | None:
+        """The matching path template with the most literal text (the most specific)."""
+        matches = [template for pattern, template in self.templates if pattern.match(path)]
+        return max(matches, key=lambda t: len(re.sub(r"\{\w+\}", "", t)), default=None)
+
+    def validator(self, pointer: list[str]) -> Draft4Validator:
+        escaped = "/".join(part.replace("~", "~0").replace("/", "~1") for part in pointer)
+        return Draft4Validator({"$ref": f"{SCHEMA_URI}#/{escaped}"}, registry=self.registry)
+
+
+@pytest.fixture(scope="module")
+def openapi() -> OpenApi:
+    path = openapi_path()
+    if not path.is_file():
+        pytest.skip(f"Sentry's OpenAPI schema not found at {path} (set SENTRY_OPENAPI)")
+    return OpenApi.load(path)
+
+
+# -- the scenario ------------------------------------------------------------------------------
+
+
+def run_scenario(fake: FakeSentry, client: SentryClient) -> None:
+    """Call every endpoint the fake implements, with successes and typical rejections."""
+    org = fake.org
+    org.add_team("backend")
+    org.add_team("frontend")
+    backend = org.add_project(
+        "spms-backend",
+        teams=["backend"],
+        environments={"production": False, "test": True, "Staging EU": False},
+    )
+    org.add_project("spms-frontend", teams=["frontend"], platform="javascript-react")
+    org.add_key(backend)
+    org.add_key(backend, name="CI")
+    fake.page_size = 1  # every list answer carries Link cursors
+
+    org_path = api_path("organizations", "dbca")
+    client.get(org_path)
+    client.put(
+        org_path,
+        {
+            "dataScrubber": True,
+            "dataScrubberDefaults": True,
+            "sensitiveFields": ["iban", "tax_file_number"],
+            "safeFields": ["order_id"],
+            "scrubIPAddresses": True,
+            "storeCrashReports": 5,
+        },
+    )
+    list(client.paginate(api_path("organizations", "dbca", "projects")))
+    list(client.paginate(api_path("organizations", "dbca", "teams"), {"per_page": 1}))
+
+    project = api_path("projects", "dbca", "spms-backend")
+    client.get(project)
+    client.put(
+        project,
+        {
+            "dataScrubber": True,
+            "sensitiveFields": ["session_token"],
+            "scrubIPAddresses": True,
+            "storeCrashReports": None,
+            "relayPiiConfig": json.dumps(
+                {"rules": {}, "applications": {"$http.headers.x-custom-token": ["@anything"]}}
+            ),
+            "fingerprintingRules": "error.type:DatabaseError -> database-connection-error",
+            "resolveAge": 168,
+            "digestsMinDelay": 300,
+            "digestsMaxDelay": 900,
+        },
+    )
+    performance = api_path("projects", "dbca", "spms-backend", "performance-issues", "configure")
+    client.get(performance)
+    client.put(performance, {"n_plus_one_db_count": 10, "render_blocking_fcp_ratio": 0.4})
+    client.delete(performance)
+
+    environments = api_path("projects", "dbca", "spms-backend", "environments")
+    for visibility in ("all", "hidden", "visible"):
+        client.get(environments, {"visibility": visibility})
+    client.get(environments)
+    staging = api_path("projects", "dbca", "spms-backend", "environments", "Staging EU")
+    client.get(staging)
+    client.put(staging, {"isHidden": True})
+    list(client.paginate(api_path("projects", "dbca", "spms-backend", "keys")))
+
+    rejected: list[Callable[[], object]] = [
+        lambda: client.put(org_path, {"sensitiveFields": [""]}),
+        lambda: client.put(project, {"digestsMinDelay": 3000, "digestsMaxDelay": 60}),
+        lambda: client.put(project, {"fingerprintingRules": "colour:red -> red"}),
+        lambda: client.put(performance, {"n_plus_one_db_treshold": 1}),
+        lambda: client.put(staging, {}),
+        lambda: client.get(environments, {"visibility": "archived"}),
+        lambda: client.get(api_path("projects", "dbca", "unknown")),
+    ]
+    for call in rejected:
+        with pytest.raises(SentryApiError):
+            call()
+
+
+@pytest.fixture(scope="module")
+def exchanges(openapi: OpenApi) -> Iterator[tuple[FakeSentry, list[Exchange]]]:
+    with FakeSentry(token=FAKE_TOKEN, org_slug="dbca") as fake:
+        with SentryClient(FAKE_TOKEN, base_url=fake.url, sleep=lambda _: None) as client:
+            run_scenario(fake, client)
+        assert not fake.internal_errors, fake.internal_errors
+        yield fake, fake.exchanges
+
+
+# -- checks ------------------------------------------------------------------------------------
+
+
+def _errors(validator: Draft4Validator, value: Any) -> list[str]:
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message[:300]}"
+        for error in validator.iter_errors(value)
+    ]
+
+
+def _coerce(value: str, schema: dict[str, Any]) -> Any:
+    """Query values arrive as strings; compare them as the parameter's type."""
+    if schema.get("type") == "integer" and value.lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def check_public(openapi: OpenApi, template: str, exchange: Exchange) -> list[str]:
+    method = exchange.method.lower()
+    operation = openapi.document["paths"][template].get(method)
+    if operation is None:
+        return [f"{exchange.method} is not an operation of {template}"]
+    problems: list[str] = []
+    accepted = exchange.status is not None and exchange.status < 300
+    if accepted:
+        declared = {
+            p["name"]: p["schema"] for p in operation.get("parameters", []) if p["in"] == "query"
+        }
+        for name, values in exchange.query.items():
+            if name not in declared:
+                problems.append(f"query parameter {name!r} is not declared")
+                continue
+            validator = Draft4Validator(declared[name])
+            for value in values:
+                problems += _errors(validator, _coerce(value, declared[name]))
+        if exchange.body is not None:
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" not in content:
+                problems.append("sends a JSON body the operation does not take")
+            else:
+                pointer = ["paths", template, method, "requestBody", "content"]
+                pointer += ["application/json", "schema"]
+                problems += [
+                    f"request {p}" for p in _errors(openapi.validator(pointer), exchange.body)
+                ]
+    problems += check_response(openapi, template, method, operation, exchange)
+    return problems
+
+
+def check_response(
+    openapi: OpenApi, template: str, method: str, operation: dict[str, Any], exchange: Exchange
+) -> list[str]:
+    status = str(exchange.status)
+    if exchange.status is not None and exchange.status >= 400:
+        return [f"error body {p}" for p in _errors(Draft4Validator(ERROR_BODY), exchange.response)]
+    response = operation["responses"].get(status)
+    if response is None:
+        return [f"status {status} is not documented"]
+    if "application/json" not in response.get("content", {}):
+        return [] if exchange.response is None else ["body sent where none is documented"]
+    pointer = ["paths", template, method, "responses", status, "content", "application/json"]
+    return [
+        f"response {p}" for p in _errors(openapi.validator([*pointer, "schema"]), exchange.response)
+    ]
+
+
+def check_private(operation: PrivateOperation, exchange: Exchange) -> list[str]:
+    problems: list[str] = []
+    if exchange.status is not None and exchange.status >= 400:
+        return [f"error body {p}" for p in _errors(Draft4Validator(ERROR_BODY), exchange.response)]
+    if exchange.body is not None:
+        if operation.request is None:
+            problems.append("sends a body the operation does not take")
+        else:
+            problems += [
+                f"request {p}" for p in _errors(Draft4Validator(operation.request), exchange.body)
+            ]
+    status = str(exchange.status)
+    if status not in operation.responses:
+        return [*problems, f"status {status} is not expected"]
+    schema = operation.responses[status]
+    if schema is None:
+        return problems + ([] if exchange.response is None else ["unexpected response body"])
+    return problems + [f"response {p}" for p in _errors(Draft4Validator(schema), exchange.response)]
+
+
+# -- tests -------------------------------------------------------------------------------------
+
+
+def test_private_operations_are_really_missing_from_the_public_schema(openapi: OpenApi) -> None:
+    for method, template in NOT_IN_PUBLIC_SCHEMA:
+        operation = openapi.document["paths"].get(template, {}).get(method.lower())
+        assert operation is None, f"Sentry now documents {method} {template}; check it publicly"
+
+
+def test_scenario_covers_every_fake_endpoint(
+    exchanges: tuple[FakeSentry, list[Exchange]],
+) -> None:
+    fake, recorded = exchanges
+    implemented = {(route.method, route.template) for route in fake.routes}
+    succeeded = {(e.method, e.route) for e in recorded if e.applied}
+    assert implemented - succeeded == set()
+    assert {e.status for e in recorded} >= {200, 204, 400, 404}
+
+
+def test_every_exchange_matches_the_schema(
+    openapi: OpenApi, exchanges: tuple[FakeSentry, list[Exchange]]
+) -> None:
+    _, recorded = exchanges
+    problems: list[str] = []
+    public = private = 0
+    for exchange in recorded:
+        template = openapi.template_for(exchange.path)
+        key = (exchange.method, private_template_for(exchange.path) or "")
+        if key in NOT_IN_PUBLIC_SCHEMA:
+            private += 1
+            found = check_private(NOT_IN_PUBLIC_SCHEMA[key], exchange)
+        elif template is None:
+            found = ["no operation in the public schema or NOT_IN_PUBLIC_SCHEMA"]
+        else:
+            public += 1
+            found = check_public(openapi, template, exchange)
+        label = f"{exchange.method} {exchange.path} -> {exchange.status}"
+        problems += [f"{label}: {problem}" for problem in found]
+    assert problems == []
+    assert public >= 15 and private >= 4  # the checks really ran
+
+
+def test_the_checker_rejects_a_wrong_response(openapi: OpenApi) -> None:
+    template = "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/environments/"
+    exchange = Exchange(
+        method="GET",
+        path="/api/0/projects/dbca/web/environments/",
+        query={"visibility": ["everything"]},
+        headers={},
+        body=None,
+        status=200,
+        response=[{"id": "1", "name": "production", "isHidden": "no"}],
+        response_headers={},
+        route=template,
+        fault=None,
+    )
+    problems = check_public(openapi, template, exchange)
+    assert any("visibility" not in p and "'no' is not of type 'boolean'" in p for p in problems)
+    assert any("'everything' is not one of" in p for p in problems)
+
+
+def test_nullable_becomes_a_null_type() -> None:
+    assert to_json_schema({"type": "string", "nullable": True, "enum": ["a"]}) == {
+        "type": ["string", "null"],
+        "enum": ["a", None],
+    }
+    assert to_json_schema({"properties": {"x": {"nullable": True, "allOf": [{}]}}}) == {
+        "properties": {"x": {"anyOf": [{"allOf": [{}]}, {"type": "null"}]}}
+    }
