@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,15 @@ def test_outside_a_project_says_so(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [[], ["plan"], ["frobnicate"]])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert run_cli(*args).returncode == 2
+
+
+def test_plan_shows_settings_resources_in_the_owner_stack_only() -> None:
+    production = run_cli("plan", "--stack", "production")
+    staging = run_cli("plan", "--stack", "staging")
+    for kind in ("OrganizationPrivacy", "ProjectPrivacy", "ProjectFingerprinting",
+                 "ProjectPerformanceIssues", "EnvironmentVisibility"):
+        assert f"+ {kind} " in production.stdout
+        assert kind not in staging.stdout
+    assert "settings.slow_db_query_duration_threshold: 1000" in production.stdout
+    # Where each setting is declared is bookkeeping for error messages, not configuration.
+    assert not re.search(r"\bsources[.=]", production.stdout)

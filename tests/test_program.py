@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,55 @@ def test_owner_stack_is_configurable(tmp_path: Path) -> None:
     org.write_text(org.read_text().replace("owner_stack: production", "owner_stack: staging"))
     assert run_offline(project, "staging").of_type("SentryProject")
     assert not run_offline(project, "production").of_type("SentryProject")
+
+
+SETTINGS_TYPES = {"OrganizationPrivacy", "ProjectPrivacy", "ProjectFingerprinting",
+                  "ProjectPerformanceIssues", "EnvironmentVisibility"}
+
+
+def test_owner_stack_manages_privacy_grouping_and_thresholds(production: Plan) -> None:
+    (org_privacy,) = production.of_type("OrganizationPrivacy")
+    assert org_privacy.type == "pulumi-python:dynamic/sentry-iac:OrganizationPrivacy"
+    assert org_privacy.inputs["organization"] == "dbca"
+    assert org_privacy.inputs["settings"] == {
+        "dataScrubber": True, "dataScrubberDefaults": True, "scrubIPAddresses": True,
+        "sensitiveFields": ["password", "token", "email", "api_key", "apikey", "session",
+                            "sessionid", "csrftoken", "authorization"],
+        "storeCrashReports": 0,
+    }
+    assert org_privacy.inputs["sources"]["sensitiveFields"].startswith(
+        "org.yaml:") and org_privacy.inputs["sources"]["sensitiveFields"].endswith(
+        ": privacy.sensitive_fields")
+    assert "__provider" not in org_privacy.inputs
+
+    (fingerprinting,) = production.of_type("ProjectFingerprinting")
+    assert fingerprinting.inputs["project"] == "spms-backend"
+    rules = fingerprinting.inputs["settings"]["fingerprintingRules"].splitlines()
+    assert rules[0] == ('error.type:"OperationalError" -> "database-connection-error" '
+                        'title="Database connection error"')
+    assert len(rules) == 4
+
+    (performance,) = production.of_type("ProjectPerformanceIssues")
+    assert performance.inputs["settings"] == {
+        "slow_db_query_duration_threshold": 1000,
+        "slow_db_queries_detection_enabled": True,
+        "n_plus_one_db_queries_detection_enabled": True,
+    }
+    hidden = {r.name: r.inputs["settings"] for r in production.of_type("EnvironmentVisibility")}
+    assert hidden == {"spms-backend/development": {"isHidden": True},
+                      "spms-frontend/development": {"isHidden": True}}
+    privacy = {r.name: r.inputs["settings"] for r in production.of_type("ProjectPrivacy")}
+    assert privacy["spms-frontend"] == {"scrubIPAddresses": True}
+    assert json.loads(privacy["spms-backend"]["relayPiiConfig"])["rules"]["sentry-iac-1"] == {
+        "type": "email", "redaction": {"method": "mask"}}
+
+
+def test_settings_belong_to_the_owner_stack_only(staging: Plan) -> None:
+    assert not {r.type.rsplit(":", 1)[-1] for r in staging.resources} & SETTINGS_TYPES
+    assert "retention" not in staging.outputs
+
+
+def test_retention_is_exported_not_set(production: Plan) -> None:
+    assert production.outputs["retention"] == {
+        "plan": "team", "errors_days": 90, "performance_days": 30,
+        "enforced_by": "the sentry.io team plan (not settable through the API)"}

@@ -13,6 +13,7 @@ import pulumi
 from sentry_iac.build.organization import SentryOrganization
 from sentry_iac.build.project import SentryProjectComponent
 from sentry_iac.build.provider import sentry_provider
+from sentry_iac.build.settings import organization_settings
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import Spec, load_spec
 
@@ -40,12 +41,13 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
     provider = sentry_provider(config, offline=offline)
     opts = pulumi.ResourceOptions(providers=[provider])
     org = SentryOrganization(spec.org, owner=owner, opts=opts)
+    if owner:
+        organization_settings(spec, pulumi.ResourceOptions(parent=org))
     dsns: dict[str, pulumi.Output[str]] = {}
     environments: dict[str, str] = {}
-    for project in spec.org.projects:
-        component = SentryProjectComponent(
-            spec.org.organization, project, stack=stack, owner=owner,
-            team_slugs=org.team_slugs, opts=opts)
+    for index, project in enumerate(spec.org.projects):
+        component = SentryProjectComponent(spec, index, stack=stack, team_slugs=org.team_slugs,
+                                           opts=opts)
         dsns[project.slug] = component.dsn
         environments[project.slug] = project.environment_for(stack)
     pulumi.export("organization", spec.org.organization)
@@ -53,6 +55,10 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
     pulumi.export("environments", environments)
     pulumi.export("team_ids", org.team_ids)
     pulumi.export("dsn", pulumi.Output.secret(dsns))
+    retention = spec.org.retention
+    if owner and retention is not None:
+        # Declared and checked, not set: Sentry offers no API for it (see README).
+        pulumi.export("retention", {**retention.model_dump(), "enforced_by": retention.enforced_by})
 
 
 def run(root: Path) -> None:

@@ -6,7 +6,8 @@ import pulumi
 import pulumiverse_sentry as sentry
 
 from sentry_iac.build.args import key_args, project_args
-from sentry_iac.spec.models import Project
+from sentry_iac.build.settings import project_settings
+from sentry_iac.spec.loader import Spec
 
 # Key outputs that carry the DSN or its parts.
 KEY_SECRET_OUTPUTS = ["dsn_public", "dsn_secret", "dsn_csp", "public", "secret"]
@@ -23,22 +24,25 @@ class SentryProjectComponent(pulumi.ComponentResource):
 
     def __init__(
         self,
-        organization: str,
-        project: Project,
+        spec: Spec,
+        index: int,
         *,
         stack: str,
-        owner: bool,
         team_slugs: dict[str, pulumi.Output[str]],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        project = spec.org.projects[index]
+        organization = spec.org.organization
         super().__init__("sentry-iac:index:Project", project.slug, None, opts)
         project_slug: pulumi.Input[str] = project.slug
-        if owner:
+        if spec.is_owner(stack):
             args = project_args(organization, project)
             args["teams"] = [team_slugs[slug] for slug in args["teams"]]
             created = sentry.SentryProject(
                 project.slug, opts=pulumi.ResourceOptions(parent=self, protect=True), **args)
             project_slug = created.slug
+            project_settings(spec, index, project, created.slug,
+                             pulumi.ResourceOptions(parent=self, depends_on=[created]))
         key = key_args(organization, project, stack)
         key["project"] = project_slug
         client_key = sentry.SentryKey(

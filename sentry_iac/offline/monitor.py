@@ -81,6 +81,8 @@ class RecordingMonitor(MockMonitor):
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
             inputs = mask_secrets(json_format.MessageToDict(request.object))
+            # A dynamic resource's pickled provider is code, not configuration.
+            inputs.pop("__provider", None)
             self.registered.append(RegisteredResource(
                 urn=response.urn, type=request.type, name=request.name,
                 parent=request.parent or None, custom=bool(request.custom),

@@ -26,17 +26,43 @@ def _value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
-def _line(resource: RegisteredResource, depth: int) -> str:
-    parts = [f"{'  ' * depth}+ {short_type(resource.type)} {resource.name}"]
-    parts += [f"{k}={_value(v)}" for k, v in sorted(resource.inputs.items())]
+# Inputs that are bookkeeping for error messages, not configuration to review.
+HIDDEN_INPUTS = frozenset({"sources"})
+
+
+def _flags(resource: RegisteredResource) -> list[str]:
+    flags = []
     if resource.options.get("protect"):
-        parts.append("[protected]")
+        flags.append("[protected]")
     if resource.options.get("retain_on_delete"):
-        parts.append("[retained on delete]")
+        flags.append("[retained on delete]")
     secrets = resource.options.get("additional_secret_outputs")
     if secrets:
-        parts.append(f"[secret outputs: {', '.join(secrets)}]")
-    return "  ".join(parts)
+        flags.append(f"[secret outputs: {', '.join(secrets)}]")
+    return flags
+
+
+def _lines(resource: RegisteredResource, depth: int) -> list[str]:
+    """A header with the short inputs, then one line per nested setting; multi-line text
+    (fingerprinting rules) indented below its key."""
+    pad = "  " * depth
+    inline, nested = [], []
+    for key, value in sorted(resource.inputs.items()):
+        if key in HIDDEN_INPUTS:
+            continue
+        if isinstance(value, dict):
+            nested += [(f"{key}.{k}", v) for k, v in sorted(value.items())]
+        else:
+            inline.append(f"{key}={_value(value)}")
+    header = [f"{pad}+ {short_type(resource.type)} {resource.name}", *inline, *_flags(resource)]
+    out = ["  ".join(header)]
+    for key, value in nested:
+        if isinstance(value, str) and "\n" in value:
+            out.append(f"{pad}    {key}:")
+            out += [f"{pad}      {line}" for line in value.splitlines()]
+        else:
+            out.append(f"{pad}    {key}: {_value(value)}")
+    return out
 
 
 def format_plan(plan: Plan) -> str:
@@ -53,7 +79,7 @@ def format_plan(plan: Plan) -> str:
 
     def walk(parent: str | None, depth: int) -> None:
         for resource in sorted(children[parent], key=lambda r: (r.type, r.name)):
-            lines.append(_line(resource, depth))
+            lines.extend(_lines(resource, depth))
             walk(resource.urn, depth + 1)
 
     walk(None, 0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,7 +13,7 @@ from sentry_iac.spec.crossref import check_references
 from sentry_iac.spec.errors import SpecError, SpecErrors
 from sentry_iac.spec.messages import to_spec_errors
 from sentry_iac.spec.models import AlertsFile, Organization
-from sentry_iac.spec.source import LoadedYaml, load_yaml
+from sentry_iac.spec.source import LoadedYaml, SourceMap, format_path, load_yaml
 from sentry_iac.spec.stack_config import StackConfig, discover_stacks, load_stack_config
 
 ORG_FILE = "org.yaml"
@@ -31,6 +32,15 @@ class Spec:
     org: Organization
     alerts: tuple[AlertsFile, ...]
     stacks: dict[str, StackConfig]
+    sources: Mapping[str, SourceMap] = field(default_factory=dict)
+
+    def where(self, path: Sequence[str | int], file: str = "org.yaml") -> str:
+        """``org.yaml:40:5: privacy.sensitive_fields``, for messages about a declared value."""
+        source = self.sources.get(file)
+        if source is None:
+            return f"{file}: {format_path(path)}"
+        loc = source.locate(path)
+        return f"{loc.file}:{loc.line}:{loc.column}: {format_path(path)}"
 
     def is_owner(self, stack: str) -> bool:
         """Whether ``stack`` owns the organisation-wide resources."""
@@ -96,8 +106,10 @@ def load_spec(root: Path) -> Spec:
                                 "no stacks: add a Pulumi.<stack>.yaml for each environment"))
 
     org: Organization | None = None
+    sources: dict[str, SourceMap] = {}
     try:
         loaded_org = load_yaml(root / ORG_FILE, ORG_FILE)
+        sources[ORG_FILE] = loaded_org.source
         org = _validate(Organization, loaded_org, errors)
         errors.extend(check_references(loaded_org.data, discover_stacks(root), loaded_org.source))
     except SpecErrors as exc:
@@ -116,4 +128,5 @@ def load_spec(root: Path) -> Spec:
 
     if errors or org is None:
         raise SpecErrors(errors)
-    return Spec(root=root, project=project, org=org, alerts=tuple(alerts), stacks=stacks)
+    return Spec(root=root, project=project, org=org, alerts=tuple(alerts), stacks=stacks,
+                sources=sources)

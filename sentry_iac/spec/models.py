@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StrictBool,
@@ -19,7 +18,12 @@ from pydantic import (
     model_validator,
 )
 
+from sentry_iac.spec.base import Strict
+from sentry_iac.spec.fingerprinting import FingerprintRule
+from sentry_iac.spec.performance import PerformanceIssues
 from sentry_iac.spec.platforms import RESERVED_PROJECT_SLUGS, SENTRY_PLATFORMS
+from sentry_iac.spec.privacy import Privacy, ProjectPrivacy
+from sentry_iac.spec.retention import Retention
 
 # Sentry slugs: lowercase letters, digits, '-' and '_', and not only digits (those read as ids).
 SLUG_PATTERN = r"^(?![0-9]+$)[a-z0-9_-]+$"
@@ -37,13 +41,6 @@ Email = Annotated[
 
 OrgRole = Literal["member", "admin", "manager", "owner", "billing"]
 TeamRole = Literal["contributor", "admin"]
-
-
-class Strict(BaseModel):
-    """Immutable and without unknown keys. Numbers and booleans use strict types so quoted text
-    such as "10" or "yes" is an error, not a silent conversion."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="python-re")
 
 
 class Team(Strict):
@@ -101,6 +98,11 @@ class Project(Strict):
     digests: Digests | None = None
     # stack name -> the environment name this project's events carry in that stack.
     environments: dict[Name, EnvironmentName] = Field(default_factory=dict)
+    privacy: ProjectPrivacy | None = None
+    fingerprinting: tuple[FingerprintRule, ...] | None = None
+    performance_issues: PerformanceIssues | None = None
+    # Environments hidden in Sentry's UI and filters (Sentry has no API to create them).
+    hidden_environments: tuple[EnvironmentName, ...] | None = None
 
     @field_validator("slug")
     @classmethod
@@ -226,6 +228,8 @@ class Organization(Strict):
     projects: tuple[Project, ...] = ()
     channels: dict[Name, Channel] = Field(default_factory=dict)
     priorities: dict[Name, Priority] = Field(default_factory=dict)
+    privacy: Privacy | None = None
+    retention: Retention | None = None
 
 
 class AlertsFile(Strict):

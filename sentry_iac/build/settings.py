@@ -1,0 +1,78 @@
+"""Settings pulumiverse_sentry cannot manage (privacy, fingerprinting, performance-issue
+thresholds, environment visibility), as dynamic resources owned by the owner stack.
+
+Each resource carries, beside the settings, where each one is declared in the YAML, so a value
+Sentry rejects is reported at its ``file:line``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from sentry_iac.providers.resources import (
+    EnvironmentVisibility,
+    OrganizationPrivacy,
+    ProjectFingerprinting,
+    ProjectPerformanceIssues,
+    ProjectPrivacy,
+)
+from sentry_iac.spec.fingerprinting import rules_text
+from sentry_iac.spec.loader import Spec
+from sentry_iac.spec.models import Project
+from sentry_iac.spec.performance import DETECTORS, THRESHOLDS
+from sentry_iac.spec.privacy import API_NAMES as PRIVACY_API_NAMES
+from sentry_iac.spec.privacy import Privacy
+
+Path = tuple[str | int, ...]
+
+
+def _privacy_sources(spec: Spec, base: Path, privacy: Privacy) -> dict[str, str]:
+    declared = privacy.model_fields_set
+    return {api: spec.where((*base, key)) for key, api in PRIVACY_API_NAMES.items()
+            if key in declared}
+
+
+def organization_settings(spec: Spec, opts: pulumi.ResourceOptions) -> None:
+    org = spec.org
+    if org.privacy is not None and org.privacy.api_fields():
+        OrganizationPrivacy(
+            org.organization, identity={"organization": org.organization},
+            settings=org.privacy.api_fields(),
+            sources=_privacy_sources(spec, ("privacy",), org.privacy), opts=opts)
+
+
+def project_settings(
+    spec: Spec, index: int, project: Project, project_slug: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> None:
+    """The settings resources of one project (in the owner stack)."""
+    base: Path = ("projects", index)
+    identity: dict[str, pulumi.Input[str]] = {"organization": spec.org.organization,
+                                              "project": project_slug}
+    if project.privacy is not None and project.privacy.api_fields():
+        ProjectPrivacy(project.slug, identity=identity, settings=project.privacy.api_fields(),
+                       sources=_privacy_sources(spec, (*base, "privacy"), project.privacy),
+                       opts=opts)
+    if project.fingerprinting is not None:
+        ProjectFingerprinting(
+            project.slug, identity=identity,
+            settings={"fingerprintingRules": rules_text(project.fingerprinting)},
+            sources={"fingerprintingRules": spec.where((*base, "fingerprinting"))}, opts=opts)
+    perf = project.performance_issues
+    if perf is not None and perf.api_fields():
+        sources: dict[str, str] = {}
+        for name, (option, _, _) in THRESHOLDS.items():
+            sources[option] = spec.where((*base, "performance_issues", name))
+        for name, option in DETECTORS.items():
+            sources[option] = spec.where((*base, "performance_issues", "detect", name))
+        settings: dict[str, Any] = perf.api_fields()
+        ProjectPerformanceIssues(project.slug, identity=identity, settings=settings,
+                                 sources={k: v for k, v in sources.items() if k in settings},
+                                 opts=opts)
+    for j, environment in enumerate(project.hidden_environments or ()):
+        EnvironmentVisibility(
+            f"{project.slug}/{environment}",
+            identity={**identity, "environment": environment}, settings={"isHidden": True},
+            sources={"isHidden": spec.where((*base, "hidden_environments", j))}, opts=opts)

@@ -1,0 +1,102 @@
+"""The settings sentry-iac manages through Sentry's REST API, one ``SettingsKind`` each.
+
+Defaults are Sentry's, restored when a resource is deleted (SENTRY_API.md §3-§5). Paths are
+module-level functions, not lambdas, so the pickled provider refers to them by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sentry_iac.providers.paths import api_path
+from sentry_iac.providers.settings import SettingsKind
+
+_PRIVACY_ORG_DEFAULTS: dict[str, Any] = {
+    "dataScrubber": False,
+    "dataScrubberDefaults": False,
+    "scrubIPAddresses": False,
+    "sensitiveFields": [],
+    "safeFields": [],
+    "storeCrashReports": 0,
+}
+_PRIVACY_PROJECT_DEFAULTS: dict[str, Any] = {
+    "dataScrubber": True,
+    "dataScrubberDefaults": True,
+    "scrubIPAddresses": False,
+    "sensitiveFields": [],
+    "safeFields": [],
+    "storeCrashReports": None,  # inherit the organisation's setting
+    "relayPiiConfig": "",
+}
+
+# Performance-issue detection defaults (Sentry's system options).
+_THRESHOLD_DEFAULTS: dict[str, Any] = {
+    "n_plus_one_db_duration_threshold": 50,
+    "n_plus_one_db_count": 5,
+    "slow_db_query_duration_threshold": 500,
+    "render_blocking_fcp_ratio": 0.33,
+    "large_http_payload_size_threshold": 300000,
+    "db_on_main_thread_duration_threshold": 16,
+    "file_io_on_main_thread_duration_threshold": 16,
+    "uncompressed_asset_duration_threshold": 300,
+    "uncompressed_asset_size_threshold": 512000,
+    "consecutive_db_min_time_saved_threshold": 100,
+    "n_plus_one_api_calls_total_duration_threshold": 300,
+    "consecutive_http_spans_min_time_saved_threshold": 2000,
+    "http_request_delay_threshold": 500,
+}
+_DETECTOR_DEFAULTS: dict[str, Any] = {
+    f"{name}_detection_enabled": name != "db_query_injection"
+    for name in (
+        "uncompressed_assets", "consecutive_http_spans", "large_http_payload",
+        "n_plus_one_db_queries", "n_plus_one_api_calls", "db_on_main_thread",
+        "file_io_on_main_thread", "consecutive_db_queries", "large_render_blocking_asset",
+        "slow_db_queries", "http_overhead", "db_query_injection",
+    )
+}
+
+
+def _organization(props: Mapping[str, Any]) -> str:
+    return api_path("organizations", props["organization"])
+
+
+def _project(props: Mapping[str, Any]) -> str:
+    return api_path("projects", props["organization"], props["project"])
+
+
+def _performance(props: Mapping[str, Any]) -> str:
+    return api_path("projects", props["organization"], props["project"],
+                    "performance-issues", "configure")
+
+
+def _environment(props: Mapping[str, Any]) -> str:
+    return api_path("projects", props["organization"], props["project"], "environments",
+                    props["environment"])
+
+
+ORGANIZATION_PRIVACY = SettingsKind(
+    name="OrganizationPrivacy", identity=("organization",), path=_organization,
+    defaults=_PRIVACY_ORG_DEFAULTS)
+
+PROJECT_PRIVACY = SettingsKind(
+    name="ProjectPrivacy", identity=("organization", "project"), path=_project,
+    defaults=_PRIVACY_PROJECT_DEFAULTS)
+
+PROJECT_FINGERPRINTING = SettingsKind(
+    name="ProjectFingerprinting", identity=("organization", "project"), path=_project,
+    defaults={"fingerprintingRules": ""})
+
+PROJECT_PERFORMANCE_ISSUES = SettingsKind(
+    name="ProjectPerformanceIssues", identity=("organization", "project"),
+    path=_performance,
+    defaults={**_DETECTOR_DEFAULTS, **_THRESHOLD_DEFAULTS},
+    write_first=frozenset(_DETECTOR_DEFAULTS))
+
+ENVIRONMENT_VISIBILITY = SettingsKind(
+    name="EnvironmentVisibility", identity=("organization", "project", "environment"),
+    path=_environment,
+    defaults={"isHidden": False})
+
+KINDS = (ORGANIZATION_PRIVACY, PROJECT_PRIVACY, PROJECT_FINGERPRINTING,
+         PROJECT_PERFORMANCE_ISSUES, ENVIRONMENT_VISIBILITY)

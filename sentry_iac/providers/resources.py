@@ -1,0 +1,49 @@
+"""Dynamic resources: the Pulumi side of each settings kind, with readable type tokens
+(``pulumi-python:dynamic/sentry-iac:ProjectFingerprinting``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi.dynamic as dyn
+
+from sentry_iac.providers import kinds
+from sentry_iac.providers.settings import SETTINGS, SOURCES, SettingsKind, SettingsProvider
+
+
+class _Settings(dyn.Resource):
+    kind: SettingsKind
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        identity: Mapping[str, pulumi.Input[str]],
+        settings: Mapping[str, Any],
+        sources: Mapping[str, str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {**identity, SETTINGS: dict(settings), SOURCES: dict(sources)}
+        super().__init__(SettingsProvider(self.kind), name, props, opts)
+
+
+class OrganizationPrivacy(_Settings, module="sentry-iac", name="OrganizationPrivacy"):
+    kind = kinds.ORGANIZATION_PRIVACY
+
+
+class ProjectPrivacy(_Settings, module="sentry-iac", name="ProjectPrivacy"):
+    kind = kinds.PROJECT_PRIVACY
+
+
+class ProjectFingerprinting(_Settings, module="sentry-iac", name="ProjectFingerprinting"):
+    kind = kinds.PROJECT_FINGERPRINTING
+
+
+class ProjectPerformanceIssues(_Settings, module="sentry-iac", name="ProjectPerformanceIssues"):
+    kind = kinds.PROJECT_PERFORMANCE_ISSUES
+
+
+class EnvironmentVisibility(_Settings, module="sentry-iac", name="EnvironmentVisibility"):
+    kind = kinds.ENVIRONMENT_VISIBILITY

@@ -1,0 +1,184 @@
+"""One dynamic provider for every "settings on an existing Sentry object" resource.
+
+Sentry has no create or delete for these (an organisation's privacy settings, a project's
+fingerprinting rules, an environment's visibility): they are fields of an object that exists
+anyway. So ``create`` and ``update`` write only the fields the YAML declares, ``read`` returns
+their live values so ``pulumi refresh`` shows drift made in the UI, and ``delete`` puts Sentry's
+defaults back for those fields and touches nothing else. ``diff`` is local: previews cost no API
+call.
+
+The auth token reaches the provider through ``configure`` (the stack's ``sentry:token`` secret,
+else ``SENTRY_AUTH_TOKEN`` / ``SENTRY_TOKEN``) and is dropped whenever the provider is pickled,
+so it never lands in Pulumi state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi.dynamic as dyn
+
+from sentry_iac.providers.client import SentryClient
+from sentry_iac.providers.errors import SentryNotFoundError
+
+TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
+DEFAULT_BASE_URL = "https://sentry.io/"
+
+# Input keys every settings resource carries.
+SETTINGS = "settings"  # API field -> declared value
+SOURCES = "sources"  # API field -> "org.yaml:40:5: privacy.sensitive_fields"
+
+
+@dataclass(frozen=True)
+class SettingsKind:
+    """What differs between settings resources: where they live and what Sentry's defaults are."""
+
+    name: str
+    identity: tuple[str, ...]  # input keys naming the Sentry object, e.g. organization, project
+    path: Callable[[Mapping[str, Any]], str]
+    defaults: Mapping[str, Any]  # every field this kind may manage, with Sentry's default
+    # Fields that must be written before others in a separate request (e.g. a detector switch
+    # before its thresholds: Sentry refuses to change a threshold of a disabled detector).
+    write_first: frozenset[str] = field(default_factory=frozenset)
+
+    def validate(self, settings: Mapping[str, Any]) -> list[str]:
+        unknown = sorted(set(settings) - set(self.defaults))
+        return [f"'{k}' is not a {self.name} setting (known: {', '.join(sorted(self.defaults))})"
+                for k in unknown]
+
+    def batches(self, fields: Mapping[str, Any]) -> list[dict[str, Any]]:
+        first = {k: v for k, v in fields.items() if k in self.write_first}
+        rest = {k: v for k, v in fields.items() if k not in self.write_first}
+        return [batch for batch in (first, rest) if batch]
+
+    def live(self, body: Mapping[str, Any], managed: Mapping[str, Any]) -> dict[str, Any]:
+        """The live values of the managed fields, from a GET response. Sentry answers null
+        for a text setting that was cleared with "", so the two read the same here."""
+        live = {}
+        for key in managed:
+            value = body.get(key)
+            live[key] = "" if value is None and isinstance(self.defaults.get(key), str) else value
+        return live
+
+
+@dataclass
+class _Runtime:
+    token: str | None
+    base_url: str
+
+
+def _setting_changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    old, new = olds.get(SETTINGS) or {}, news.get(SETTINGS) or {}
+    return sorted(k for k in set(old) | set(new) if old.get(k, _MISSING) != new.get(k, _MISSING))
+
+
+_MISSING = object()
+
+
+class SettingsProvider(dyn.ResourceProvider):
+    """The provider for one ``SettingsKind``."""
+
+    serialize_as_secret_always = False  # nothing secret is captured; see __getstate__
+
+    def __init__(self, kind: SettingsKind) -> None:
+        super().__init__()
+        self.kind = kind
+        self._runtime: _Runtime | None = None
+        # Tests swap this for a client with a fake clock; production uses the defaults.
+        self.client_factory: Callable[[str, str], SentryClient] = _default_client
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Never pickle the token: Pulumi stores the pickled provider in state.
+        state = dict(self.__dict__)
+        state["_runtime"] = None
+        state["client_factory"] = _default_client
+        return state
+
+    def configure(self, req: dyn.ConfigureRequest) -> None:
+        token = req.config.get("sentry:token")
+        base_url = req.config.get("sentry:baseUrl")
+        self._runtime = _Runtime(token=token or _env_token(),
+                                 base_url=base_url or os.environ.get("SENTRY_BASE_URL")
+                                 or DEFAULT_BASE_URL)
+
+    def _client(self) -> SentryClient:
+        runtime = self._runtime or _Runtime(_env_token(),
+                                            os.environ.get("SENTRY_BASE_URL") or DEFAULT_BASE_URL)
+        if not runtime.token:
+            raise RuntimeError("no Sentry auth token: run `pulumi config set --secret "
+                               "sentry:token <token>` or set SENTRY_AUTH_TOKEN")
+        return self.client_factory(runtime.token, runtime.base_url)
+
+    # -- the provider contract ---------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        failures = [dyn.CheckFailure(key, f"missing '{key}'")
+                    for key in self.kind.identity if not news.get(key)]
+        settings = news.get(SETTINGS)
+        if not isinstance(settings, dict):
+            failures.append(dyn.CheckFailure(SETTINGS, "expected a mapping of settings"))
+        else:
+            failures += [dyn.CheckFailure(SETTINGS, m) for m in self.kind.validate(settings)]
+        return dyn.CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+        replaces = [k for k in self.kind.identity if olds.get(k) != news.get(k)]
+        changes = _setting_changes(olds, news)
+        return dyn.DiffResult(changes=bool(replaces or changes), replaces=replaces,
+                              stables=list(self.kind.identity), delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+        self._write(props, dict(props[SETTINGS]))
+        return dyn.CreateResult(self._id(props), outs=props)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        new = news[SETTINGS]
+        fields = {k: new[k] for k in _setting_changes(olds, news) if k in new}
+        # A field no longer declared goes back to Sentry's default rather than keeping the
+        # last value sentry-iac wrote.
+        for k in _setting_changes(olds, news):
+            if k not in new:
+                fields[k] = self.kind.defaults[k]
+        self._write(news, fields)
+        return dyn.UpdateResult(outs=news)
+
+    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        managed = props.get(SETTINGS) or {}
+        with self._client() as client:
+            body = client.get(self.kind.path(props))
+        return dyn.ReadResult(id_, {**props, SETTINGS: self.kind.live(body, managed)})
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        defaults = {k: self.kind.defaults[k] for k in props.get(SETTINGS) or {}}
+        # If the object is gone its settings went with it: nothing to restore.
+        with contextlib.suppress(SentryNotFoundError):
+            self._write(props, defaults)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _id(self, props: Mapping[str, Any]) -> str:
+        return "/".join(str(props[k]) for k in self.kind.identity)
+
+    def _write(self, props: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
+        if not fields:
+            return
+        with self._client() as client:
+            for batch in self.kind.batches(fields):
+                client.put(self.kind.path(props), batch, field_locations=props.get(SOURCES) or {})
+
+
+def _env_token() -> str | None:
+    for name in TOKEN_ENV_VARS:
+        if os.environ.get(name):
+            return os.environ[name]
+    return None
+
+
+def _default_client(token: str, base_url: str) -> SentryClient:
+    return SentryClient(token, base_url)
+
+
