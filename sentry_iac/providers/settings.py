@@ -45,10 +45,19 @@ class SettingsKind:
     # before its thresholds: Sentry refuses to change a threshold of a disabled detector).
     write_first: frozenset[str] = field(default_factory=frozenset)
 
-    def validate(self, settings: Mapping[str, Any]) -> list[str]:
-        unknown = sorted(set(settings) - set(self.defaults))
-        return [f"'{k}' is not a {self.name} setting (known: {', '.join(sorted(self.defaults))})"
-                for k in unknown]
+    def validate(self, settings: Mapping[str, Any], sources: Mapping[str, str]) -> list[str]:
+        """Problems with declared values, each placed at the YAML key it came from."""
+        problems = []
+        for key, value in settings.items():
+            where = f"{sources[key]}: " if key in sources else ""
+            if key not in self.defaults:
+                problems.append(f"{where}'{key}' is not a {self.name} setting (known: "
+                                f"{', '.join(sorted(self.defaults))})")
+                continue
+            expected = _type_error(value, self.defaults[key])
+            if expected:
+                problems.append(f"{where}{key} must be {expected}, not {value!r}")
+        return problems
 
     def batches(self, fields: Mapping[str, Any]) -> list[dict[str, Any]]:
         first = {k: v for k, v in fields.items() if k in self.write_first}
@@ -63,6 +72,20 @@ class SettingsKind:
             value = body.get(key)
             live[key] = "" if value is None and isinstance(self.defaults.get(key), str) else value
         return live
+
+
+def _type_error(value: Any, default: Any) -> str | None:
+    """What ``value`` should be, judged by the type of Sentry's default, or None if it fits."""
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "true or false"
+    if isinstance(default, list):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "a list of text"
+    if isinstance(default, int | float) or default is None:
+        ok = (value is None and default is None) or (
+            isinstance(value, int | float) and not isinstance(value, bool))
+        return None if ok else "a number"
+    return None if isinstance(value, str) else "text"
 
 
 @dataclass
@@ -122,7 +145,9 @@ class SettingsProvider(dyn.ResourceProvider):
         if not isinstance(settings, dict):
             failures.append(dyn.CheckFailure(SETTINGS, "expected a mapping of settings"))
         else:
-            failures += [dyn.CheckFailure(SETTINGS, m) for m in self.kind.validate(settings)]
+            sources = news.get(SOURCES) or {}
+            failures += [dyn.CheckFailure(SETTINGS, m)
+                         for m in self.kind.validate(settings, sources)]
         return dyn.CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:

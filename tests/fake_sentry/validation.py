@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sentry_iac.spec.privacy import validate_pii_config, validate_pii_selector
 from tests.fake_sentry.fingerprinting import check_fingerprinting_rules
 
 MAX_SENSITIVE_FIELD_CHARS = 4000
@@ -92,15 +92,23 @@ def relay_pii_config(value: Any) -> tuple[Any, list[str]]:
     if not isinstance(value, str):
         return None, ["Not a valid string."]
     try:
-        config = json.loads(value)
-    except json.JSONDecodeError as exc:
-        return None, [f"{exc.msg} at line {exc.lineno} column {exc.colno}"]
-    if not isinstance(config, dict):
-        return None, ["invalid type: expected a PII config object"]
-    for key in ("rules", "applications"):
-        if key in config and not isinstance(config[key], dict):
-            return None, [f"invalid type: `{key}` must be a map"]
+        validate_pii_config(value)  # Relay's own check, as Sentry runs it
+    except ValueError as exc:
+        return None, [str(exc)]
     return value, []
+
+
+def safe_fields(value: Any) -> tuple[Any, list[str]]:
+    """A list of data selectors, each checked by Relay: "<relay message> (line N)"."""
+    fields, errors = string_list(allow_empty_entries=False)(value)
+    if errors:
+        return None, errors
+    for line, selector in enumerate(fields, start=1):
+        try:
+            validate_pii_selector(selector)
+        except ValueError as exc:
+            return None, [f"{exc} (line {line})"]
+    return fields, []
 
 
 def fingerprinting_rules(value: Any) -> tuple[Any, list[str]]:
@@ -129,7 +137,7 @@ ORGANIZATION_FIELDS: dict[str, Checker] = {
     "sensitiveFields": string_list(
         allow_empty_entries=False, max_total_chars=MAX_SENSITIVE_FIELD_CHARS
     ),
-    "safeFields": string_list(allow_empty_entries=False),
+    "safeFields": safe_fields,
     "storeCrashReports": integer(-1, STORE_CRASH_REPORTS_MAX),
     "relayPiiConfig": relay_pii_config,
     "openMembership": boolean,
@@ -151,7 +159,7 @@ PROJECT_FIELDS: dict[str, Checker] = {
     "sensitiveFields": string_list(
         allow_empty_entries=True, max_total_chars=MAX_SENSITIVE_FIELD_CHARS
     ),
-    "safeFields": string_list(allow_empty_entries=True),
+    "safeFields": safe_fields,
     "storeCrashReports": integer(-1, STORE_CRASH_REPORTS_MAX, nullable=True),
     "relayPiiConfig": relay_pii_config,
     "fingerprintingRules": fingerprinting_rules,

@@ -24,15 +24,20 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft4Validator
+from pulumi.dynamic import Config, ConfigureRequest
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
+from sentry_iac.offline.engine import run_offline
 from sentry_iac.providers import SentryApiError, SentryClient, api_path
+from sentry_iac.providers.kinds import KINDS
+from sentry_iac.providers.settings import SettingsProvider
 from tests.fake_sentry import Exchange, FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_URI = "urn:sentry-openapi"
+DYNAMIC_PREFIX = "pulumi-python:dynamic/sentry-iac:"
 PERFORMANCE = (
     "/api/0/projects/{organization_id_or_slug}/{project_id_or_slug}/performance-issues/configure/"
 )
@@ -366,10 +371,8 @@ def test_scenario_covers_every_fake_endpoint(
     assert {e.status for e in recorded} >= {200, 204, 400, 404}
 
 
-def test_every_exchange_matches_the_schema(
-    openapi: OpenApi, exchanges: tuple[FakeSentry, list[Exchange]]
-) -> None:
-    _, recorded = exchanges
+def check_all(openapi: OpenApi, recorded: list[Exchange]) -> tuple[list[str], int, int]:
+    """Problems in every exchange, and how many were checked publicly and privately."""
     problems: list[str] = []
     public = private = 0
     for exchange in recorded:
@@ -385,8 +388,49 @@ def test_every_exchange_matches_the_schema(
             found = check_public(openapi, template, exchange)
         label = f"{exchange.method} {exchange.path} -> {exchange.status}"
         problems += [f"{label}: {problem}" for problem in found]
+    return problems, public, private
+
+
+def test_every_exchange_matches_the_schema(
+    openapi: OpenApi, exchanges: tuple[FakeSentry, list[Exchange]]
+) -> None:
+    _, recorded = exchanges
+    problems, public, private = check_all(openapi, recorded)
     assert problems == []
     assert public >= 15 and private >= 4  # the checks really ran
+
+
+@pytest.fixture(scope="module")
+def provider_exchanges() -> Iterator[list[Exchange]]:
+    """What the dynamic providers send for the example config's owner stack: each settings
+    resource of the offline plan created, read, updated back and forth, and deleted."""
+    plan = run_offline(PROJECT_ROOT, "production")
+    kinds = {kind.name: kind for kind in KINDS}
+    settings = [r for r in plan.resources if r.type.startswith(DYNAMIC_PREFIX)]
+    assert {r.type.removeprefix(DYNAMIC_PREFIX) for r in settings} == set(kinds)
+    with FakeSentry(token=FAKE_TOKEN, org_slug=plan.organization) as fake:
+        for project in plan.of_type("SentryProject"):
+            fake.org.add_project(project.inputs["slug"],
+                                 environments={"production": False, "development": False})
+        for resource in settings:
+            provider = SettingsProvider(kinds[resource.type.removeprefix(DYNAMIC_PREFIX)])
+            provider.configure(ConfigureRequest(Config(
+                {"sentry:token": FAKE_TOKEN, "sentry:baseUrl": fake.url}, "sentry-iac")))
+            props = resource.inputs
+            provider.create(props)
+            provider.read(resource.name, props)
+            provider.delete(resource.name, props)
+        assert not fake.internal_errors, fake.internal_errors
+        yield fake.exchanges
+
+
+def test_provider_traffic_matches_the_schema(
+    openapi: OpenApi, provider_exchanges: list[Exchange]
+) -> None:
+    problems, public, private = check_all(openapi, provider_exchanges)
+    assert problems == []
+    assert all(e.applied for e in provider_exchanges)  # the fake accepted every payload
+    assert public >= 10 and private >= 3
 
 
 def test_the_checker_rejects_a_wrong_response(openapi: OpenApi) -> None:

@@ -128,13 +128,17 @@ def test_project_settings_round_trip(fake_sentry: FakeSentry, http: httpx.Client
             {"relayPiiConfig": '{"rules": {'},
             {
                 "relayPiiConfig": [
-                    "Expecting property name enclosed in double quotes at line 1 column 12"
+                    "EOF while parsing an object at line 1 column 11"
                 ]
             },
         ),
         (
             {"relayPiiConfig": "[1]"},
-            {"relayPiiConfig": ["invalid type: expected a PII config object"]},
+            {"relayPiiConfig": ["invalid type: integer `1`, expected a map at line 1 column 2"]},
+        ),
+        (
+            {"safeFields": ["extra.user_id", "$$$"]},
+            {"safeFields": ['invalid syntax near "$$$" (line 2)']},
         ),
         (
             {"fingerprintingRules": "error.type:A -> a\nerror.type:B\n"},

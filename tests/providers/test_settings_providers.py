@@ -175,6 +175,18 @@ def test_check_reports_unknown_settings_and_missing_identity() -> None:
                for p, r in reasons)
 
 
+def test_check_names_the_yaml_location_of_a_wrong_value() -> None:
+    provider = SettingsProvider(ORGANIZATION_PRIVACY)
+    news = {"organization": "dbca",
+            SETTINGS: {"dataScrubber": "yes", "sensitiveFields": ["password"]},
+            SOURCES: {"dataScrubber": "org.yaml:40:3: privacy.data_scrubber"}}
+    result = provider.check({}, news)
+    assert [f.reason for f in result.failures] == [
+        "org.yaml:40:3: privacy.data_scrubber: dataScrubber must be true or false, not 'yes'"]
+    good = {**news, SETTINGS: {"dataScrubber": True}}
+    assert provider.check({}, good).failures == []
+
+
 FAULTS: dict[str, Callable[[FakeSentry, str], Any]] = {
     "429": lambda f, p: f.rate_limit("PUT", p, reset_in=0.5),
     "500": lambda f, p: f.fail("PUT", p, status=500),
