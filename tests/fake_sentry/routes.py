@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from tests.fake_sentry import performance, shapes
+from tests.fake_sentry import (
+    detectors,
+    integrations,
+    legacy_alerts,
+    members,
+    performance,
+    shapes,
+    workflows,
+)
 from tests.fake_sentry.pagination import paginated
 from tests.fake_sentry.replies import HttpError, Reply, not_found
 from tests.fake_sentry.state import FakeOrganization, FakeProject
@@ -36,6 +44,7 @@ class Call:
     api_root: str  # e.g. http://127.0.0.1:5000/api/0/
     host: str
     page_size: int
+    legacy_brownout: bool = False  # the legacy alert endpoints answer 410
 
 
 Handler = Callable[[Call], Reply]
@@ -87,7 +96,11 @@ def get_organization(call: Call) -> Reply:
 
 def put_organization(call: Call) -> Reply:
     org = _org(call)
-    org.settings.update(clean_organization_update(_object_body(call)))
+    org.settings.update(
+        clean_organization_update(
+            _object_body(call), has_2fa=org.user_has_2fa, sso_enabled=org.sso_enabled
+        )
+    )
     return Reply(200, shapes.organization_detail(org, call.api_root))
 
 
@@ -187,6 +200,18 @@ _PROJECT_READ = ("project:read", "project:write", "project:admin")
 _PROJECT_WRITE = ("project:write", "project:admin")
 PERFORMANCE = PROJECT + "performance-issues/configure/"
 ENVIRONMENT = PROJECT + "environments/{environment}/"
+DETECTORS = ORG + "detectors/"
+DETECTOR = DETECTORS + "{detector_id}/"
+WORKFLOWS = ORG + "workflows/"
+WORKFLOW = WORKFLOWS + "{workflow_id}/"
+ISSUE_RULES = PROJECT + "rules/"
+METRIC_RULES = ORG + "alert-rules/"
+# Scopes as the schemas list them (openapi.json; legacy ones from openapi-2026-05-legacy-alerts).
+_ALERTS_READ = ("alerts:read", "org:read", "org:write", "org:admin")
+_ALERTS_WRITE = ("alerts:write", "org:write", "org:admin")
+_DETECTORS_WRITE = (*_ALERTS_WRITE, "org:read")
+_PROJECT_ALERTS_READ = ("alerts:read", "alerts:write", *_PROJECT_READ)
+_PROJECT_ALERTS_WRITE = ("alerts:write", *_PROJECT_WRITE)
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", ORG, get_organization, _ORG_READ),
@@ -202,6 +227,57 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", ENVIRONMENT, get_environment, _PROJECT_READ),
     Route("PUT", ENVIRONMENT, put_environment, _PROJECT_WRITE),
     Route("GET", PROJECT + "keys/", list_project_keys, _PROJECT_READ),
+    # Monitors and alerts (SENTRY_ALERTS_API.md section 1.1).
+    Route(
+        "POST",
+        ORG + "projects/{project_id_or_slug}/detectors/",
+        detectors.create_detector,
+        _PROJECT_ALERTS_WRITE,
+    ),
+    Route("GET", DETECTORS, detectors.list_detectors, _ALERTS_READ),
+    Route("PUT", DETECTORS, detectors.bulk_update_detectors, _DETECTORS_WRITE),
+    Route("DELETE", DETECTORS, detectors.bulk_delete_detectors, _DETECTORS_WRITE),
+    Route("GET", DETECTOR, detectors.get_detector, _ALERTS_READ),
+    Route("PUT", DETECTOR, detectors.put_detector, _DETECTORS_WRITE),
+    Route("DELETE", DETECTOR, detectors.delete_detector, _DETECTORS_WRITE),
+    Route("GET", WORKFLOWS, workflows.list_workflows, _ALERTS_READ),
+    Route("POST", WORKFLOWS, workflows.create_workflow, _ALERTS_WRITE),
+    Route("PUT", WORKFLOWS, workflows.bulk_update_workflows, _ALERTS_WRITE),
+    Route("DELETE", WORKFLOWS, workflows.bulk_delete_workflows, _ALERTS_WRITE),
+    Route("GET", WORKFLOW, workflows.get_workflow, _ALERTS_READ),
+    Route("PUT", WORKFLOW, workflows.put_workflow, _ALERTS_WRITE),
+    Route("DELETE", WORKFLOW, workflows.delete_workflow, _ALERTS_WRITE),
+    # What alert actions refer to by id.
+    Route(
+        "GET",
+        ORG + "integrations/",
+        integrations.list_integrations,
+        ("org:integrations", *_ORG_READ),
+    ),
+    Route(
+        "GET",
+        ORG + "members/",
+        members.list_members,
+        ("member:read", "member:write", "member:admin"),
+    ),
+    # Legacy alerts, deprecated (SENTRY_API.md sections 1-2).
+    Route("POST", ISSUE_RULES, legacy_alerts.create_issue_rule, _PROJECT_ALERTS_WRITE),
+    Route("GET", ISSUE_RULES, legacy_alerts.list_issue_rules, _PROJECT_ALERTS_READ),
+    Route("GET", ISSUE_RULES + "{rule_id}/", legacy_alerts.get_issue_rule, _PROJECT_ALERTS_READ),
+    Route("PUT", ISSUE_RULES + "{rule_id}/", legacy_alerts.put_issue_rule, _PROJECT_ALERTS_WRITE),
+    Route(
+        "DELETE", ISSUE_RULES + "{rule_id}/", legacy_alerts.delete_issue_rule, _PROJECT_ALERTS_WRITE
+    ),
+    Route("POST", METRIC_RULES, legacy_alerts.create_metric_rule, (*_ALERTS_WRITE, "org:read")),
+    Route("GET", METRIC_RULES, legacy_alerts.list_metric_rules, _ALERTS_READ),
+    Route("GET", METRIC_RULES + "{alert_rule_id}/", legacy_alerts.get_metric_rule, _ALERTS_READ),
+    Route("PUT", METRIC_RULES + "{alert_rule_id}/", legacy_alerts.put_metric_rule, _ALERTS_WRITE),
+    Route(
+        "DELETE", METRIC_RULES + "{alert_rule_id}/", legacy_alerts.delete_metric_rule, _ALERTS_WRITE
+    ),
+)
+LEGACY_TEMPLATES = frozenset(
+    route.template for route in ROUTES if route.template.startswith((ISSUE_RULES, METRIC_RULES))
 )
 
 

@@ -76,6 +76,7 @@ class FakeSentry:
         self.org = FakeOrganization(slug=org_slug, name=org_name or org_slug)
         self.faults = FaultBook()
         self.internal_errors: list[str] = []  # bugs in the fake itself; fixtures assert none
+        self.legacy_brownout = False  # True: legacy alert endpoints answer 410, as in a brownout
         self._exchanges: list[Exchange] = []
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -88,7 +89,8 @@ class FakeSentry:
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            # stop() waits up to one poll for the loop to notice; keep that short, tests add up.
+            target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True
         )
         self._thread.start()
         return self
@@ -257,6 +259,7 @@ class FakeSentry:
             api_root=api_root,
             host=request.host,
             page_size=self.page_size,
+            legacy_brownout=self.legacy_brownout,
         )
         try:
             with self._lock:
@@ -294,6 +297,9 @@ class FakeSentry:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "FakeSentry/1.0"
+    # Headers and body go out in two writes; with Nagle's algorithm on, the body then waits
+    # for the client's delayed ACK (about 40 ms a request).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._serve()
@@ -333,7 +339,8 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client gave up (e.g. timed out on a slow answer)
 
     def _write(self, reply: Reply) -> None:
-        payload = b"" if reply.status == 204 else json.dumps(reply.body).encode()
+        no_body = reply.status == 204 or reply.body is None  # e.g. 202 from legacy deletes
+        payload = b"" if no_body else json.dumps(reply.body).encode()
         self.send_response(reply.status)
         if payload:
             self.send_header("Content-Type", "application/json")

@@ -66,9 +66,12 @@ def organization_detail(org: FakeOrganization, base_url: str) -> dict[str, Any]:
             {"id": r, "name": r.title(), **role, "isMinimumRoleFor": None}
             for r in ("contributor", "admin")
         ],
-        "trustedRelays": [],
+        # Sentry stamps each relay when it stores it.
+        "trustedRelays": [
+            {**relay, "created": DATE_CREATED, "lastModified": DATE_CREATED}
+            for relay in org.settings["trustedRelays"]
+        ],
         "pendingAccessRequests": 0,
-        "hideAiFeatures": False,
         "aggregatedDataConsent": False,
         "isDynamicallySampled": False,
         "issueAlertsThreadFlag": True,

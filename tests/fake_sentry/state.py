@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 DATE_CREATED = "2024-01-15T09:30:00.000000Z"
+DATE_UPDATED = "2024-01-16T10:00:00.000000Z"
+# Every project gets these on creation (SENTRY_ALERTS_API.md section 4); they cannot be deleted.
+DEFAULT_DETECTORS = {"error": "Error Monitor", "issue_stream": "Issue Stream"}
+# Display names of the integration providers the fake knows.
+PROVIDERS = {
+    "slack": "Slack",
+    "msteams": "Microsoft Teams",
+    "pagerduty": "PagerDuty",
+    "opsgenie": "Opsgenie",
+    "discord": "Discord",
+    "github": "GitHub",
+    "github_enterprise": "GitHub Enterprise",
+    "jira": "Jira",
+    "jira_server": "Jira Server",
+    "vsts": "Azure DevOps",
+}
 
 
 def org_settings_defaults() -> dict[str, Any]:
@@ -31,6 +48,8 @@ def org_settings_defaults() -> dict[str, Any]:
         "attachmentsRole": "member",
         "debugFilesRole": "admin",
         "defaultRole": "member",
+        "hideAiFeatures": False,
+        "trustedRelays": [],  # as sent: {name, publicKey, description}
     }
 
 
@@ -96,6 +115,75 @@ class FakeProject:
 
 
 @dataclass
+class FakeDetector:
+    """A monitor, stored in snake_case as Sentry's validators leave it."""
+
+    id: str
+    project_id: str | None
+    name: str
+    type: str
+    config: dict[str, Any] = field(default_factory=dict)
+    description: str | None = None
+    enabled: bool = True
+    owner: str | None = None  # "team:<id>" or "user:<id>"
+    # {"id", "query_id", "snuba_id", "query": {dataset, query, aggregate, time_window, ...}}
+    data_source: dict[str, Any] | None = None
+    # {"id", "logic_type", "conditions": [{"id", "type", "comparison", "condition_result"}]}
+    condition_group: dict[str, Any] | None = None
+    created_by: str | None = None
+    date_updated: str = DATE_CREATED
+
+    @property
+    def system(self) -> bool:
+        return self.type in DEFAULT_DETECTORS
+
+
+@dataclass
+class FakeWorkflow:
+    """An alert; groups are {"id", "logic_type", "conditions", ["actions"]} in snake_case."""
+
+    id: str
+    name: str
+    triggers: dict[str, Any]
+    action_filters: list[dict[str, Any]] = field(default_factory=list)
+    enabled: bool = True
+    environment: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    owner: str | None = None
+    created_by: str | None = None
+    date_updated: str = DATE_CREATED
+
+
+@dataclass
+class FakeIntegration:
+    id: str
+    provider: str  # key, e.g. "pagerduty"
+    name: str
+    external_id: str
+    config_data: dict[str, Any] = field(default_factory=dict)
+    status: str = "active"
+
+
+@dataclass
+class FakeMember:
+    id: str
+    email: str
+    role: str
+    user_id: str | None  # None: an invitation not yet accepted
+    name: str
+    team_roles: dict[str, str | None] = field(default_factory=dict)  # team slug -> team role
+
+
+@dataclass
+class FakeLegacyRule:
+    """A legacy issue alert (project ``rules``) or metric alert (``alert-rules``)."""
+
+    id: str
+    project: str | None  # slug of an issue alert's project
+    fields: dict[str, Any]  # the validated request, camelCase
+
+
+@dataclass
 class FakeOrganization:
     slug: str
     name: str
@@ -103,6 +191,20 @@ class FakeOrganization:
     settings: dict[str, Any] = field(default_factory=org_settings_defaults)
     teams: dict[str, FakeTeam] = field(default_factory=dict)
     projects: dict[str, FakeProject] = field(default_factory=dict)
+    detectors: dict[str, FakeDetector] = field(default_factory=dict)
+    workflows: dict[str, FakeWorkflow] = field(default_factory=dict)
+    links: set[tuple[str, str]] = field(default_factory=set)  # (detector id, workflow id)
+    integrations: dict[str, FakeIntegration] = field(default_factory=dict)
+    members: dict[str, FakeMember] = field(default_factory=dict)
+    issue_rules: dict[str, FakeLegacyRule] = field(default_factory=dict)
+    metric_rules: dict[str, FakeLegacyRule] = field(default_factory=dict)
+    # Sentry lists conditions and action filters in no stable order; a seeded shuffle keeps
+    # that visible to clients while tests stay reproducible. Set False for stable output.
+    shuffle_reads: bool = True
+    # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.
+    user_has_2fa: bool = True
+    sso_enabled: bool = False
+    rng: random.Random = field(default_factory=lambda: random.Random(20260514))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     def next_id(self) -> str:
@@ -135,6 +237,11 @@ class FakeOrganization:
         for env_name, is_hidden in hidden.items():
             self.add_environment(project, env_name, hidden=bool(is_hidden))
         self.projects[slug] = project
+        for detector_type, detector_name in DEFAULT_DETECTORS.items():
+            detector_id = self.next_id()
+            self.detectors[detector_id] = FakeDetector(
+                id=detector_id, project_id=project.id, name=detector_name, type=detector_type
+            )
         return project
 
     def add_environment(
@@ -154,3 +261,79 @@ class FakeOrganization:
         if slug_or_id in self.projects:
             return self.projects[slug_or_id]
         return next((p for p in self.projects.values() if p.id == slug_or_id), None)
+
+    def default_detector(
+        self, project_slug: str, detector_type: str = "issue_stream"
+    ) -> FakeDetector:
+        """The project's system detector of ``detector_type`` ("error" or "issue_stream")."""
+        project = self.projects[project_slug]
+        return next(
+            d
+            for d in self.detectors.values()
+            if d.project_id == project.id and d.type == detector_type
+        )
+
+    def workflow_ids_of(self, detector_id: str) -> list[str]:
+        return sorted((w for d, w in self.links if d == detector_id), key=int)
+
+    def detector_ids_of(self, workflow_id: str) -> list[str]:
+        return sorted((d for d, w in self.links if w == workflow_id), key=int)
+
+    def add_integration(
+        self,
+        provider: str,
+        *,
+        name: str | None = None,
+        services: Iterable[str] = (),
+        external_id: str | None = None,
+    ) -> FakeIntegration:
+        """Install an integration; ``services`` are PagerDuty service names (its service table)."""
+        if provider not in PROVIDERS:
+            raise ValueError(f"unknown integration provider {provider!r}")
+        integration_id = self.next_id()
+        config: dict[str, Any] = {}
+        if provider == "pagerduty":
+            config["service_table"] = [
+                {"id": int(self.next_id()), "service": service, "integration_key": f"{n:0>32}"}
+                for n, service in enumerate(services, start=1)
+            ]
+        integration = FakeIntegration(
+            id=integration_id,
+            provider=provider,
+            name=name or PROVIDERS[provider],
+            external_id=external_id or f"ext-{integration_id}",
+            config_data=config,
+        )
+        self.integrations[integration_id] = integration
+        return integration
+
+    def add_member(
+        self,
+        email: str,
+        *,
+        role: str = "member",
+        teams: Iterable[str] = (),
+        pending: bool = False,
+        name: str | None = None,
+    ) -> FakeMember:
+        """Add a member (a user id is assigned unless ``pending``: an unaccepted invitation)."""
+        member_id = self.next_id()
+        member = FakeMember(
+            id=member_id,
+            email=email,
+            role=role,
+            user_id=None if pending else self.next_id(),
+            name=name or email,
+            team_roles=dict.fromkeys(teams),
+        )
+        self.members[member_id] = member
+        return member
+
+    def find_member_by_user(self, user_id: str) -> FakeMember | None:
+        return next((m for m in self.members.values() if m.user_id == user_id), None)
+
+    def find_team_by_id(self, team_id: str) -> FakeTeam | None:
+        return next((t for t in self.teams.values() if t.id == team_id), None)
+
+    def environment_names(self) -> set[str]:
+        return {name for project in self.projects.values() for name in project.environments}

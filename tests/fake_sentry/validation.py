@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sentry_relay.auth import PublicKey
+from sentry_relay.exceptions import RelayError
+
 from sentry_iac.spec.privacy import validate_pii_config, validate_pii_selector
 from tests.fake_sentry.fingerprinting import check_fingerprinting_rules
 
@@ -129,6 +132,67 @@ def allowed_domains(value: Any) -> tuple[Any, list[str]]:
     return kept, []
 
 
+ORG_ROLES = ("member", "admin", "manager", "owner")
+ERR_NO_2FA = "Cannot require two-factor authentication without personal two-factor enabled."
+ERR_SSO_ENABLED = "Cannot require two-factor authentication with SSO enabled"
+
+
+def role(value: Any) -> tuple[Any, list[str]]:
+    """attachmentsRole / debugFilesRole: any organisation role (``roles.get``)."""
+    if not isinstance(value, str):
+        return None, ["Not a valid string."]
+    return (value, []) if value in ORG_ROLES else (None, ["Invalid role"])
+
+
+def choice(choices: tuple[str, ...]) -> Checker:
+    def check(value: Any) -> tuple[Any, list[str]]:
+        if value in choices:
+            return value, []
+        return None, [f'"{value}" is not a valid choice.']
+
+    return check
+
+
+def _relay(item: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """One relay as Sentry's TrustedRelaySerializer reads it, with its error texts."""
+    if not isinstance(item, dict):
+        return None, "Bad structure received for Trusted Relays"
+    name, key = item.get("name"), item.get("publicKey") or ""
+    if name is None:
+        return None, "Relay key info with missing name in Trusted Relays"
+    name = str(name).strip()
+    if not name:
+        return None, "Relay key info with empty name in Trusted Relays"
+    if not key:
+        return None, f"Missing public key for relay key info with name:'{name}' in Trusted Relays"
+    try:
+        PublicKey.parse(key)  # type: ignore[no-untyped-call]
+    except RelayError:
+        return None, f"Invalid public key for relay key info with name:'{name}' in Trusted Relays"
+    relay = {"name": name, "publicKey": key}
+    if item.get("description") is not None:
+        relay["description"] = item["description"]
+    return relay, None
+
+
+def trusted_relays(value: Any) -> tuple[Any, list[str]]:
+    if not isinstance(value, list):
+        return None, [f'Expected a list of items but got type "{type(value).__name__}".']
+    relays = []
+    for item in value:
+        relay, error = _relay(item)
+        if error:
+            return None, [error]
+        relays.append(relay)
+    seen: set[str] = set()
+    for relay in relays:
+        key = relay["publicKey"] if relay else ""
+        if key in seen:
+            return None, [f"Duplicated key in Trusted Relays: '{key}'"]
+        seen.add(key)
+    return relays, []
+
+
 ORGANIZATION_FIELDS: dict[str, Checker] = {
     "name": string(64),
     "dataScrubber": boolean,
@@ -147,6 +211,12 @@ ORGANIZATION_FIELDS: dict[str, Checker] = {
     "eventsMemberAdmin": boolean,
     "alertsMemberWrite": boolean,
     "scrapeJavaScript": boolean,
+    "require2FA": boolean,
+    "hideAiFeatures": boolean,
+    "attachmentsRole": role,
+    "debugFilesRole": role,
+    "defaultRole": choice(ORG_ROLES),
+    "trustedRelays": trusted_relays,
 }
 
 PROJECT_FIELDS: dict[str, Checker] = {
@@ -204,5 +274,18 @@ def clean_project_update(body: Mapping[str, Any], current: Mapping[str, Any]) ->
     return values
 
 
-def clean_organization_update(body: Mapping[str, Any]) -> dict[str, Any]:
-    return clean(body, ORGANIZATION_FIELDS)
+def clean_organization_update(
+    body: Mapping[str, Any], *, has_2fa: bool = True, sso_enabled: bool = False
+) -> dict[str, Any]:
+    """``has_2fa``: whether the token's user has two-factor authentication."""
+    errors: FieldErrors = {}
+    try:
+        values = clean(body, ORGANIZATION_FIELDS)
+    except Invalid as exc:
+        errors, values = dict(exc.errors), {}
+    # A field validator in Sentry, so it is reported with the other fields' errors.
+    if boolean(body.get("require2FA"))[0] is True and (not has_2fa or sso_enabled):
+        errors["require2FA"] = [ERR_SSO_ENABLED if has_2fa else ERR_NO_2FA]
+    if errors:
+        raise Invalid(errors)
+    return values

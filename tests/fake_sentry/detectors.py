@@ -1,0 +1,172 @@
+"""Monitor (detector) endpoints (SENTRY_ALERTS_API.md sections 1.1, 1.4, 1.5 and 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from tests.fake_sentry import listing
+from tests.fake_sentry.alert_shapes import detector_body
+from tests.fake_sentry.casing import camel_errors, snake_keys
+from tests.fake_sentry.detector_checks import clean_detector
+from tests.fake_sentry.links import requested_links
+from tests.fake_sentry.lookup import by_numeric_id, object_body, org_of, project_of
+from tests.fake_sentry.replies import NO_PERMISSION, HttpError, Reply
+from tests.fake_sentry.state import DATE_UPDATED, FakeDetector, FakeOrganization
+from tests.fake_sentry.validation import REQUIRED, Invalid, boolean
+
+if TYPE_CHECKING:
+    from tests.fake_sentry.routes import Call
+
+NOT_ALL_FOUND = "Some detectors were not found or you do not have permission to update them."
+
+
+def _sort_keys(org: FakeOrganization) -> dict[str, Callable[[FakeDetector], Any]]:
+    return {
+        "id": lambda d: 0,  # ties are broken by id anyway
+        "name": lambda d: d.name.lower(),
+        "type": lambda d: d.type,
+        "connectedWorkflows": lambda d: len(org.workflow_ids_of(d.id)),
+        "latestGroup": lambda d: 0,  # the fake has no issues
+        "openIssues": lambda d: 0,
+    }
+
+
+def _link(org: FakeOrganization, detector_id: str, workflow_ids: set[str] | None) -> None:
+    if workflow_ids is None:
+        return  # absent: the links stay as they are
+    org.links = {(d, w) for d, w in org.links if d != detector_id}
+    org.links |= {(detector_id, w) for w in workflow_ids}
+
+
+def create_detector(call: Call) -> Reply:
+    project = project_of(call)
+    org = call.org
+    body = object_body(call)
+    with camel_errors():
+        values = clean_detector(org, snake_keys(body))
+        workflow_ids = requested_links(body, "workflowIds", org.workflows, "workflows")
+    detector = FakeDetector(id=org.next_id(), project_id=project.id, type="metric_issue", **values)
+    org.detectors[detector.id] = detector
+    _link(org, detector.id, workflow_ids)
+    return Reply(201, detector_body(org, detector))
+
+
+def _matches(org: FakeOrganization, detector: FakeDetector, term: listing.Term) -> bool:
+    if term.key is None:
+        return listing.contains(term, detector.name, detector.type, detector.description)
+    if term.key == "type":
+        return term.matches(detector.type)
+    if term.key == "name":
+        return listing.contains(term, detector.name) != term.negated
+    if term.key == "assignee":
+        return term.matches(_assignee(org, detector.owner))
+    return listing.contains(listing.Term(None, (f"{term.key}:{term.values[0]}",)), detector.name)
+
+
+def _assignee(org: FakeOrganization, owner: str | None) -> str:
+    if owner is None:
+        return "none"
+    kind, _, actor_id = owner.partition(":")
+    if kind == "team":
+        team = org.find_team_by_id(actor_id)
+        return f"#{team.slug}" if team else owner
+    member = org.find_member_by_user(actor_id)
+    return member.email if member else owner
+
+
+def _selected(call: Call) -> list[FakeDetector]:
+    org = org_of(call)
+    ids = listing.requested_ids(call.query)
+    projects = None if ids is not None else listing.project_ids(org, call.query, "project")
+    terms = listing.parse_query(call.query.get("query", [""])[0])
+    found = [
+        d
+        for d in org.detectors.values()
+        if (projects is None or d.project_id in projects)
+        and (ids is None or d.id in ids)
+        and all(_matches(org, d, term) for term in terms)
+    ]
+    listing.sort(found, call.query, _sort_keys(org))
+    return found
+
+
+def list_detectors(call: Call) -> Reply:
+    found = _selected(call)
+    items = [detector_body(call.org, d) for d in found]
+    return listing.counted(items, call.query, call.page_size, call.url)
+
+
+def _bulk_targets(call: Call) -> list[FakeDetector]:
+    if not any(name in call.query for name in ("id", "query", "project")):
+        raise HttpError(
+            400, {"detail": "At least one of 'id', 'query', or 'project' must be provided."}
+        )
+    found = _selected(call)
+    ids = listing.requested_ids(call.query)
+    if ids is not None and len(found) < len(set(ids)):
+        raise HttpError(
+            400,
+            {"detail": NOT_ALL_FOUND},
+        )
+    return found
+
+
+def bulk_update_detectors(call: Call) -> Reply:
+    body = object_body(call)
+    if "enabled" not in body:
+        raise Invalid({"enabled": [REQUIRED]})
+    enabled, errors = boolean(body["enabled"])
+    if errors:
+        raise Invalid({"enabled": errors})
+    found = _bulk_targets(call)
+    if not found:
+        return Reply(200, {"detail": "No detectors found."})
+    for detector in found:
+        detector.enabled = enabled
+        detector.date_updated = DATE_UPDATED
+    items = [detector_body(call.org, d) for d in found]
+    return listing.counted(items, call.query, call.page_size, call.url)
+
+
+def _delete(org: FakeOrganization, detectors: list[FakeDetector]) -> None:
+    if any(d.system for d in detectors):
+        raise HttpError(403, NO_PERMISSION)  # system monitors can never be deleted
+    for detector in detectors:
+        del org.detectors[detector.id]
+        org.links = {(d, w) for d, w in org.links if d != detector.id}
+
+
+def bulk_delete_detectors(call: Call) -> Reply:
+    found = _bulk_targets(call)
+    if not found:
+        return Reply(200, {"detail": "No detectors found."})
+    _delete(call.org, found)
+    return Reply(204)
+
+
+def _detector(call: Call) -> FakeDetector:
+    return by_numeric_id(org_of(call).detectors, call.params["detector_id"])
+
+
+def get_detector(call: Call) -> Reply:
+    return Reply(200, detector_body(call.org, _detector(call)))
+
+
+def put_detector(call: Call) -> Reply:
+    detector = _detector(call)
+    org = call.org
+    body = object_body(call)
+    with camel_errors():
+        values: dict[str, Any] = clean_detector(org, snake_keys(body), detector)
+        workflow_ids = requested_links(body, "workflowIds", org.workflows, "workflows")
+    for name, value in values.items():
+        setattr(detector, name, value)
+    detector.date_updated = DATE_UPDATED
+    _link(org, detector.id, workflow_ids)
+    return Reply(200, detector_body(org, detector))
+
+
+def delete_detector(call: Call) -> Reply:
+    _delete(call.org, [_detector(call)])
+    return Reply(204)
