@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sentry_iac.providers.paths import api_path
+from sentry_iac.providers.security import SecurityKind
 from sentry_iac.providers.settings import SettingsKind
 
 _PRIVACY_ORG_DEFAULTS: dict[str, Any] = {
@@ -98,5 +99,26 @@ ENVIRONMENT_VISIBILITY = SettingsKind(
     path=_environment,
     defaults={"isHidden": False})
 
+# Organisation access settings (SENTRY_API.md 3.2). defaultRole is only accepted from a token
+# with org:admin; require2FA only from a user who has 2FA.
+_SECURITY_DEFAULTS: dict[str, Any] = {
+    "require2FA": False,
+    "openMembership": True,
+    "allowJoinRequests": True,
+    "defaultRole": "member",
+    "eventsMemberAdmin": True,
+    "alertsMemberWrite": True,
+    "attachmentsRole": "member",
+    "debugFilesRole": "admin",
+    "allowSharedIssues": True,
+    "enhancedPrivacy": False,
+    "hideAiFeatures": False,
+    "trustedRelays": [],
+}
+
+ORGANIZATION_SECURITY = SecurityKind(
+    name="OrganizationSecurity", identity=("organization",), path=_organization,
+    defaults=_SECURITY_DEFAULTS)
+
 KINDS = (ORGANIZATION_PRIVACY, PROJECT_PRIVACY, PROJECT_FINGERPRINTING,
-         PROJECT_PERFORMANCE_ISSUES, ENVIRONMENT_VISIBILITY)
+         PROJECT_PERFORMANCE_ISSUES, ENVIRONMENT_VISIBILITY, ORGANIZATION_SECURITY)

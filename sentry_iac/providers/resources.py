@@ -47,3 +47,7 @@ class ProjectPerformanceIssues(_Settings, module="sentry-iac", name="ProjectPerf
 
 class EnvironmentVisibility(_Settings, module="sentry-iac", name="EnvironmentVisibility"):
     kind = kinds.ENVIRONMENT_VISIBILITY
+
+
+class OrganizationSecurity(_Settings, module="sentry-iac", name="OrganizationSecurity"):
+    kind = kinds.ORGANIZATION_SECURITY

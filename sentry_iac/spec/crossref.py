@@ -123,4 +123,49 @@ def check_references(data: Any, stacks: Iterable[str], source: SourceMap) -> lis
             c.exists(("priorities", name, stack), "stack", stack, known_stacks)
             for j, channel_name in _texts(routed):
                 c.exists(("priorities", name, stack, j), "channel", channel_name, channels)
+    _check_code_links(c, data)
     return c.errors
+
+
+def _repositories(data: Any) -> Iterator[tuple[KeyPath, str, bool]]:
+    """(path, name, names its integration) per repository; a bare text is shorthand for
+    ``{name: ...}``."""
+    items = data.get("repositories") if isinstance(data, dict) else None
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, str):
+            yield ("repositories", index), item, False
+        elif isinstance(item, dict) and (name := _slug(item, "name")):
+            yield ("repositories", index, "name"), name, bool(item.get("integration"))
+
+
+def _check_code_links(c: _Checker, data: Any) -> None:
+    """Repositories and trusted relays declared once; code mappings name a declared repository
+    and, as Sentry requires, one stack_root per project."""
+    repositories = list(_repositories(data))
+    c.unique("repository", ((path, name) for path, name, _ in repositories))
+    if not _slug(_mapping(data, "integrations"), "github"):
+        for path, name, named in repositories:
+            if not named:
+                c.fail(path, f"no GitHub integration named for '{name}': add `integrations: "
+                             "{github: <its name in Sentry>}` or `integration:` here")
+    known = {name for _, name, _ in repositories}
+    for i, project in _entries(data, "projects"):
+        roots: dict[str, KeyPath] = {}
+        for j, mapping in _entries(project, "code_mappings"):
+            base = ("projects", i, "code_mappings", j)
+            repository = _slug(mapping, "repository")
+            if repository is not None:
+                c.exists((*base, "repository"), "repository", repository, known)
+            root = _slug(mapping, "stack_root")
+            if root is None:
+                continue
+            if root in roots:
+                line = c.source.locate(roots[root]).line
+                c.fail((*base, "stack_root"), f"stack_root '{root}' is already mapped at line "
+                                              f"{line}; Sentry allows one code mapping per "
+                                              "project and stack_root")
+            else:
+                roots[root] = (*base, "stack_root")
+    relays = _entries(_mapping(data, "security"), "trusted_relays")
+    c.unique("trusted relay key", ((("security", "trusted_relays", j, "public_key"), key)
+                                   for j, relay in relays if (key := _slug(relay, "public_key"))))
