@@ -12,27 +12,43 @@ PROJECT_FILES = ("Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml",
                  "org.yaml")
 
 
-def copy_project(dest: Path) -> Path:
-    """The example project (program, stacks, org.yaml, alerts/) copied to ``dest``."""
+def copy_project(dest: Path, *, alerts: bool = True) -> Path:
+    """The example project (program, stacks, org.yaml and, unless ``alerts`` is false, its
+    alert rules) copied to ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         shutil.copy(PROJECT_ROOT / name, dest / name)
-    shutil.copytree(PROJECT_ROOT / "alerts", dest / "alerts")
+    if alerts:
+        shutil.copytree(PROJECT_ROOT / "alerts", dest / "alerts")
+    else:
+        (dest / "alerts").mkdir()
     return dest
 
 
 @dataclass(frozen=True)
 class BadCase:
-    """One broken file (its first line says which project file it replaces) and the exact
-    messages ``validate`` must print for it, from the paired ``.expected`` file."""
+    """Broken project files and the exact messages ``validate`` must print for them, from the
+    paired ``.expected`` file. A line ``# file: <target>`` starts each file's content (most
+    cases have one); it stays in the file, so it is line 1 there."""
 
     name: str
     path: Path
     target: str
     expected: list[str]
 
+    def files(self) -> dict[str, str]:
+        out: dict[str, list[str]] = {}
+        current = ""
+        for line in self.path.read_text(encoding="utf-8").splitlines(keepends=True):
+            if line.startswith("# file: "):
+                current = line.removeprefix("# file: ").strip()
+                out[current] = []
+            out[current].append(line)
+        return {target: "".join(lines) for target, lines in out.items()}
+
     def install(self, project: Path) -> None:
-        (project / self.target).write_text(self.path.read_text(encoding="utf-8"), encoding="utf-8")
+        for target, text in self.files().items():
+            (project / target).write_text(text, encoding="utf-8")
 
 
 def bad_cases() -> list[BadCase]:

@@ -1,5 +1,6 @@
 """Every file in tests/bad/ is rejected with exactly its paired message, and the program
-registers no resource at all for it."""
+registers no resource at all for it. The cases start from the example project without its alert
+rules, so each case shows only the problems it is about."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def test_corpus_is_large_and_paired() -> None:
 def test_validate_prints_exact_messages(
     case: BadCase, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", alerts=False)
     case.install(project)
     code = main(["validate", "--dir", str(project)])
     out = capsys.readouterr().out.splitlines()
@@ -36,7 +37,7 @@ def test_validate_prints_exact_messages(
 @pytest.mark.parametrize("stack", ["production", "staging"])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_program_registers_nothing(case: BadCase, stack: str, tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", alerts=False)
     case.install(project)
     with pytest.raises(InvalidConfigError) as raised:
         run_program(project, stack, "sentry-iac", spec=None)

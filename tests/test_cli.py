@@ -60,11 +60,12 @@ def test_plan_text_shows_tree_protection_and_no_secret() -> None:
 def test_validate_ok() -> None:
     result = run_cli("validate")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: org.yaml, alerts/errors.yaml valid;")
+    assert result.stdout.startswith("ok: org.yaml, alerts/errors.yaml, alerts/performance.yaml, "
+                                    "alerts/release-health.yaml valid;")
 
 
 def test_validate_bad_file_exits_1_with_located_message(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p", alerts=False)
     (project / "org.yaml").write_text((BAD_DIR / "01-unknown-team-in-project.yaml").read_text())
     result = run_cli("validate", "--dir", str(project))
     assert result.returncode == 1

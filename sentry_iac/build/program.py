@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pulumi
 
+from sentry_iac.build.alerts import build_alerts
+from sentry_iac.build.code import link_code
 from sentry_iac.build.organization import SentryOrganization
 from sentry_iac.build.project import SentryProjectComponent
 from sentry_iac.build.provider import sentry_provider
+from sentry_iac.build.security import security_settings
 from sentry_iac.build.settings import organization_settings
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import Spec, load_spec
@@ -43,13 +46,19 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
     org = SentryOrganization(spec.org, owner=owner, opts=opts)
     if owner:
         organization_settings(spec, pulumi.ResourceOptions(parent=org))
+        security_settings(spec, pulumi.ResourceOptions(parent=org))
     dsns: dict[str, pulumi.Output[str]] = {}
     environments: dict[str, str] = {}
+    components: dict[str, pulumi.Resource] = {}
     for index, project in enumerate(spec.org.projects):
         component = SentryProjectComponent(spec, index, stack=stack, team_slugs=org.team_slugs,
                                            opts=opts)
+        components[project.slug] = component
         dsns[project.slug] = component.dsn
         environments[project.slug] = project.environment_for(stack)
+    if owner:
+        link_code(spec.org, org, components)
+    build_alerts(spec, stack, components, org.team_ids, opts)
     pulumi.export("organization", spec.org.organization)
     pulumi.export("owner", owner)
     pulumi.export("environments", environments)

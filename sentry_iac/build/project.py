@@ -21,6 +21,8 @@ class SentryProjectComponent(pulumi.ComponentResource):
     """
 
     dsn: pulumi.Output[str]
+    # Sentry's id of the project, for code mappings; None where another stack owns it.
+    project_id: pulumi.Output[str] | None = None
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class SentryProjectComponent(pulumi.ComponentResource):
             created = sentry.SentryProject(
                 project.slug, opts=pulumi.ResourceOptions(parent=self, protect=True), **args)
             project_slug = created.slug
+            self.project_id = created.internal_id
             project_settings(spec, index, project, created.slug,
                              pulumi.ResourceOptions(parent=self, depends_on=[created]))
         key = key_args(organization, project, stack)

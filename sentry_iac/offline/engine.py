@@ -21,6 +21,7 @@ from pulumi.runtime.sync_await import _sync_await
 from sentry_iac.build.program import OFFLINE_ENV
 from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
+from sentry_iac.spec.attention import access_callouts
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import Spec, load_spec
 from sentry_iac.spec.source import load_yaml
@@ -39,6 +40,8 @@ class Plan:
     resources: list[RegisteredResource]
     lookups: list[dict[str, Any]]
     outputs: dict[str, Any] = field(default_factory=dict)
+    # Declared settings that can lock people out, each as "org.yaml:L:C: path: what it does".
+    attention: list[str] = field(default_factory=list)
 
     def names(self) -> dict[str, str]:
         """URN -> "type::name" for parents."""
@@ -54,6 +57,7 @@ class Plan:
             "resources": [r.as_json(names) for r in self.resources],
             "lookups": self.lookups,
             "outputs": self.outputs,
+            "attention": self.attention,
         }
 
     def of_type(self, short_type: str) -> list[RegisteredResource]:
@@ -152,6 +156,9 @@ def run_offline(root: Path, stack: str, spec: Spec | None = None) -> Plan:
     spec = spec or load_spec(root)
     spec.stack(stack)
     run = run_program(root, stack, spec.project, spec)
+    # Only the owner stack applies organisation settings, so only its plan calls them out.
+    callouts = access_callouts(spec.org.security) if spec.is_owner(stack) else []
     return Plan(project=spec.project, stack=stack, organization=spec.org.organization,
                 owner_stack=spec.org.owner_stack, resources=run.monitor.registered,
-                lookups=run.mocks.lookups, outputs=run.outputs)
+                lookups=run.mocks.lookups, outputs=run.outputs,
+                attention=[f"{spec.where(c.path)}: {c.message}" for c in callouts])

@@ -12,6 +12,8 @@ from sentry_iac.spec.loader import Spec
 
 GET_TEAM = "sentry:index/getSentryTeam:getSentryTeam"
 GET_ORGANIZATION = "sentry:index/getSentryOrganization:getSentryOrganization"
+GET_INTEGRATION = ("sentry:index/getSentryOrganizationIntegration:"
+                   "getSentryOrganizationIntegration")
 
 
 def placeholder_id(kind: str, name: str) -> str:
@@ -41,6 +43,8 @@ class SpecMocks(pulumi.runtime.Mocks):
             state.update(internalId=internal, projectId=int(internal))
         elif short == "SentryOrganizationMember":
             state.update(internalId=internal, pending=True, expired=False)
+        elif short in ("SentryOrganizationRepositoryGithub", "SentryOrganizationCodeMapping"):
+            state.update(internalId=internal)
         elif short == "SentryKey":
             project = state.get("project", args.name)
             dsn = f"https://offline-public-key@offline.invalid/{placeholder_id('project', project)}"
@@ -65,4 +69,12 @@ class SpecMocks(pulumi.runtime.Mocks):
             internal = placeholder_id("organization", org.organization)
             return {"id": org.organization, "internalId": internal,
                     "slug": org.organization, "name": org.organization}, []
+        if args.token == GET_INTEGRATION:
+            # Integrations are installed in Sentry, not declared: offline, any name resolves
+            # to a placeholder, and the plan shows the name that will be looked up.
+            key = args.args.get("providerKey", args.args.get("provider_key"))
+            name = args.args.get("name")
+            internal = placeholder_id("integration", f"{key}:{name}")
+            return {"id": internal, "internalId": internal, "name": name,
+                    "providerKey": key, "organization": org.organization}, []
         raise LookupError_(f"the offline engine cannot answer the lookup {args.token}")

@@ -12,6 +12,8 @@ from sentry_iac.offline.monitor import RegisteredResource
 LOOKUP_NAMES = {
     "sentry:index/getSentryTeam:getSentryTeam": "team",
     "sentry:index/getSentryOrganization:getSentryOrganization": "organization",
+    "sentry:index/getSentryOrganizationIntegration:getSentryOrganizationIntegration":
+        "integration",
 }
 
 
@@ -84,11 +86,14 @@ def format_plan(plan: Plan) -> str:
 
     walk(None, 0)
     if plan.lookups:
-        lines += ["", "Looked up (read only, owned by another stack):"]
+        lines += ["", "Looked up at deploy time (read only):"]
         for lookup in plan.lookups:
             what = LOOKUP_NAMES.get(lookup["token"], lookup["token"])
             args = "  ".join(f"{k}={_value(v)}" for k, v in sorted(lookup["args"].items()))
             lines.append(f"  {what}  {args}")
+    if plan.attention:
+        lines += ["", "Attention: these settings can lock people out or change who may do what:"]
+        lines += [f"  ! {callout}" for callout in plan.attention]
     lines += ["", "Outputs:"]
     lines += [f"  {name}: {_value(value)}" for name, value in plan.outputs.items()]
     counts = Counter(short_type(r.type) for r in plan.resources)

@@ -15,18 +15,14 @@ so it never lands in Pulumi state.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi.dynamic as dyn
 
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryNotFoundError
-
-TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
-DEFAULT_BASE_URL = "https://sentry.io/"
+from sentry_iac.providers.runtime import SentryApiProvider
 
 # Input keys every settings resource carries.
 SETTINGS = "settings"  # API field -> declared value
@@ -88,12 +84,6 @@ def _type_error(value: Any, default: Any) -> str | None:
     return None if isinstance(value, str) else "text"
 
 
-@dataclass
-class _Runtime:
-    token: str | None
-    base_url: str
-
-
 def _setting_changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
     old, new = olds.get(SETTINGS) or {}, news.get(SETTINGS) or {}
     return sorted(k for k in set(old) | set(new) if old.get(k, _MISSING) != new.get(k, _MISSING))
@@ -102,39 +92,12 @@ def _setting_changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[s
 _MISSING = object()
 
 
-class SettingsProvider(dyn.ResourceProvider):
+class SettingsProvider(SentryApiProvider):
     """The provider for one ``SettingsKind``."""
-
-    serialize_as_secret_always = False  # nothing secret is captured; see __getstate__
 
     def __init__(self, kind: SettingsKind) -> None:
         super().__init__()
         self.kind = kind
-        self._runtime: _Runtime | None = None
-        # Tests swap this for a client with a fake clock; production uses the defaults.
-        self.client_factory: Callable[[str, str], SentryClient] = _default_client
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Never pickle the token: Pulumi stores the pickled provider in state.
-        state = dict(self.__dict__)
-        state["_runtime"] = None
-        state["client_factory"] = _default_client
-        return state
-
-    def configure(self, req: dyn.ConfigureRequest) -> None:
-        token = req.config.get("sentry:token")
-        base_url = req.config.get("sentry:baseUrl")
-        self._runtime = _Runtime(token=token or _env_token(),
-                                 base_url=base_url or os.environ.get("SENTRY_BASE_URL")
-                                 or DEFAULT_BASE_URL)
-
-    def _client(self) -> SentryClient:
-        runtime = self._runtime or _Runtime(_env_token(),
-                                            os.environ.get("SENTRY_BASE_URL") or DEFAULT_BASE_URL)
-        if not runtime.token:
-            raise RuntimeError("no Sentry auth token: run `pulumi config set --secret "
-                               "sentry:token <token>` or set SENTRY_AUTH_TOKEN")
-        return self.client_factory(runtime.token, runtime.base_url)
 
     # -- the provider contract ---------------------------------------------------------------
 
@@ -173,7 +136,7 @@ class SettingsProvider(dyn.ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         managed = props.get(SETTINGS) or {}
-        with self._client() as client:
+        with self.client() as client:
             body = client.get(self.kind.path(props))
         return dyn.ReadResult(id_, {**props, SETTINGS: self.kind.live(body, managed)})
 
@@ -191,19 +154,6 @@ class SettingsProvider(dyn.ResourceProvider):
     def _write(self, props: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
         if not fields:
             return
-        with self._client() as client:
+        with self.client() as client:
             for batch in self.kind.batches(fields):
                 client.put(self.kind.path(props), batch, field_locations=props.get(SOURCES) or {})
-
-
-def _env_token() -> str | None:
-    for name in TOKEN_ENV_VARS:
-        if os.environ.get(name):
-            return os.environ[name]
-    return None
-
-
-def _default_client(token: str, base_url: str) -> SentryClient:
-    return SentryClient(token, base_url)
-
-

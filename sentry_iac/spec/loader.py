@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from sentry_iac.spec.alert_refs import check_alert_references
+from sentry_iac.spec.alerts import AlertsFile, legacy_problems, rule_channels
 from sentry_iac.spec.crossref import check_references
 from sentry_iac.spec.errors import SpecError, SpecErrors
 from sentry_iac.spec.messages import to_spec_errors
-from sentry_iac.spec.models import AlertsFile, Organization
+from sentry_iac.spec.models import Channel, Organization
 from sentry_iac.spec.source import LoadedYaml, SourceMap, format_path, load_yaml
 from sentry_iac.spec.stack_config import StackConfig, discover_stacks, load_stack_config
 
@@ -83,6 +85,35 @@ def _project_name(root: Path, errors: list[SpecError]) -> str:
     return name
 
 
+def _legacy_problems(
+    org: Organization, files: list[tuple[SourceMap, AlertsFile]],
+    stacks: Mapping[str, StackConfig],
+) -> list[SpecError]:
+    """Rules the retired alert-rule API cannot express, in stacks that deploy through it."""
+    routes = {name: p.routes for name, p in org.priorities.items()}
+    kinds = {name: ("email-owners" if c.email and c.email.issue_owners else c.kind,
+                    _legacy_usable(c)) for name, c in org.channels.items()}
+    errors: list[SpecError] = []
+    for stack in sorted(s for s, c in stacks.items() if c.alerts_backend == "legacy"):
+        for source, alerts_file in files:
+            for index, rule in enumerate(alerts_file.alerts):
+                override = rule.environments.get(stack)
+                if override is not None and not override.enabled:
+                    continue
+                for problem in legacy_problems(rule, kinds, rule_channels(rule, stack, routes)):
+                    errors.append(source.error(("alerts", index),
+                                               f"in stack '{stack}': {problem}"))
+    return errors
+
+
+def _legacy_usable(channel: Channel) -> bool:
+    if channel.email is not None:
+        return channel.email.member is None
+    if channel.pagerduty is not None:
+        return channel.pagerduty.service_id is not None
+    return channel.opsgenie is None
+
+
 def load_spec(root: Path) -> Spec:
     """Load ``org.yaml``, ``alerts/*.yaml`` and every ``Pulumi.<stack>.yaml`` under ``root``.
 
@@ -106,25 +137,36 @@ def load_spec(root: Path) -> Spec:
                                 "no stacks: add a Pulumi.<stack>.yaml for each environment"))
 
     org: Organization | None = None
+    org_data: Any = None
     sources: dict[str, SourceMap] = {}
     try:
         loaded_org = load_yaml(root / ORG_FILE, ORG_FILE)
         sources[ORG_FILE] = loaded_org.source
+        org_data = loaded_org.data
         org = _validate(Organization, loaded_org, errors)
         errors.extend(check_references(loaded_org.data, discover_stacks(root), loaded_org.source))
     except SpecErrors as exc:
         errors.extend(exc.errors)
 
     alerts: list[AlertsFile] = []
+    raw_alerts: dict[str, tuple[Any, SourceMap]] = {}
+    named_alerts: list[tuple[SourceMap, AlertsFile]] = []
     for path in sorted((root / ALERTS_DIR).glob("*.yaml")):
         display = f"{ALERTS_DIR}/{path.name}"
         try:
-            parsed = _validate(AlertsFile, load_yaml(path, display), errors)
+            loaded = load_yaml(path, display)
         except SpecErrors as exc:
             errors.extend(exc.errors)
             continue
+        sources[display] = loaded.source
+        raw_alerts[display] = (loaded.data, loaded.source)
+        parsed = _validate(AlertsFile, loaded, errors)
         if parsed is not None:
             alerts.append(parsed)
+            named_alerts.append((loaded.source, parsed))
+    errors.extend(check_alert_references(raw_alerts, org_data, discover_stacks(root)))
+    if not errors and org is not None:
+        errors.extend(_legacy_problems(org, named_alerts, stacks))
 
     if errors or org is None:
         raise SpecErrors(errors)

@@ -60,7 +60,8 @@ def model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel]
             origin = typing.get_origin(candidate)
             args = typing.get_args(candidate)
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                field = candidate.model_fields.get(str(part))
+                field = candidate.model_fields.get(str(part)) or next(
+                    (f for f in candidate.model_fields.values() if f.alias == part), None)
                 if field is not None:
                     following.extend(_unwrap(field.annotation))
             elif origin in (list, tuple) and isinstance(part, int) and args:
@@ -97,7 +98,8 @@ def to_spec_errors(
         if kind == "extra_forbidden":
             parent, key = loc[:-1], loc[-1]
             model = model_at(root, parent)
-            allowed = ", ".join(model.model_fields) if model else "none"
+            allowed = ", ".join(f.alias or n for n, f in model.model_fields.items()) if model \
+                else "none"
             at = source.locate(loc)
             out.append(SpecError(at.file, at.line, at.column, format_path(parent),
                                  f"unknown key '{key}' (allowed: {allowed})"))
@@ -106,7 +108,12 @@ def to_spec_errors(
             parent, key = loc[:-1], loc[-1]
             out.append(source.error(parent, f"missing required key '{key}'"))
             continue
-        out.append(source.error(loc, _message(kind, value, ctx, error)))
+        message = _message(kind, value, ctx, error)
+        # A validator of a whole object may name the key it is about: "@critical: ...".
+        if kind == "value_error" and message.startswith("@") and ": " in message:
+            where, message = message[1:].split(": ", 1)
+            loc = (*loc, *where.split("."))
+        out.append(source.error(loc, message))
     return out
 
 

@@ -23,7 +23,9 @@ from sentry_iac.spec.fingerprinting import FingerprintRule
 from sentry_iac.spec.performance import PerformanceIssues
 from sentry_iac.spec.platforms import RESERVED_PROJECT_SLUGS, SENTRY_PLATFORMS
 from sentry_iac.spec.privacy import Privacy, ProjectPrivacy
+from sentry_iac.spec.repositories import CodeMapping, Integrations, Repository
 from sentry_iac.spec.retention import Retention
+from sentry_iac.spec.security import Security
 
 # Sentry slugs: lowercase letters, digits, '-' and '_', and not only digits (those read as ids).
 SLUG_PATTERN = r"^(?![0-9]+$)[a-z0-9_-]+$"
@@ -103,6 +105,8 @@ class Project(Strict):
     performance_issues: PerformanceIssues | None = None
     # Environments hidden in Sentry's UI and filters (Sentry has no API to create them).
     hidden_environments: tuple[EnvironmentName, ...] | None = None
+    # Stack-trace frames -> files in a declared repository (owner stack).
+    code_mappings: tuple[CodeMapping, ...] = ()
 
     @field_validator("slug")
     @classmethod
@@ -160,6 +164,9 @@ class SlackChannel(Strict):
 class PagerDutyChannel(Strict):
     service: str = Field(min_length=1)
     severity: Literal["default", "critical", "warning", "error", "info"] = "default"
+    # Only the legacy alerts backend needs it: the retired API takes the service's id in
+    # Sentry's PagerDuty integration, which no data source can look up.
+    service_id: str | None = None
 
 
 class OpsgenieChannel(Strict):
@@ -230,22 +237,9 @@ class Organization(Strict):
     priorities: dict[Name, Priority] = Field(default_factory=dict)
     privacy: Privacy | None = None
     retention: Retention | None = None
-
-
-class AlertsFile(Strict):
-    """One ``alerts/*.yaml`` file. Alert rules arrive with the alert-rules work; until then the
-    list must stay empty so nothing is silently ignored."""
-
-    version: Literal[1]
-    alerts: tuple[Any, ...] = ()
-
-    @field_validator("alerts")
-    @classmethod
-    def _not_yet(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
-        if value:
-            raise ValueError("alert rules are not supported by this version yet; keep the list "
-                             "empty")
-        return value
+    security: Security | None = None
+    integrations: Integrations | None = None
+    repositories: tuple[Repository, ...] = ()
 
 
 def _similar(value: str, choices: frozenset[str]) -> str | None:

@@ -15,7 +15,11 @@ SENTRY_KEYS = {
     "baseUrl": "the Sentry URL for self-hosted or region hosts, e.g. https://sentry.example.org/",
     "token": "the auth token: set it with `pulumi config set --secret sentry:token`",
 }
-PROJECT_KEYS: dict[str, str] = {}
+PROJECT_KEYS: dict[str, str] = {
+    "alertsBackend": "monitors (Sentry's current Monitors & Alerts API, the default) or legacy "
+                     "(the retired alert-rule endpoints, for older self-hosted Sentry)",
+}
+ALERT_BACKENDS = ("monitors", "legacy")
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class StackConfig:
     file: str
     base_url: str | None
     has_token: bool
+    alerts_backend: str = "monitors"
 
 
 def discover_stacks(root: Path) -> list[str]:
@@ -47,6 +52,7 @@ def load_stack_config(
         return None, [source.error(("config",), "expected a mapping of config keys")]
     base_url: str | None = None
     has_token = False
+    backend = "monitors"
     for key, value in config.items():
         namespace, _, name = key.partition(":")
         path = ("config", key)
@@ -69,4 +75,10 @@ def load_stack_config(
         elif namespace == project and name not in PROJECT_KEYS:
             allowed = ", ".join(f"{project}:{k}" for k in PROJECT_KEYS) or "none yet"
             errors.append(source.error(path, f"unknown key '{key}' (allowed: {allowed})"))
-    return StackConfig(stack, file, base_url, has_token), errors
+        elif namespace == project and name == "alertsBackend":
+            if value not in ALERT_BACKENDS:
+                errors.append(source.error(path, f"'{value}' is not an alerts backend (allowed: "
+                                           f"{', '.join(ALERT_BACKENDS)})"))
+            else:
+                backend = value
+    return StackConfig(stack, file, base_url, has_token, backend), errors

@@ -17,6 +17,7 @@ from sentry_iac.providers import SentryClient, SentryGoneError, SentryValidation
 from sentry_iac.providers.kinds import (
     ENVIRONMENT_VISIBILITY,
     ORGANIZATION_PRIVACY,
+    ORGANIZATION_SECURITY,
     PROJECT_FINGERPRINTING,
     PROJECT_PERFORMANCE_ISSUES,
     PROJECT_PRIVACY,
@@ -46,6 +47,7 @@ RULES = 'error.type:"OperationalError" -> "database-connection-error"'
 PII = json.dumps({"rules": {"r": {"type": "email", "redaction": {"method": "mask"}}},
                   "applications": {"$http.data.**": ["r"]}})
 PROJECT = {"organization": "dbca", "project": "spms-backend"}
+RELAY_KEY = "Eo8qSwkWYOaeJBxwT7NWJLYAgim5HIV2z28AtXdOh-U"  # a real Relay public key
 CASES = [
     Case(ORGANIZATION_PRIVACY, {"organization": "dbca"},
          {"dataScrubber": True, "sensitiveFields": ["password", "token"]},
@@ -65,6 +67,12 @@ CASES = [
     Case(ENVIRONMENT_VISIBILITY, {**PROJECT, "environment": "development"}, {"isHidden": True},
          {"isHidden": False}, "/api/0/projects/dbca/spms-backend/environments/development/",
          lambda f: {"isHidden": _project(f).environments["development"].is_hidden}),
+    Case(ORGANIZATION_SECURITY, {"organization": "dbca"},
+         {"require2FA": True, "defaultRole": "member", "attachmentsRole": "admin",
+          "trustedRelays": [{"name": "edge", "publicKey": RELAY_KEY}]},
+         {"require2FA": True, "defaultRole": "admin", "attachmentsRole": "admin",
+          "trustedRelays": [{"name": "edge", "publicKey": RELAY_KEY, "description": "DMZ"}]},
+         "/api/0/organizations/dbca/", lambda f: f.org.settings),
 ]
 IDS = [c.kind.name for c in CASES]
 

@@ -1,0 +1,54 @@
+"""Alert rules -> resources for one stack, through the backend its config selects.
+
+Each rule is a component (``sentry-iac:index:AlertRule``, named by its id) holding, per project,
+a ``Monitor`` and an ``Alert`` for a metric rule or an ``Alert`` for an issue rule. Logical names
+come from rule ids and project slugs, so renaming a rule never replaces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+
+from sentry_iac.build.alert_rules import StackRule, stack_rules
+from sentry_iac.build.legacy_alerts import legacy_alert
+from sentry_iac.build.monitor_payloads import detector_payload, workflow_payload
+from sentry_iac.providers.alert_resources import Alert, Monitor
+from sentry_iac.spec.loader import Spec
+
+
+class AlertRuleComponent(pulumi.ComponentResource):
+    def __init__(self, rule_id: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("sentry-iac:index:AlertRule", rule_id, None, opts)
+
+
+def _monitors_backend(item: StackRule, organization: str, parent: pulumi.Resource,
+                      depends_on: list[pulumi.Resource]) -> None:
+    opts = pulumi.ResourceOptions(parent=parent, depends_on=depends_on)
+    detectors: list[pulumi.Input[str]] = []
+    if item.rule.is_metric:
+        monitor = Monitor(item.key, organization=organization, project=item.project.slug,
+                          detector=detector_payload(item), opts=opts)
+        detectors.append(monitor.id)
+    Alert(item.key, organization=organization, project=item.project.slug,
+          workflow=workflow_payload(item), detectors=detectors, opts=opts)
+
+
+def build_alerts(
+    spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource],
+    team_ids: Mapping[str, pulumi.Output[str]], opts: pulumi.ResourceOptions,
+) -> None:
+    """Register this stack's alert rules; ``projects`` are the project components (the
+    monitors wait for them, so a project exists before its monitors)."""
+    backend = spec.stack(stack).alerts_backend
+    components: dict[str, AlertRuleComponent] = {}
+    for item in stack_rules(spec, stack):
+        component = components.get(item.rule.id)
+        if component is None:
+            component = components[item.rule.id] = AlertRuleComponent(item.rule.id, opts)
+        depends_on = [projects[item.project.slug]]
+        if backend == "legacy":
+            legacy_alert(item, spec.org.organization, team_ids, component, depends_on)
+        else:
+            _monitors_backend(item, spec.org.organization, component, depends_on)

@@ -1,0 +1,180 @@
+"""Stack rules -> Sentry's current API: a detector (monitor) for each metric rule, a workflow
+(alert) for every rule. Pure functions; the values are exactly what is sent, except that actions
+name channels, which the alert provider resolves to integration, team and user ids at deploy
+time (SENTRY_ALERTS_API.md §2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sentry_iac.build.alert_rules import StackRule
+from sentry_iac.spec.alerts import (
+    CATEGORY_IDS,
+    LEVEL_NUMBERS,
+    MATCH_CODES,
+    AgeMatch,
+    IssueFilter,
+)
+from sentry_iac.spec.durations import Threshold, parse_duration
+from sentry_iac.spec.metrics import EVENT_TYPES, PRESETS, QUERY_TYPE
+from sentry_iac.spec.models import Channel
+
+HIGH, MEDIUM, RESOLVED = 75, 50, 0  # Sentry's DetectorPriorityLevel
+TRIGGERS = {"first-seen": "first_seen_event", "regression": "regression_event",
+            "reappeared": "reappeared_event", "high-priority": "new_high_priority_issue"}
+_OPERATOR = {"above": "gt", "below": "lt"}
+_RESOLVE_OPERATOR = {"above": "lte", "below": "gte"}
+
+
+def metric_query(item: StackRule) -> dict[str, Any]:
+    """dataset, aggregate, query and event types of a metric rule."""
+    rule = item.rule
+    if rule.query is not None:
+        dataset, aggregate, query = rule.query.dataset, rule.query.aggregate, rule.query.query
+        event_types = list(rule.query.event_types if rule.query.event_types is not None
+                           else EVENT_TYPES[dataset])
+    else:
+        preset = PRESETS[rule.measure or ""]
+        dataset, aggregate = preset.dataset, preset.aggregate_for(rule.percentile)
+        query, event_types = preset.query, list(EVENT_TYPES[preset.dataset])
+    if rule.search:
+        query = f"{query} {rule.search}".strip()
+    return {"dataset": dataset, "aggregate": aggregate, "query": query,
+            "eventTypes": event_types, "queryType": QUERY_TYPE[dataset]}
+
+
+def comparison_value(item: StackRule, threshold: Threshold) -> float:
+    """A threshold in the unit Sentry compares: a change as current/previous x 100, a failure
+    rate as a ratio, everything else as written."""
+    if item.rule.change is not None:
+        change = threshold.value
+        return 100 + change if threshold.direction == "above" else 100 - change
+    if item.rule.unit == "ratio":
+        return threshold.value / 100
+    return threshold.value
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def detector_payload(item: StackRule) -> dict[str, Any]:
+    """The body of ``POST /organizations/{org}/projects/{project}/detectors/``."""
+    assert item.critical is not None and item.window_seconds is not None
+    query = metric_query(item)
+    conditions = [{"type": _OPERATOR[item.critical.direction],
+                   "comparison": _number(comparison_value(item, item.critical)),
+                   "conditionResult": HIGH}]
+    if item.warning is not None:
+        conditions.append({"type": _OPERATOR[item.warning.direction],
+                           "comparison": _number(comparison_value(item, item.warning)),
+                           "conditionResult": MEDIUM})
+    # Sentry requires a resolution condition; without one declared, resolve when the value is
+    # back on the good side of the lowest alert threshold.
+    resolve = item.resolve or Threshold(
+        "below" if item.critical.direction == "above" else "above",
+        (item.warning or item.critical).value, item.critical.unit)
+    conditions.append({"type": _RESOLVE_OPERATOR[item.critical.direction],
+                       "comparison": _number(comparison_value(item, resolve)),
+                       "conditionResult": RESOLVED})
+    config: dict[str, Any] = {"detectionType": "static"}
+    if item.rule.change is not None:
+        config = {"detectionType": "percent", "comparisonDelta": item.rule.change.seconds}
+    return {
+        "name": item.display_name,
+        "type": "metric_issue",
+        "enabled": True,
+        "description": item.rule.description,
+        "dataSources": [{**query, "timeWindow": item.window_seconds,
+                         "environment": item.environment}],
+        "config": config,
+        "conditionGroup": {"logicType": "any", "conditions": conditions},
+    }
+
+
+def channel_action(name: str, channel: Channel, item: StackRule) -> dict[str, Any]:
+    """An action in our terms; the alert provider turns it into Sentry's with real ids."""
+    kind = channel.kind
+    settings = getattr(channel, kind).model_dump(exclude_none=True)
+    if kind == "pagerduty" and settings.get("severity") == "default":
+        settings["severity"] = "critical" if item.priority == "critical" else "default"
+    if kind == "github":
+        settings["labels"] = list(settings.get("labels", ()))
+    return {"via": name, "kind": kind, **settings}
+
+
+def _age(age: AgeMatch) -> dict[str, Any]:
+    text = age.newer_than or age.older_than or ""
+    seconds = parse_duration(text)
+    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            return {"time": unit, "value": seconds // size,
+                    "comparisonType": "newer" if age.newer_than else "older"}
+    return {"time": "minute", "value": max(1, seconds // 60),
+            "comparisonType": "newer" if age.newer_than else "older"}
+
+
+def filter_condition(f: IssueFilter) -> dict[str, Any]:
+    """One issue filter as a workflow action-filter condition (SENTRY_ALERTS_API.md §2.11)."""
+    comparison: Any
+    if f.events is not None:
+        if f.events.more_than is not None:
+            kind, comparison = "event_frequency_count", {"value": f.events.more_than,
+                                                         "interval": f.events.in_}
+        else:
+            kind = "event_frequency_percent"
+            comparison = {"value": f.events.percent_more_than, "interval": f.events.in_,
+                          "comparisonInterval": f.events.compared_to}
+    elif f.users is not None:
+        kind, comparison = "event_unique_user_frequency_count", {
+            "value": f.users.more_than, "interval": f.users.in_, "filters": []}
+    elif f.tag is not None:
+        kind, comparison = "tagged_event", {"key": f.tag.key, "match": MATCH_CODES[f.tag.match]}
+        if f.tag.value is not None:
+            comparison["value"] = f.tag.value
+    elif f.level is not None:
+        match, level = next((m, v) for m, v in (("gte", f.level.at_least),
+                                                 ("lte", f.level.at_most),
+                                                 ("eq", f.level.equals)) if v is not None)
+        kind, comparison = "level", {"level": LEVEL_NUMBERS[level], "match": match}
+    elif f.age is not None:
+        kind, comparison = "age_comparison", _age(f.age)
+    elif f.occurrences is not None:
+        kind, comparison = "issue_occurrences", {"value": f.occurrences.at_least}
+    elif f.latest_release is not None:
+        kind, comparison = "latest_release", True
+    else:
+        kind, comparison = "issue_category", {"value": CATEGORY_IDS[f.category or "error"],
+                                              "include": True}
+    return {"type": kind, "comparison": comparison, "conditionResult": True}
+
+
+def workflow_payload(item: StackRule) -> dict[str, Any]:
+    """The body of ``POST /organizations/{org}/workflows/`` without ``detectorIds`` (the
+    provider adds them) and with channel actions still by name."""
+    actions = [channel_action(name, channel, item) for name, channel in item.channels]
+    if item.rule.is_metric:
+        level = MEDIUM if item.warning is not None else HIGH
+        triggers: list[dict[str, Any]] = []
+        filters = [{"logicType": "any-short", "conditions": [
+            {"type": "issue_priority_greater_or_equal", "comparison": level,
+             "conditionResult": True},
+            {"type": "issue_priority_deescalating", "comparison": level,
+             "conditionResult": True}], "actions": actions}]
+    else:
+        triggers = [{"type": TRIGGERS[t], "comparison": True, "conditionResult": True}
+                    for t in item.rule.when]
+        match = {"any": "any-short"}.get(item.rule.filter_match, item.rule.filter_match)
+        filters = [{"logicType": match,
+                    "conditions": [filter_condition(f) for f in item.rule.filters],
+                    "actions": actions}]
+    return {
+        "name": item.display_name,
+        "enabled": True,
+        "environment": item.environment,
+        "config": {"frequency": item.repeat_seconds // 60},
+        # snake_case here, as Sentry's published schema spells it inside `triggers` (its
+        # serializer converts camelCase anyway; see SENTRY_ALERTS_API.md §2.1).
+        "triggers": {"logic_type": "any-short", "conditions": triggers},
+        "actionFilters": filters,
+    }

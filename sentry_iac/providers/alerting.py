@@ -1,0 +1,240 @@
+"""Dynamic providers for Sentry's current alerting API: a monitor (detector) per metric rule and
+an alert (workflow) per rule.
+
+Unlike settings, these are objects Sentry creates on POST, so:
+
+* ``create`` never makes a second object. If the answer to its POST is lost (timeout, dropped
+  connection, 5xx) it watches for an object of the same name (the per-stack names make them
+  unique) and adopts it; only when none appears within ``lost_create_wait`` does it POST again.
+* ``update`` sends the whole payload: Sentry treats every array in a PUT as the complete list.
+* ``read`` normalises Sentry's answer (ids dropped, conditions sorted: Sentry returns them in
+  any order) and keeps it as ``live``; ``diff`` sees drift when ``live`` differs from
+  ``applied``, the normalised payload last written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from typing import Any
+
+import pulumi.dynamic as dyn
+
+from sentry_iac.providers.client import SentryClient
+from sentry_iac.providers.errors import (
+    SentryConnectionError,
+    SentryNotFoundError,
+    SentryServerError,
+)
+from sentry_iac.providers.paths import api_path
+from sentry_iac.providers.resolve import Resolver
+from sentry_iac.providers.runtime import SentryApiProvider
+
+APPLIED, LIVE = "applied", "live"
+# Failures after which a POST may or may not have been carried out.
+_UNCERTAIN = (SentryConnectionError, SentryServerError)
+
+
+def _sorted(items: list[Any]) -> list[Any]:
+    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+
+
+def _strip(value: Any, drop: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v, drop) for k, v in value.items() if k not in drop}
+    if isinstance(value, list):
+        return [_strip(v, drop) for v in value]
+    return value
+
+
+_SERVER_KEYS = frozenset({"id", "organizationId", "status", "dateCreated", "dateUpdated",
+                          "createdBy", "lastTriggered", "latestGroup", "detectorIds",
+                          "workflowIds", "owner", "projectId"})
+
+
+def normalize_detector(body: dict[str, Any], query_type: int | None = None) -> dict[str, Any]:
+    """A detector as we send it, from a request body or Sentry's response."""
+    source = (body.get("dataSources") or [{}])[0]
+    snuba = source.get("queryObj", {}).get("snubaQuery", source) if "queryObj" in source \
+        else source
+    data = {k: snuba.get(k) for k in ("dataset", "aggregate", "query", "eventTypes",
+                                      "timeWindow", "environment")}
+    # Sentry may answer queryType as null; keep ours (terraform-provider-sentry #886).
+    data["queryType"] = snuba.get("queryType") if snuba.get("queryType") is not None \
+        else query_type
+    group = body.get("conditionGroup") or {}
+    conditions = [{k: c.get(k) for k in ("type", "comparison", "conditionResult")}
+                  for c in group.get("conditions") or []]
+    for c in conditions:
+        if isinstance(c["comparison"], float) and c["comparison"].is_integer():
+            c["comparison"] = int(c["comparison"])
+    config = {k: v for k, v in (body.get("config") or {}).items() if v is not None}
+    return {"name": body.get("name"), "type": body.get("type"), "enabled": body.get("enabled"),
+            "description": body.get("description"), "dataSource": data, "config": config,
+            "conditions": _sorted(conditions)}
+
+
+def normalize_workflow(body: dict[str, Any]) -> dict[str, Any]:
+    """A workflow as we send it (actions resolved), from a request body or a response."""
+    clean = _strip(body, _SERVER_KEYS)
+    triggers = clean.get("triggers") or {}
+    filters = []
+    for f in clean.get("actionFilters") or []:
+        actions = []
+        for action in f.get("actions") or []:
+            config = dict(action.get("config") or {})
+            display = config.get("targetDisplay")
+            if action.get("type") == "slack" and isinstance(display, str):
+                config["targetDisplay"] = display.lstrip("#")  # Sentry adds '#' on reads
+            actions.append({**action, "config": config})
+        filters.append({"logicType": f.get("logicType"),
+                        "conditions": _sorted(f.get("conditions") or []),
+                        "actions": _sorted(actions)})
+    return {"name": clean.get("name"), "enabled": clean.get("enabled", True),
+            "environment": clean.get("environment"), "config": clean.get("config") or {},
+            "triggers": {"logicType": triggers.get("logicType", triggers.get("logic_type")),
+                         "conditions": _sorted(triggers.get("conditions") or [])},
+            "actionFilters": _sorted(filters)}
+
+
+class _ObjectProvider(SentryApiProvider):
+    """Create-by-POST objects: shared create/update/read/delete around four hooks."""
+
+    identity: tuple[str, ...] = ("organization", "project")
+    spec_key = ""
+    # How long a create whose answer was lost is given to show up before it is sent again.
+    lost_create_wait = 10.0
+    lost_create_poll = 0.5
+
+    def _await_lost_create(
+        self, client: SentryClient, props: dict[str, Any], name: str
+    ) -> str | None:
+        deadline = time.monotonic() + self.lost_create_wait
+        while True:
+            found = self.find_by_name(client, props, name)
+            if found is not None or time.monotonic() >= deadline:
+                return found
+            time.sleep(self.lost_create_poll)
+
+    def collection(self, props: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def item(self, props: dict[str, Any], id_: str) -> str:
+        raise NotImplementedError
+
+    def find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
+        raise NotImplementedError
+
+    def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
+        return dict(props[self.spec_key])
+
+    def normalize(self, body: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # -- contract ------------------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        failures = [dyn.CheckFailure(k, f"missing '{k}'") for k in self.identity
+                    if not news.get(k)]
+        spec = news.get(self.spec_key)
+        if not isinstance(spec, dict) or not spec.get("name"):
+            failures.append(dyn.CheckFailure(self.spec_key, "expected a payload with a name"))
+        return dyn.CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+        replaces = [k for k in self.identity if olds.get(k) != news.get(k)]
+        inputs = sorted(k for k in set(olds) | set(news)
+                        if k not in (APPLIED, LIVE) and olds.get(k) != news.get(k))
+        drifted = olds.get(LIVE) is not None and olds.get(LIVE) != olds.get(APPLIED)
+        return dyn.DiffResult(changes=bool(replaces or inputs or drifted), replaces=replaces,
+                              stables=list(self.identity), delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+        with self.client() as client:
+            body = self.payload(client, props)
+            try:
+                id_ = str(client.post(self.collection(props), body)["id"])
+            except _UNCERTAIN:
+                # The POST may have been applied, or may still be: adopt what it made rather
+                # than make a second one; send it again only once nothing has appeared.
+                found = self._await_lost_create(client, props, str(body["name"]))
+                if found is None:
+                    id_ = str(client.post(self.collection(props), body)["id"])
+                else:
+                    id_ = found
+                    client.put(self.item(props, id_), body)
+            applied = self.normalize(body, props)
+        return dyn.CreateResult(id_, outs={**props, APPLIED: applied, LIVE: applied})
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        with self.client() as client:
+            body = self.payload(client, news)
+            client.put(self.item(news, id_), body)
+            applied = self.normalize(body, news)
+        return dyn.UpdateResult(outs={**news, APPLIED: applied, LIVE: applied})
+
+    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        with self.client() as client:
+            live = self.normalize(client.get(self.item(props, id_)), props)
+        return dyn.ReadResult(id_, {**props, LIVE: live})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        with self.client() as client, contextlib.suppress(SentryNotFoundError):
+            client.delete(self.item(props, id_), missing_ok=True)
+
+
+class MonitorProvider(_ObjectProvider):
+    """A metric monitor: ``detector`` is the body of Sentry's create call."""
+
+    spec_key = "detector"
+
+    def collection(self, props: dict[str, Any]) -> str:
+        return api_path("organizations", props["organization"], "projects", props["project"],
+                        "detectors")
+
+    def item(self, props: dict[str, Any], id_: str) -> str:
+        return api_path("organizations", props["organization"], "detectors", id_)
+
+    def find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
+        path = api_path("organizations", props["organization"], "detectors")
+        for detector in client.paginate(path, {"project": props["project"], "query": name}):
+            if detector.get("name") == name:
+                return str(detector["id"])
+        return None
+
+    def normalize(self, body: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        sources = props[self.spec_key].get("dataSources") or [{}]
+        return normalize_detector(body, sources[0].get("queryType"))
+
+
+class AlertProvider(_ObjectProvider):
+    """An alert: ``workflow`` with actions by channel; ``detectors`` lists monitor ids, or is
+    empty to use the project's default issue-stream monitor."""
+
+    spec_key = "workflow"
+
+    def collection(self, props: dict[str, Any]) -> str:
+        return api_path("organizations", props["organization"], "workflows")
+
+    def item(self, props: dict[str, Any], id_: str) -> str:
+        return api_path("organizations", props["organization"], "workflows", id_)
+
+    def find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
+        for workflow in client.paginate(self.collection(props), {"query": name}):
+            if workflow.get("name") == name:
+                return str(workflow["id"])
+        return None
+
+    def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
+        resolver = Resolver(client, props["organization"])
+        spec = props[self.spec_key]
+        filters = [{**f, "actions": [resolver.action(a) for a in f.get("actions", [])]}
+                   for f in spec.get("actionFilters", [])]
+        detectors = [str(d) for d in props.get("detectors") or []] or [
+            resolver.default_detector(props["project"])]
+        return {**spec, "actionFilters": filters, "detectorIds": detectors}
+
+    def normalize(self, body: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        return normalize_workflow(body)
+

@@ -1,0 +1,205 @@
+"""The Monitor and Alert providers against the fake Sentry, driven with the resources the
+example config's offline plan declares: create, read, update, delete, diff, drift, and faults
+that must neither duplicate nor lose an alert."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+
+from sentry_iac.offline.engine import Plan, run_offline
+from sentry_iac.providers import SentryClient
+from sentry_iac.providers.alerting import APPLIED, LIVE, AlertProvider, MonitorProvider
+from sentry_iac.providers.resolve import ResolveError
+from tests.fake_sentry import FakeSentry
+from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
+from tests.helpers import PROJECT_ROOT
+
+DETECTORS = "/api/0/organizations/dbca/projects/*/detectors/"
+WORKFLOWS = "/api/0/organizations/dbca/workflows/"
+
+
+@pytest.fixture(scope="module")
+def production() -> Plan:
+    return run_offline(PROJECT_ROOT, "production")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSentry]:
+    with FakeSentry(token=FAKE_TOKEN, org_slug="dbca") as server:
+        org = server.org
+        org.add_team("science-projects")
+        for slug in ("spms-backend", "spms-frontend"):
+            org.add_project(slug, teams=["science-projects"],
+                            environments=["production", "staging", "test"])
+        org.add_integration("pagerduty", name="DBCA PagerDuty", services=["SPMS"])
+        org.add_integration("msteams", name="DBCA")
+        org.add_integration("github", name="dbca-wa")
+        org.add_member("maintainer@example.org", role="manager", teams=["science-projects"])
+        yield server
+    assert not server.internal_errors, "\n".join(server.internal_errors)
+
+
+def configured(provider: Any, fake: FakeSentry, sleep: RecordingSleep | None = None) -> Any:
+    provider.lost_create_wait, provider.lost_create_poll = 1.5, 0.1
+    provider.configure(ConfigureRequest(Config(
+        {"sentry:token": FAKE_TOKEN, "sentry:baseUrl": fake.url}, "sentry-iac")))
+    provider.client_factory = lambda token, url: SentryClient(
+        token, url, timeout=0.5, max_retries=2, sleep=sleep or RecordingSleep(),
+        jitter=lambda: 0.5)
+    return provider
+
+
+def inputs(plan: Plan, kind: str, name: str) -> dict[str, Any]:
+    resource = next(r for r in plan.of_type(kind) if r.name == name)
+    return copy.deepcopy(resource.inputs)
+
+
+def create_rule(fake: FakeSentry, plan: Plan, name: str) -> tuple[str | None, str, dict[str, Any]]:
+    """Create a rule's monitor (if any) and alert as the engine would; (monitor, alert, props)."""
+    monitor_id = None
+    if any(r.name == name for r in plan.of_type("Monitor")):
+        monitor = configured(MonitorProvider(), fake)
+        monitor_id = monitor.create(inputs(plan, "Monitor", name)).id
+    props = inputs(plan, "Alert", name)
+    props["detectors"] = [monitor_id] if monitor_id else []
+    alert = configured(AlertProvider(), fake).create(props)
+    return monitor_id, alert.id, {**props, **alert.outs}
+
+
+def test_metric_rule_creates_a_linked_monitor_and_alert(fake: FakeSentry, production: Plan) -> None:
+    monitor_id, alert_id, _ = create_rule(fake, production, "high-error-rate/spms-backend")
+    detector = fake.org.detectors[str(monitor_id)]
+    assert detector.name == "High error rate [production]"
+    assert detector.type == "metric_issue"
+    assert fake.org.detector_ids_of(alert_id) == [str(monitor_id)]
+    workflow = fake.org.workflows[alert_id]
+    assert workflow.environment == "production"
+    actions = [a for f in workflow.action_filters for a in f["actions"]]
+    assert sorted(a["type"] for a in actions) == ["msteams", "pagerduty"]
+
+
+def test_issue_rule_attaches_to_the_projects_issue_stream(
+    fake: FakeSentry, production: Plan
+) -> None:
+    _, alert_id, _ = create_rule(fake, production, "new-error-types/spms-frontend")
+    stream = fake.org.default_detector("spms-frontend", "issue_stream")
+    assert fake.org.detector_ids_of(alert_id) == [stream.id]
+    workflow = fake.org.workflows[alert_id]
+    assert [c["type"] for c in workflow.triggers["conditions"]] == ["first_seen_event"]
+    github = next(a for f in workflow.action_filters for a in f["actions"]
+                  if a["type"] == "github")
+    assert github["data"]["additional_fields"]["repo"] == "dbca-wa/science-projects"
+
+
+@pytest.mark.parametrize("name", ["high-error-rate/spms-backend", "critical-errors/spms-backend",
+                                  "slow-db-queries/spms-backend",
+                                  "crash-free-sessions/spms-frontend"])
+def test_every_example_rule_is_accepted_and_reads_back_without_drift(
+    fake: FakeSentry, production: Plan, name: str
+) -> None:
+    monitor_id, alert_id, props = create_rule(fake, production, name)
+    alert = configured(AlertProvider(), fake)
+    read = alert.read(alert_id, props).outs
+    assert read[LIVE] == read[APPLIED]
+    assert alert.diff(alert_id, read, props).changes is False
+    if monitor_id:
+        monitor = configured(MonitorProvider(), fake)
+        monitor_props = {**inputs(production, "Monitor", name)}
+        created = monitor.read(monitor_id, monitor_props).outs
+        # applied is what create wrote; compare with a fresh normalisation of the payload
+        assert created[LIVE] == monitor.normalize(monitor_props["detector"], monitor_props)
+
+
+def test_diff_is_local_and_sees_changes_drift_and_moves(fake: FakeSentry, production: Plan) -> None:
+    monitor = configured(MonitorProvider(), fake)
+    props = inputs(production, "Monitor", "high-error-rate/spms-backend")
+    created = monitor.create(props)
+    olds = {**props, **created.outs}
+    fake.clear_exchanges()
+    assert monitor.diff(created.id, olds, props).changes is False
+    higher = copy.deepcopy(props)
+    higher["detector"]["conditionGroup"]["conditions"][0]["comparison"] = 20
+    assert monitor.diff(created.id, olds, higher).changes is True
+    moved = {**props, "project": "spms-frontend"}
+    assert monitor.diff(created.id, olds, moved).replaces == ["project"]
+    assert fake.exchanges == []  # previews make no API call
+    # Someone raises the threshold in Sentry's UI: refresh sees it, the next diff repairs it.
+    detector_path = f"/api/0/organizations/dbca/detectors/{created.id}/"
+    changed = monitor.read(created.id, olds).outs
+    assert changed[LIVE] == changed[APPLIED]
+    SentryClient(FAKE_TOKEN, fake.url).put(detector_path, {"conditionGroup": {
+        "logicType": "any", "conditions": [
+            {"type": "gt", "comparison": 99, "conditionResult": 75},
+            {"type": "lte", "comparison": 99, "conditionResult": 0}]}})
+    drifted = monitor.read(created.id, olds).outs
+    assert drifted[LIVE] != drifted[APPLIED]
+    assert monitor.diff(created.id, drifted, props).changes is True
+
+
+def test_update_sends_the_whole_payload_once(fake: FakeSentry, production: Plan) -> None:
+    _, alert_id, props = create_rule(fake, production, "critical-errors/spms-backend")
+    alert = configured(AlertProvider(), fake)
+    news = copy.deepcopy(props)
+    news["workflow"]["config"]["frequency"] = 60
+    fake.clear_exchanges()
+    result = alert.update(alert_id, props, news)
+    puts = fake.applied("PUT", f"{WORKFLOWS}{alert_id}/")
+    assert len(puts) == 1
+    body = puts[0].body
+    assert body["config"] == {"frequency": 60}
+    assert body["detectorIds"] and body["actionFilters"][0]["actions"]  # arrays sent whole
+    assert fake.org.workflows[alert_id].config == {"frequency": 60}
+    assert result.outs[APPLIED]["config"] == {"frequency": 60}
+
+
+def test_delete_removes_and_tolerates_an_already_deleted_object(
+    fake: FakeSentry, production: Plan
+) -> None:
+    monitor_id, alert_id, props = create_rule(fake, production, "high-error-rate/spms-backend")
+    alert, monitor = configured(AlertProvider(), fake), configured(MonitorProvider(), fake)
+    alert.delete(alert_id, props)
+    monitor.delete(str(monitor_id), inputs(production, "Monitor", "high-error-rate/spms-backend"))
+    assert alert_id not in fake.org.workflows and str(monitor_id) not in fake.org.detectors
+    alert.delete(alert_id, props)  # a second delete (a retried deploy) is not an error
+
+
+FAULTS: dict[str, Callable[[FakeSentry, str], Any]] = {
+    "429": lambda f, p: f.rate_limit("POST", p, reset_in=0.5),
+    "500": lambda f, p: f.fail("POST", p, status=500),
+    "slow": lambda f, p: f.slow("POST", p, seconds=1.0),
+    "dropped": lambda f, p: f.drop("POST", p),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_lost_create_never_makes_a_duplicate(
+    fake: FakeSentry, production: Plan, fault: str
+) -> None:
+    sleep = RecordingSleep()
+    FAULTS[fault](fake, DETECTORS)
+    FAULTS[fault](fake, WORKFLOWS)
+    monitor = configured(MonitorProvider(), fake, sleep)
+    props = inputs(production, "Monitor", "high-error-rate/spms-backend")
+    created = monitor.create(props)
+    named = [d for d in fake.org.detectors.values() if d.name == "High error rate [production]"]
+    assert [d.id for d in named] == [created.id]
+    alert_props = {**inputs(production, "Alert", "high-error-rate/spms-backend"),
+                   "detectors": [created.id]}
+    made = configured(AlertProvider(), fake, sleep).create(alert_props)
+    assert fake.org.detector_ids_of(made.id) == [created.id]
+    workflows = [w for w in fake.org.workflows.values()
+                 if w.name == "High error rate [production]"]
+    assert [w.id for w in workflows] == [made.id]
+
+
+def test_a_channel_that_sentry_does_not_know_is_named(fake: FakeSentry, production: Plan) -> None:
+    props = inputs(production, "Alert", "new-error-types/spms-backend")
+    fake.org.integrations.clear()
+    with pytest.raises(ResolveError, match="no msteams integration named 'DBCA'"):
+        configured(AlertProvider(), fake).create(props)
+    assert fake.org.workflows == {}
