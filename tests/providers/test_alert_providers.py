@@ -203,3 +203,25 @@ def test_a_channel_that_sentry_does_not_know_is_named(fake: FakeSentry, producti
     with pytest.raises(ResolveError, match="no msteams integration named 'DBCA'"):
         configured(AlertProvider(), fake).create(props)
     assert fake.org.workflows == {}
+
+
+PUT_FAULTS: dict[str, Callable[[FakeSentry, str], Any]] = {
+    "429": lambda f, p: f.rate_limit("PUT", p, reset_in=0.5),
+    "500": lambda f, p: f.fail("PUT", p, status=500),
+    "slow": lambda f, p: f.slow("PUT", p, seconds=1.0),
+    "dropped": lambda f, p: f.drop("PUT", p),
+}
+
+
+@pytest.mark.parametrize("fault", list(PUT_FAULTS))
+def test_an_update_survives_faults(fake: FakeSentry, production: Plan, fault: str) -> None:
+    sleep = RecordingSleep()
+    monitor_id, alert_id, props = create_rule(fake, production, "high-error-rate/spms-backend")
+    news = copy.deepcopy(props)
+    news["workflow"]["config"]["frequency"] = 120
+    PUT_FAULTS[fault](fake, f"{WORKFLOWS}{alert_id}/")
+    configured(AlertProvider(), fake, sleep).update(alert_id, props, news)
+    assert fake.org.workflows[alert_id].config == {"frequency": 120}
+    assert fake.org.detector_ids_of(alert_id) == [str(monitor_id)]
+    assert len(fake.org.workflows) == 1
+    assert sleep.calls  # it waited before trying again
