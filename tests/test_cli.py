@@ -51,7 +51,7 @@ def test_plan_text_shows_tree_protection_and_no_secret() -> None:
     result = run_cli("plan", "--stack", "production", env={"SENTRY_AUTH_TOKEN": sentinel})
     assert result.returncode == 0, result.stderr
     assert "+ SentryProject spms-backend" in result.stdout
-    assert "[protected]" in result.stdout
+    assert "[kept in Sentry if removed]" in result.stdout
     assert "  dsn: [secret]" in result.stdout
     assert sentinel not in result.stdout + result.stderr
     assert "offline-public-key" not in result.stdout

@@ -47,10 +47,13 @@ def test_owner_stack_creates_teams_members_projects(production: Plan) -> None:
     }
 
 
-def test_owner_stack_projects_are_protected(production: Plan) -> None:
-    projects = production.of_type("SentryProject")
-    assert projects and all(p.options.get("protect") is True for p in projects)
-    assert not any(r.options.get("protect") for r in production.of_type("SentryKey"))
+def test_projects_teams_and_keys_are_never_deleted_by_default(
+    production: Plan, staging: Plan
+) -> None:
+    held = (production.of_type("SentryProject") + production.of_type("SentryTeam")
+            + production.of_type("SentryKey") + staging.of_type("SentryKey"))
+    assert len(held) == 7
+    assert all(r.options.get("retain_on_delete") is True for r in held)
 
 
 def test_every_stack_has_one_key_per_project_named_after_its_environment(

@@ -110,7 +110,7 @@ def test_plan_calls_out_what_can_lock_people_out(production: Plan) -> None:
         "security.require_2fa", "security.events_member_admin", "security.alerts_member_write"]
     assert all(line.startswith("org.yaml:") for line in production.attention)
     text = format_plan(production)
-    assert "Attention: these settings can lock people out or change who may do what:" in text
+    assert "Attention: changes to who may do what, deletions opted into, renames:" in text
     assert f"  ! {production.attention[0]}" in text
     assert production.as_json()["attention"] == production.attention
 

@@ -13,19 +13,28 @@ import pulumi
 
 from sentry_iac.build.alert_rules import StackRule, stack_rules
 from sentry_iac.build.legacy_alerts import legacy_alert
+from sentry_iac.build.lifecycle import component_options, renamed_aliases
 from sentry_iac.build.monitor_payloads import detector_payload, workflow_payload
 from sentry_iac.providers.alert_resources import Alert, Monitor
+from sentry_iac.spec.alerts import AlertRule
 from sentry_iac.spec.loader import Spec
 
 
+def project_renamed(item: StackRule) -> list[pulumi.Alias]:
+    """Aliases for a rule's resources whose project was renamed (their names carry its slug)."""
+    return renamed_aliases(item.key, item.project.slug, item.project.previous_slugs)
+
+
 class AlertRuleComponent(pulumi.ComponentResource):
-    def __init__(self, rule_id: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("sentry-iac:index:AlertRule", rule_id, None, opts)
+    def __init__(self, rule: AlertRule, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("sentry-iac:index:AlertRule", rule.id, None,
+                         component_options(rule.id, rule.previous_ids, opts))
 
 
 def _monitors_backend(item: StackRule, organization: str, parent: pulumi.Resource,
                       depends_on: list[pulumi.Resource]) -> None:
-    opts = pulumi.ResourceOptions(parent=parent, depends_on=depends_on)
+    opts = pulumi.ResourceOptions(parent=parent, depends_on=depends_on,
+                                  aliases=project_renamed(item))
     detectors: list[pulumi.Input[str]] = []
     if item.rule.is_metric:
         monitor = Monitor(item.key, organization=organization, project=item.project.slug,
@@ -46,7 +55,7 @@ def build_alerts(
     for item in stack_rules(spec, stack):
         component = components.get(item.rule.id)
         if component is None:
-            component = components[item.rule.id] = AlertRuleComponent(item.rule.id, opts)
+            component = components[item.rule.id] = AlertRuleComponent(item.rule, opts)
         depends_on = [projects[item.project.slug]]
         if backend == "legacy":
             legacy_alert(item, spec.org.organization, team_ids, component, depends_on)

@@ -14,6 +14,7 @@ import pulumi
 import pulumiverse_sentry as sentry
 
 from sentry_iac.build.alert_rules import StackRule
+from sentry_iac.build.lifecycle import renamed_aliases
 from sentry_iac.build.monitor_payloads import comparison_value, metric_query
 from sentry_iac.spec.alerts import CATEGORY_IDS, LEVEL_NUMBERS, MATCH_CODES, IssueFilter
 from sentry_iac.spec.models import Channel
@@ -149,7 +150,8 @@ def legacy_alert(
     item: StackRule, organization: str, team_ids: Mapping[str, pulumi.Output[str]],
     parent: pulumi.Resource, depends_on: list[pulumi.Resource],
 ) -> None:
-    opts = pulumi.ResourceOptions(parent=parent, depends_on=depends_on)
+    opts = pulumi.ResourceOptions(parent=parent, depends_on=depends_on, aliases=renamed_aliases(
+        item.key, item.project.slug, item.project.previous_slugs))
     channels = [c for _, c in item.channels]
     if not item.rule.is_metric:
         counts = [c for f in item.rule.filters if (c := legacy_condition(f)) is not None]

@@ -6,6 +6,7 @@ import pulumi
 import pulumiverse_sentry as sentry
 
 from sentry_iac.build.args import member_args, team_args
+from sentry_iac.build.lifecycle import renamed_aliases
 from sentry_iac.spec.models import Organization
 
 
@@ -28,7 +29,9 @@ class SentryOrganization(pulumi.ComponentResource):
         if owner:
             for team in org.teams:
                 args = team_args(org.organization, team)
-                created = sentry.SentryTeam(team.slug, opts=child, **args)
+                created = sentry.SentryTeam(team.slug, opts=pulumi.ResourceOptions(
+                    parent=self, retain_on_delete=not team.delete_when_removed,
+                    aliases=renamed_aliases(team.slug, team.slug, team.previous_slugs)), **args)
                 self.team_slugs[team.slug] = created.slug
                 self.team_ids[team.slug] = created.internal_id
             for member in org.members:

@@ -6,6 +6,7 @@ import pulumi
 import pulumiverse_sentry as sentry
 
 from sentry_iac.build.args import key_args, project_args
+from sentry_iac.build.lifecycle import component_options
 from sentry_iac.build.settings import project_settings
 from sentry_iac.spec.loader import Spec
 
@@ -16,8 +17,10 @@ KEY_SECRET_OUTPUTS = ["dsn_public", "dsn_secret", "dsn_csp", "public", "secret"]
 class SentryProjectComponent(pulumi.ComponentResource):
     """A service's Sentry project and the client key its deployment in this stack uses.
 
-    The owner stack creates the project (protected: deleting it destroys every event it holds);
-    every stack creates its own key, named after its environment, whose DSN is secret.
+    The owner stack creates the project; every stack creates its own key, named after its
+    environment, whose DSN is secret. Neither is ever deleted from Sentry unless the YAML opts
+    in (deleting a project destroys every event it holds; deleting a key breaks every deployment
+    that uses its DSN).
     """
 
     dsn: pulumi.Output[str]
@@ -35,13 +38,18 @@ class SentryProjectComponent(pulumi.ComponentResource):
     ) -> None:
         project = spec.org.projects[index]
         organization = spec.org.organization
-        super().__init__("sentry-iac:index:Project", project.slug, None, opts)
+        super().__init__("sentry-iac:index:Project", project.slug, None,
+                         component_options(project.slug, project.previous_slugs, opts))
+        # Removing the project from the YAML releases it (and its keys) unless the reviewed
+        # opt-in says to delete it; see build.lifecycle.
+        retain = not project.delete_when_removed
         project_slug: pulumi.Input[str] = project.slug
         if spec.is_owner(stack):
             args = project_args(organization, project)
             args["teams"] = [team_slugs[slug] for slug in args["teams"]]
             created = sentry.SentryProject(
-                project.slug, opts=pulumi.ResourceOptions(parent=self, protect=True), **args)
+                project.slug, opts=pulumi.ResourceOptions(parent=self, retain_on_delete=retain),
+                **args)
             project_slug = created.slug
             self.project_id = created.internal_id
             project_settings(spec, index, project, created.slug,
@@ -50,7 +58,8 @@ class SentryProjectComponent(pulumi.ComponentResource):
         key["project"] = project_slug
         client_key = sentry.SentryKey(
             project.slug,
-            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=KEY_SECRET_OUTPUTS),
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=KEY_SECRET_OUTPUTS,
+                                        retain_on_delete=retain),
             **key,
         )
         self.dsn = pulumi.Output.secret(client_key.dsn_public)

@@ -21,7 +21,7 @@ from pulumi.runtime.sync_await import _sync_await
 from sentry_iac.build.program import OFFLINE_ENV
 from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
-from sentry_iac.spec.attention import access_callouts
+from sentry_iac.spec.attention import access_callouts, lifecycle_callouts
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import Spec, load_spec
 from sentry_iac.spec.source import load_yaml
@@ -157,8 +157,17 @@ def run_offline(root: Path, stack: str, spec: Spec | None = None) -> Plan:
     spec.stack(stack)
     run = run_program(root, stack, spec.project, spec)
     # Only the owner stack applies organisation settings, so only its plan calls them out.
-    callouts = access_callouts(spec.org.security) if spec.is_owner(stack) else []
+    owner = spec.is_owner(stack)
+    callouts = access_callouts(spec.org.security) if owner else []
+    attention = [f"{spec.where(c.path)}: {c.message}" for c in callouts]
+    renames = [(file, ("alerts", i, "previous_ids"), rule.id, rule.previous_ids)
+               for file, alerts in spec.alert_files() for i, rule in enumerate(alerts.alerts)
+               if rule.previous_ids]
+    attention += [f"{spec.where(c.path)}: {c.message}"
+                  for c in lifecycle_callouts(spec.org, owner, [])]
+    for file, path, rule_id, previous in renames:
+        (callout,) = lifecycle_callouts(spec.org, False, [(path, rule_id, previous)])
+        attention.append(f"{spec.where(callout.path, file)}: {callout.message}")
     return Plan(project=spec.project, stack=stack, organization=spec.org.organization,
                 owner_stack=spec.org.owner_stack, resources=run.monitor.registered,
-                lookups=run.mocks.lookups, outputs=run.outputs,
-                attention=[f"{spec.where(c.path)}: {c.message}" for c in callouts])
+                lookups=run.mocks.lookups, outputs=run.outputs, attention=attention)

@@ -63,7 +63,8 @@ def _options(request: Any) -> dict[str, Any]:
         options["additional_secret_outputs"] = sorted(set(request.additionalSecretOutputs))
     if request.ignoreChanges:
         options["ignore_changes"] = list(request.ignoreChanges)
-    aliases = [a.urn or json_format.MessageToDict(a.spec) for a in request.aliases]
+    aliases = [a.urn or {k: v for k, v in json_format.MessageToDict(a.spec).items() if v}
+               for a in request.aliases]
     if aliases:
         options["aliases"] = aliases
     if request.provider:

@@ -32,12 +32,22 @@ def _value(value: Any) -> str:
 HIDDEN_INPUTS = frozenset({"sources"})
 
 
+# Objects whose deletion destroys data in Sentry: the plan says what removing them would do.
+DATA_HOLDERS = frozenset({"SentryProject", "SentryTeam", "SentryKey"})
+
+
 def _flags(resource: RegisteredResource) -> list[str]:
     flags = []
     if resource.options.get("protect"):
         flags.append("[protected]")
     if resource.options.get("retain_on_delete"):
-        flags.append("[retained on delete]")
+        flags.append("[kept in Sentry if removed]")
+    elif short_type(resource.type) in DATA_HOLDERS:
+        flags.append("[DELETED from Sentry if removed: opted in]")
+    aliases = [a.get("name") if isinstance(a, dict) else a
+               for a in resource.options.get("aliases", [])]
+    if aliases:
+        flags.append(f"[renamed from {', '.join(str(a) for a in aliases)}]")
     secrets = resource.options.get("additional_secret_outputs")
     if secrets:
         flags.append(f"[secret outputs: {', '.join(secrets)}]")
@@ -92,7 +102,7 @@ def format_plan(plan: Plan) -> str:
             args = "  ".join(f"{k}={_value(v)}" for k, v in sorted(lookup["args"].items()))
             lines.append(f"  {what}  {args}")
     if plan.attention:
-        lines += ["", "Attention: these settings can lock people out or change who may do what:"]
+        lines += ["", "Attention: changes to who may do what, deletions opted into, renames:"]
         lines += [f"  ! {callout}" for callout in plan.attention]
     lines += ["", "Outputs:"]
     lines += [f"  {name}: {_value(value)}" for name, value in plan.outputs.items()]

@@ -45,6 +45,12 @@ def check_alert_references(
     priorities = _keys(org, "priorities")
     known_stacks = set(stacks)
     first_seen: dict[str, str] = {}
+    all_ids: set[str] = set()
+    for data, _ in files.values():
+        rules = data.get("alerts") if isinstance(data, dict) else None
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+                all_ids.add(rule["id"])
 
     for display, (data, source) in files.items():
         rules = data.get("alerts") if isinstance(data, dict) else None
@@ -64,6 +70,10 @@ def check_alert_references(
                 else:
                     line = source.locate(("alerts", index, "id")).line
                     first_seen[rule_id] = f"{display}:{line}"
+            for j, old in _texts(rule.get("previous_ids")):
+                if old == rule_id or old in all_ids:
+                    fail(("previous_ids", j), f"'{old}' is a current rule id; previous_ids lists "
+                                              "the ids this rule had before it was renamed")
             for j, project in _texts(rule.get("projects")):
                 if project not in projects:
                     fail(("projects", j), f"unknown project '{project}' (known: "

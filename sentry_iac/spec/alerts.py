@@ -209,6 +209,8 @@ class Override(Strict):
 
 class AlertRule(Strict):
     id: RuleId
+    # Earlier ids of this rule: a renamed id updates the rule in place instead of replacing it.
+    previous_ids: tuple[RuleId, ...] = ()
     name: RuleName
     description: str | None = None
     projects: tuple[Slug, ...] = Field(min_length=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sentry_iac.spec.models import Organization, Project, Team
 from sentry_iac.spec.security import ROLES, Security
 from sentry_iac.spec.source import KeyPath
 
@@ -60,4 +61,29 @@ def access_callouts(security: Security | None) -> list[Callout]:
         add("debug_files_role", f"only {security.debug_files_role} and above can download debug "
                                 f"files and source maps (Sentry's default: "
                                 f"{DEBUG_FILES_ROLE_DEFAULT})")
+    return out
+
+
+def lifecycle_callouts(org: Organization, owner: bool, rule_renames: list[tuple[KeyPath, str,
+                       tuple[str, ...]]]) -> list[Callout]:
+    """Deletions the YAML opts into, and renames that Pulumi must carry out in place.
+    ``rule_renames`` is (path of the rule, its id, its previous ids) for each renamed rule."""
+    out: list[Callout] = []
+    if owner:
+        holders: list[tuple[str, str, int, Project | Team]] = [
+            *(("project", "projects", i, p) for i, p in enumerate(org.projects)),
+            *(("team", "teams", i, t) for i, t in enumerate(org.teams))]
+        for kind, key, index, item in holders:
+            if item.delete_when_removed:
+                what = "and every event it holds" if kind == "project" else "from Sentry"
+                out.append(Callout((key, index, "delete_when_removed"),
+                                   f"removing {kind} '{item.slug}' from the YAML will DELETE "
+                                   f"it {what}; without this flag it would only be released"))
+            if item.previous_slugs:
+                out.append(Callout((key, index, "previous_slugs"),
+                                   f"{kind} renamed from {', '.join(item.previous_slugs)} to "
+                                   f"'{item.slug}': updated in place, nothing re-created"))
+    for path, rule_id, previous in rule_renames:
+        out.append(Callout(path, f"rule renamed from {', '.join(previous)} to '{rule_id}': "
+                                 "updated in place, nothing re-created"))
     return out

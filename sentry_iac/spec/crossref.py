@@ -74,6 +74,7 @@ def check_references(data: Any, stacks: Iterable[str], source: SourceMap) -> lis
     teams = {s for _, t in _entries(data, "teams") if (s := _slug(t, "slug"))}
     emails = {e.lower() for _, m in _entries(data, "members") if (e := _slug(m, "email"))}
     channels = set(_mapping(data, "channels"))
+    projects_now = {s for _, p in _entries(data, "projects") if (s := _slug(p, "slug"))}
 
     c.unique("team", ((("teams", i, "slug"), s) for i, t in _entries(data, "teams")
                       if (s := _slug(t, "slug"))))
@@ -124,6 +125,13 @@ def check_references(data: Any, stacks: Iterable[str], source: SourceMap) -> lis
             for j, channel_name in _texts(routed):
                 c.exists(("priorities", name, stack, j), "channel", channel_name, channels)
     _check_code_links(c, data)
+    for key, what, current in (("projects", "project", projects_now), ("teams", "team", teams)):
+        for i, entry in _entries(data, key):
+            for j, old in _texts(entry.get("previous_slugs")):
+                if old == entry.get("slug") or old in current:
+                    c.fail((key, i, "previous_slugs", j),
+                           f"'{old}' is a current {what} slug; previous_slugs lists the slugs "
+                           f"this {what} had before it was renamed")
     return c.errors
 
 

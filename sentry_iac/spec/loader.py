@@ -36,6 +36,11 @@ class Spec:
     stacks: dict[str, StackConfig]
     sources: Mapping[str, SourceMap] = field(default_factory=dict)
 
+    def alert_files(self) -> list[tuple[str, AlertsFile]]:
+        """(display name, file) of each alerts file, in load order."""
+        names = [name for name in self.sources if name.startswith(f"{ALERTS_DIR}/")]
+        return list(zip(names, self.alerts, strict=True))
+
     def where(self, path: Sequence[str | int], file: str = "org.yaml") -> str:
         """``org.yaml:40:5: privacy.sensitive_fields``, for messages about a declared value."""
         source = self.sources.get(file)

@@ -48,6 +48,10 @@ TeamRole = Literal["contributor", "admin"]
 class Team(Strict):
     slug: Slug
     name: str | None = Field(default=None, max_length=64)
+    # Lifecycle, as for projects: earlier slugs (renames update in place), and the reviewed
+    # opt-in to delete the team from Sentry when it is removed from the YAML.
+    previous_slugs: tuple[Slug, ...] = ()
+    delete_when_removed: StrictBool = False
 
     @property
     def display_name(self) -> str:
@@ -107,6 +111,12 @@ class Project(Strict):
     hidden_environments: tuple[EnvironmentName, ...] | None = None
     # Stack-trace frames -> files in a declared repository (owner stack).
     code_mappings: tuple[CodeMapping, ...] = ()
+    # Lifecycle. By default nothing is ever deleted from Sentry: removing a project from the
+    # YAML (or destroying a stack) releases it from management and keeps all its events.
+    # previous_slugs records renames, so a new slug updates the project instead of replacing it.
+    previous_slugs: tuple[ProjectSlug, ...] = ()
+    # The reviewed opt-in: removing the project from the YAML then deletes it and its events.
+    delete_when_removed: StrictBool = False
 
     @field_validator("slug")
     @classmethod
