@@ -10,6 +10,10 @@ from pathlib import Path
 
 from sentry_iac.offline.engine import run_offline
 from sentry_iac.offline.report import format_plan
+from sentry_iac.policies.checks import CHECKS
+from sentry_iac.policies.offline import check_plan
+from sentry_iac.review import commands as review_commands
+from sentry_iac.review.github import report as report_github
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import ORG_FILE, Spec, load_spec
 
@@ -35,12 +39,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     root = Path(args.dir).resolve()
     try:
         spec = _load(root)
-        counts = {stack: len(run_offline(root, stack, spec).resources) for stack in spec.stacks}
+        plans = {stack: run_offline(root, stack, spec) for stack in sorted(spec.stacks)}
     except SpecErrors as exc:
-        return _report(exc)
+        return report_github(exc.errors, root) if args.format == "github" else _report(exc)
+    violations = [(stack, v) for stack, plan in plans.items() for v in check_plan(plan, spec)]
+    if violations:
+        for stack, violation in violations:
+            print(f"stack '{stack}': {violation}")
+        print(f"{len(violations)} policy violation(s); see the policies section of the README",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
     files = [ORG_FILE] + [f"alerts/{p.name}" for p in sorted((root / "alerts").glob("*.yaml"))]
-    stacks = "; ".join(f"{s}: {n} resources" for s, n in sorted(counts.items()))
-    print(f"ok: {', '.join(files)} valid; {stacks}")
+    stacks = "; ".join(f"{s}: {len(p.resources)} resources" for s, p in plans.items())
+    print(f"ok: {', '.join(files)} valid; {stacks}; {len(CHECKS)} policies pass")
     return EXIT_OK
 
 
@@ -66,6 +77,8 @@ def parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check org.yaml, alerts/ and every stack")
     validate.add_argument("--dir", default=".", help="the project folder (default: .)")
+    validate.add_argument("--format", choices=("text", "github"), default="text",
+                          help="github: one ::error annotation per problem, for GitHub Actions")
     validate.set_defaults(func=cmd_validate)
 
     plan = sub.add_parser("plan", help="show every resource a stack declares (offline)")
@@ -73,6 +86,7 @@ def parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="machine-readable output")
     plan.add_argument("--dir", default=".", help="the project folder (default: .)")
     plan.set_defaults(func=cmd_plan)
+    review_commands.register(sub)
     return top
 
 

@@ -41,7 +41,8 @@ def _monitors_backend(item: StackRule, organization: str, parent: pulumi.Resourc
                           detector=detector_payload(item), opts=opts)
         detectors.append(monitor.id)
     Alert(item.key, organization=organization, project=item.project.slug,
-          workflow=workflow_payload(item), detectors=detectors, opts=opts)
+          workflow=workflow_payload(item), detectors=detectors, priority=item.priority,
+          opts=opts)
 
 
 def build_alerts(

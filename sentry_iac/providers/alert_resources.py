@@ -10,6 +10,7 @@ import pulumi
 import pulumi.dynamic as dyn
 
 from sentry_iac.providers.alerting import AlertProvider, MonitorProvider
+from sentry_iac.providers.pickling import unwrap_pulumi_pickler
 
 
 class Monitor(dyn.Resource, module="sentry-iac", name="Monitor"):
@@ -20,6 +21,7 @@ class Monitor(dyn.Resource, module="sentry-iac", name="Monitor"):
         detector: dict[str, Any], opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {"organization": organization, "project": project, "detector": detector}
+        unwrap_pulumi_pickler()
         super().__init__(MonitorProvider(), name, props, opts)
 
 
@@ -29,8 +31,11 @@ class Alert(dyn.Resource, module="sentry-iac", name="Alert"):
     def __init__(
         self, name: str, *, organization: str, project: pulumi.Input[str],
         workflow: dict[str, Any], detectors: Sequence[pulumi.Input[str]] = (),
-        opts: pulumi.ResourceOptions | None = None,
+        priority: str | None = None, opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        # `priority` is the rule's priority name: not sent to Sentry, kept so reviews and
+        # policies can see what the alert is for.
         props = {"organization": organization, "project": project, "workflow": workflow,
-                 "detectors": list(detectors)}
+                 "detectors": list(detectors), "priority": priority}
+        unwrap_pulumi_pickler()
         super().__init__(AlertProvider(), name, props, opts)

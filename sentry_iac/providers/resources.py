@@ -10,6 +10,7 @@ import pulumi
 import pulumi.dynamic as dyn
 
 from sentry_iac.providers import kinds
+from sentry_iac.providers.pickling import unwrap_pulumi_pickler
 from sentry_iac.providers.settings import SETTINGS, SOURCES, SettingsKind, SettingsProvider
 
 
@@ -26,6 +27,7 @@ class _Settings(dyn.Resource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {**identity, SETTINGS: dict(settings), SOURCES: dict(sources)}
+        unwrap_pulumi_pickler()
         super().__init__(SettingsProvider(self.kind), name, props, opts)
 
 

@@ -234,6 +234,15 @@ class Priority(Strict):
         return dict(self.__pydantic_extra__ or {})
 
 
+class Policies(Strict):
+    """Rules the policy checks enforce (``sentry-iac validate`` and the CrossGuard pack)."""
+
+    # Members allowed the owner role; anyone else declared as owner is a violation.
+    allowed_owners: tuple[Email, ...] = ()
+    # Environments where every project must have a critical rule that pages someone.
+    paging_environments: tuple[EnvironmentName, ...] = ("production",)
+
+
 class Organization(Strict):
     """The whole of ``org.yaml``."""
 
@@ -247,6 +256,7 @@ class Organization(Strict):
     priorities: dict[Name, Priority] = Field(default_factory=dict)
     privacy: Privacy | None = None
     retention: Retention | None = None
+    policies: Policies | None = None
     security: Security | None = None
     integrations: Integrations | None = None
     repositories: tuple[Repository, ...] = ()

@@ -1,0 +1,149 @@
+"""The checks. Each takes every resource of a stack (in a neutral form both engines can give)
+and the organisation's policy settings, and returns what violates it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PAGING_KINDS = frozenset({"pagerduty", "opsgenie"})
+LEGACY_PAGING = ("PagerDutyNotifyServiceAction", "OpsgenieNotifyTeamAction")
+DSN_OUTPUTS = frozenset({"dsnPublic", "dsnSecret"})
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource as a policy sees it: short type, logical name, input properties
+    (camelCase, as Pulumi sends them) and the outputs it marks secret."""
+
+    type: str
+    name: str
+    props: Mapping[str, Any]
+    secret_outputs: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an organisation decides in ``org.yaml`` under ``policies:``."""
+
+    allowed_owners: frozenset[str] = frozenset()
+    paging_environments: frozenset[str] = frozenset({"production"})
+
+
+@dataclass(frozen=True)
+class Violation:
+    check: str
+    resource: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"policy {self.check}: {self.resource}: {self.message}"
+
+
+CheckFn = Callable[[list[Resource], Settings], Iterable[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    description: str
+    run: CheckFn
+
+
+def _of(resources: list[Resource], *types: str) -> list[Resource]:
+    return [r for r in resources if r.type in types]
+
+
+def _actions(alert: Resource) -> list[dict[str, Any]]:
+    workflow = alert.props.get("workflow") or {}
+    return [a for f in workflow.get("actionFilters") or [] for a in f.get("actions") or []]
+
+
+def _legacy_actions(alert: Resource) -> list[dict[str, Any]]:
+    if alert.type == "SentryIssueAlert":
+        return list(alert.props.get("actions") or [])
+    return [a for t in alert.props.get("triggers") or [] for a in t.get("actions") or []]
+
+
+def project_has_owning_team(resources: list[Resource], _: Settings) -> Iterable[tuple[str, str]]:
+    for project in _of(resources, "SentryProject"):
+        if not project.props.get("teams"):
+            yield project.name, "has no team; give it at least one owning team"
+
+
+def production_pages_on_critical(
+    resources: list[Resource], settings: Settings
+) -> Iterable[tuple[str, str]]:
+    """Every project deployed in a paging environment has a critical rule that pages."""
+    for key in _of(resources, "SentryKey"):
+        environment = key.props.get("name")
+        if environment not in settings.paging_environments:
+            continue
+        project = key.props.get("project")
+        paged = any(
+            a.props.get("project") == project and a.props.get("priority") == "critical"
+            and (a.props.get("workflow") or {}).get("environment") == environment
+            and any(x.get("kind") in PAGING_KINDS for x in _actions(a))
+            for a in _of(resources, "Alert"))
+        paged = paged or any(
+            a.props.get("project") == project and a.props.get("environment") == environment
+            and any(str(x.get("id", "")).endswith(LEGACY_PAGING) or x.get("type") in PAGING_KINDS
+                    for x in _legacy_actions(a))
+            for a in _of(resources, "SentryIssueAlert", "SentryMetricAlert"))
+        if not paged:
+            yield key.name, (f"project '{project}' has no critical rule in {environment} that "
+                             "pages someone (PagerDuty or Opsgenie)")
+
+
+def rule_reaches_a_channel(resources: list[Resource], _: Settings) -> Iterable[tuple[str, str]]:
+    for alert in _of(resources, "Alert"):
+        if not _actions(alert):
+            yield alert.name, "notifies no channel"
+    for alert in _of(resources, "SentryIssueAlert", "SentryMetricAlert"):
+        if not _legacy_actions(alert):
+            yield alert.name, "notifies no channel"
+
+
+def metric_alerts_resolve(resources: list[Resource], _: Settings) -> Iterable[tuple[str, str]]:
+    for monitor in _of(resources, "Monitor"):
+        group = (monitor.props.get("detector") or {}).get("conditionGroup") or {}
+        if not any(c.get("conditionResult") == 0 for c in group.get("conditions") or []):
+            yield monitor.name, "has no resolution condition, so its issues never resolve"
+
+
+def dsn_outputs_are_secret(resources: list[Resource], _: Settings) -> Iterable[tuple[str, str]]:
+    for key in _of(resources, "SentryKey"):
+        missing = sorted(DSN_OUTPUTS - key.secret_outputs)
+        if missing:
+            yield key.name, f"outputs {', '.join(missing)} are not marked secret"
+
+
+def no_unlisted_owners(resources: list[Resource], settings: Settings) -> Iterable[tuple[str, str]]:
+    for member in _of(resources, "SentryOrganizationMember"):
+        email = str(member.props.get("email", "")).lower()
+        if member.props.get("role") == "owner" and email not in settings.allowed_owners:
+            yield member.name, (f"{email} is an owner but not listed in policies.allowed_owners "
+                                "in org.yaml")
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("project-has-owning-team", "Every project has an owning team.",
+          project_has_owning_team),
+    Check("production-pages-on-critical", "Every project in a paging environment "
+          "(production) has a critical rule routed to PagerDuty or Opsgenie.",
+          production_pages_on_critical),
+    Check("rule-reaches-a-channel", "Every alert rule notifies at least one channel.",
+          rule_reaches_a_channel),
+    Check("metric-alerts-resolve", "Every metric monitor has a resolution condition.",
+          metric_alerts_resolve),
+    Check("dsn-outputs-secret", "Client keys mark their DSN outputs secret.",
+          dsn_outputs_are_secret),
+    Check("no-unlisted-owners", "No member is an owner unless listed in "
+          "policies.allowed_owners.", no_unlisted_owners),
+)
+
+
+def run_checks(resources: list[Resource], settings: Settings) -> list[Violation]:
+    return [Violation(check.name, name, message)
+            for check in CHECKS for name, message in check.run(resources, settings)]
