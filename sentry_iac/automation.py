@@ -1,21 +1,34 @@
-"""The real deployment path through Pulumi's Automation API (needs the Pulumi CLI on PATH).
+"""The real deployment path through Pulumi's Automation API.
 
-By default state lives in a ``file://`` backend inside the project, so a first try needs no
-Pulumi Cloud account; ``backend_url`` selects any other backend (``s3://``, ``azblob://``...).
+``sentry-iac preview|up --stack S`` checks the whole configuration first (nothing reaches
+Pulumi if it is invalid), then drives the Pulumi CLI: state in a ``file://`` backend inside the
+project by default (``--backend URL`` for ``s3://``, ``azblob://`` or Pulumi Cloud), secrets
+encrypted with the passphrase from ``PULUMI_CONFIG_PASSPHRASE`` (or ``..._FILE``), the stack
+created on first use from its ``Pulumi.<stack>.yaml``, and the CLI installed with
+``PulumiCommand.install()`` when it is missing. Output is streamed as Pulumi prints it, with
+secrets hidden.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi import automation as auto
 
 DEFAULT_STATE_DIR = ".pulumi-state"
+PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
+POLICY_PACK_DIR = "policies"
 
 
-class PulumiCliMissingError(RuntimeError):
+class DeployError(RuntimeError):
+    """Something to fix before Pulumi can run; the message says what."""
+
+
+class PulumiCliMissingError(DeployError):
     pass
 
 
@@ -23,8 +36,9 @@ def require_cli() -> str:
     path = shutil.which("pulumi")
     if path is None:
         raise PulumiCliMissingError(
-            "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/) "
-            "or use `sentry-iac plan`, which needs no CLI")
+            "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/), "
+            "let `sentry-iac preview` install it (drop --no-install), or use `sentry-iac plan`, "
+            "which needs no CLI")
     return path
 
 
@@ -32,23 +46,71 @@ def default_backend(root: Path) -> str:
     return (root / DEFAULT_STATE_DIR).resolve().as_uri()
 
 
-def select_stack(root: Path, stack: str, *, backend_url: str | None = None) -> auto.Stack:
-    """The stack of the project in ``root``, created in the backend if it does not exist yet.
+@dataclass(frozen=True)
+class DeploySettings:
+    """Everything about how to reach Pulumi, decided before the CLI is called."""
 
-    The passphrase for secrets comes from ``PULUMI_CONFIG_PASSPHRASE`` (or ``..._FILE``), as
-    with the CLI; the Sentry token from ``sentry:token`` or ``SENTRY_AUTH_TOKEN``.
-    """
-    require_cli()
-    backend = backend_url or default_backend(root)
-    if backend.startswith("file://"):
-        Path(backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+    root: Path
+    stack: str
+    backend: str
+    env: dict[str, str]
+    policy_packs: list[str]
+
+
+def deploy_settings(
+    root: Path, stack: str, *, backend_url: str | None = None, policies: bool = True,
+    environ: dict[str, str] | None = None,
+) -> DeploySettings:
+    """The backend, environment and policy packs for a run; raises ``DeployError`` for what
+    would only fail later inside Pulumi (a self-managed backend without a passphrase)."""
+    environ = dict(os.environ if environ is None else environ)
+    backend = backend_url or environ.get("PULUMI_BACKEND_URL") or default_backend(root)
     env = {"PULUMI_BACKEND_URL": backend}
-    for name in ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"):
-        if name in os.environ:
-            env[name] = os.environ[name]
-    workspace = auto.LocalWorkspaceOptions(work_dir=str(root), env_vars=env)
-    return auto.create_or_select_stack(stack_name=stack, work_dir=str(root), opts=workspace)
+    passphrase = {k: environ[k] for k in PASSPHRASE_VARS if environ.get(k)}
+    cloud = backend.startswith(("https://", "http://"))
+    if not cloud and not passphrase:
+        raise DeployError(
+            f"the backend {backend} keeps secrets encrypted with a passphrase: set "
+            "PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) and keep it safe; the "
+            "same passphrase is needed for every later run")
+    env.update(passphrase)
+    packs = [str(root / POLICY_PACK_DIR)] if policies and (root / POLICY_PACK_DIR).is_dir() \
+        else []
+    return DeploySettings(root, stack, backend, env, packs)
 
 
-def preview(root: Path, stack: str, *, backend_url: str | None = None) -> auto.PreviewResult:
-    return select_stack(root, stack, backend_url=backend_url).preview()
+def pulumi_command(*, install: bool) -> auto.PulumiCommand:
+    """The CLI on PATH, or a freshly installed one when allowed."""
+    if shutil.which("pulumi") is not None:
+        return auto.PulumiCommand()
+    if not install:
+        require_cli()
+    return auto.PulumiCommand.install()
+
+
+def select_stack(settings: DeploySettings, command: auto.PulumiCommand) -> auto.Stack:
+    """The stack, created in the backend on first use from ``Pulumi.<stack>.yaml``."""
+    if settings.backend.startswith("file://"):
+        Path(settings.backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+    workspace = auto.LocalWorkspaceOptions(work_dir=str(settings.root), env_vars=settings.env,
+                                           pulumi_command=command)
+    return auto.create_or_select_stack(stack_name=settings.stack, work_dir=str(settings.root),
+                                       opts=workspace)
+
+
+def preview(
+    settings: DeploySettings, *, install: bool = True,
+    on_output: Callable[[str], object] = print,
+) -> auto.PreviewResult:
+    stack = select_stack(settings, pulumi_command(install=install))
+    return stack.preview(on_output=on_output, policy_packs=settings.policy_packs or None,
+                         diff=True)
+
+
+def up(
+    settings: DeploySettings, *, install: bool = True,
+    on_output: Callable[[str], object] = print,
+) -> auto.UpResult:
+    stack = select_stack(settings, pulumi_command(install=install))
+    return stack.up(on_output=on_output, policy_packs=settings.policy_packs or None,
+                    show_secrets=False)

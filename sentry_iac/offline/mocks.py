@@ -10,6 +10,9 @@ import pulumi
 
 from sentry_iac.spec.loader import Spec
 
+# The public key in the placeholder DSNs: visibly fake, and a module constant so a test can make
+# it a sentinel and prove no DSN ever reaches an output.
+OFFLINE_PUBLIC_KEY = "offline-public-key"
 GET_TEAM = "sentry:index/getSentryTeam:getSentryTeam"
 GET_ORGANIZATION = "sentry:index/getSentryOrganization:getSentryOrganization"
 GET_INTEGRATION = ("sentry:index/getSentryOrganizationIntegration:"
@@ -47,8 +50,9 @@ class SpecMocks(pulumi.runtime.Mocks):
             state.update(internalId=internal)
         elif short == "SentryKey":
             project = state.get("project", args.name)
-            dsn = f"https://offline-public-key@offline.invalid/{placeholder_id('project', project)}"
-            state.update(dsnPublic=dsn, dsnSecret=dsn, dsnCsp=dsn, public="offline-public-key",
+            dsn = (f"https://{OFFLINE_PUBLIC_KEY}@offline.invalid/"
+                   f"{placeholder_id('project', project)}")
+            state.update(dsnPublic=dsn, dsnSecret=dsn, dsnCsp=dsn, public=OFFLINE_PUBLIC_KEY,
                          secret="offline-secret-key", isActive=True)
         return f"{args.name}-{internal}", state
 

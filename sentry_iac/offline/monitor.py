@@ -77,11 +77,20 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: Any) -> None:
         super().__init__(mocks)
         self.registered: list[RegisteredResource] = []
+        # The pickled providers of dynamic resources, kept out of every output so a test can
+        # audit them for secrets.
+        self.serialized_providers: list[str] = []
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != "pulumi:pulumi:Stack":
-            inputs = mask_secrets(json_format.MessageToDict(request.object))
+            raw = json_format.MessageToDict(request.object)
+            provider = raw.get("__provider")
+            if isinstance(provider, dict):
+                provider = provider.get("value")
+            if isinstance(provider, str):
+                self.serialized_providers.append(provider)
+            inputs = mask_secrets(raw)
             # A dynamic resource's pickled provider is code, not configuration.
             inputs.pop("__provider", None)
             self.registered.append(RegisteredResource(
