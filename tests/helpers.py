@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BAD_DIR = Path(__file__).resolve().parent / "bad"
@@ -61,3 +62,8 @@ def bad_cases() -> list[BadCase]:
                     if expected_file.exists() else [])
         cases.append(BadCase(path.stem, path, first.removeprefix("# file: ").strip(), expected))
     return cases
+
+
+def by_name(plan: Any, short_type: str) -> dict[str, dict[str, Any]]:
+    """The inputs of each resource of ``short_type`` in an offline plan, by logical name."""
+    return {r.name: r.inputs for r in plan.of_type(short_type)}

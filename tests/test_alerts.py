@@ -13,7 +13,7 @@ from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.providers import SentryClient
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import by_name, copy_project
 
 METRIC_RULES = {"high-error-rate/spms-backend", "high-error-rate/spms-frontend",
                 "slow-http-requests/spms-backend", "slow-db-queries/spms-backend",
@@ -23,18 +23,7 @@ ISSUE_RULES = {"critical-errors/spms-backend", "new-error-types/spms-backend",
                "regressions/spms-frontend"}
 
 
-@pytest.fixture(scope="module")
-def production() -> Plan:
-    return run_offline(PROJECT_ROOT, "production")
 
-
-@pytest.fixture(scope="module")
-def staging() -> Plan:
-    return run_offline(PROJECT_ROOT, "staging")
-
-
-def named(plan: Plan, kind: str) -> dict[str, dict[str, Any]]:
-    return {r.name: r.inputs for r in plan.of_type(kind)}
 
 
 def vias(workflow: dict[str, Any]) -> list[str]:
@@ -44,8 +33,8 @@ def vias(workflow: dict[str, Any]) -> list[str]:
 def test_production_has_a_monitor_and_alert_per_metric_rule_and_an_alert_per_issue_rule(
     production: Plan,
 ) -> None:
-    assert set(named(production, "Monitor")) == METRIC_RULES
-    assert set(named(production, "Alert")) == METRIC_RULES | ISSUE_RULES
+    assert set(by_name(production, "Monitor")) == METRIC_RULES
+    assert set(by_name(production, "Alert")) == METRIC_RULES | ISSUE_RULES
     for name in METRIC_RULES:
         monitor = next(r for r in production.of_type("Monitor") if r.name == name)
         alert = next(r for r in production.of_type("Alert") if r.name == name)
@@ -54,11 +43,11 @@ def test_production_has_a_monitor_and_alert_per_metric_rule_and_an_alert_per_iss
         assert detector.startswith(f"{name}-")
         assert monitor.parent == alert.parent  # both under the rule's component
     for name in ISSUE_RULES:
-        assert named(production, "Alert")[name]["detectors"] == []  # the issue stream
+        assert by_name(production, "Alert")[name]["detectors"] == []  # the issue stream
 
 
 def test_the_error_rate_monitor_is_exactly_sentrys_payload(production: Plan) -> None:
-    detector = named(production, "Monitor")["high-error-rate/spms-backend"]["detector"]
+    detector = by_name(production, "Monitor")["high-error-rate/spms-backend"]["detector"]
     assert detector == {
         "name": "High error rate [production]", "type": "metric_issue", "enabled": True,
         "description": None,
@@ -74,7 +63,7 @@ def test_the_error_rate_monitor_is_exactly_sentrys_payload(production: Plan) -> 
 
 
 def test_performance_and_release_health_monitors_use_the_right_data(production: Plan) -> None:
-    monitors = named(production, "Monitor")
+    monitors = by_name(production, "Monitor")
     db = monitors["slow-db-queries/spms-backend"]["detector"]["dataSources"][0]
     assert (db["dataset"], db["aggregate"], db["query"], db["timeWindow"]) == (
         "events_analytics_platform", "p95(span.duration)", "span.category:db", 300)
@@ -90,7 +79,7 @@ def test_performance_and_release_health_monitors_use_the_right_data(production: 
 
 
 def test_production_routing(production: Plan) -> None:
-    alerts = named(production, "Alert")
+    alerts = by_name(production, "Alert")
     critical = alerts["critical-errors/spms-backend"]["workflow"]
     assert critical["environment"] == "production"
     assert vias(critical) == ["on-call", "team-chat"]
@@ -105,7 +94,7 @@ def test_production_routing(production: Plan) -> None:
 
 
 def test_staging_is_quieter_and_uses_its_environment_names(staging: Plan) -> None:
-    alerts, monitors = named(staging, "Alert"), named(staging, "Monitor")
+    alerts, monitors = by_name(staging, "Alert"), by_name(staging, "Monitor")
     assert set(monitors) == {"high-error-rate/spms-backend", "high-error-rate/spms-frontend"}
     assert set(alerts) == {"critical-errors/spms-backend", "new-error-types/spms-backend",
                            "new-error-types/spms-frontend", "high-error-rate/spms-backend",
@@ -126,7 +115,7 @@ def test_renaming_a_rule_keeps_its_identity(tmp_path: Path) -> None:
     errors.write_text(errors.read_text().replace("name: High error rate",
                                                  "name: Too many errors"))
     plan = run_offline(project, "production")
-    monitor = named(plan, "Monitor")["high-error-rate/spms-backend"]["detector"]
+    monitor = by_name(plan, "Monitor")["high-error-rate/spms-backend"]["detector"]
     assert monitor["name"] == "Too many errors [production]"
 
 
@@ -142,9 +131,9 @@ def test_legacy_backend_plans_the_same_rules_as_legacy_resources(
     legacy: Plan, staging: Plan
 ) -> None:
     assert not legacy.of_type("Monitor") and not legacy.of_type("Alert")
-    issue, metric = named(legacy, "SentryIssueAlert"), named(legacy, "SentryMetricAlert")
-    assert set(metric) == set(named(staging, "Monitor"))
-    assert set(issue) | set(metric) == set(named(staging, "Alert"))
+    issue, metric = by_name(legacy, "SentryIssueAlert"), by_name(legacy, "SentryMetricAlert")
+    assert set(metric) == set(by_name(staging, "Monitor"))
+    assert set(issue) | set(metric) == set(by_name(staging, "Alert"))
     team_id = legacy.outputs["team_ids"]["science-projects"]
     assert issue["critical-errors/spms-backend"] == {
         "organization": "dbca", "project": "spms-backend",
@@ -191,10 +180,10 @@ def test_sentrys_legacy_api_accepts_the_maps(legacy: Plan) -> None:
             fake.org.add_project(slug, teams=["science-projects"],
                                  environments=["staging", "test"])
         client = SentryClient(FAKE_TOKEN, fake.url)
-        for inputs in named(legacy, "SentryIssueAlert").values():
+        for inputs in by_name(legacy, "SentryIssueAlert").values():
             client.post(f"projects/dbca/{inputs['project']}/rules/",
                         _legacy_issue_payload(inputs))
-        for inputs in named(legacy, "SentryMetricAlert").values():
+        for inputs in by_name(legacy, "SentryMetricAlert").values():
             client.post("organizations/dbca/alert-rules/", _legacy_metric_payload(inputs))
         assert len(fake.org.issue_rules) == 3 and len(fake.org.metric_rules) == 2
         assert not fake.internal_errors

@@ -26,11 +26,6 @@ from tests.helpers import PROJECT_ROOT, copy_project
 
 
 @pytest.fixture(scope="module")
-def production() -> Plan:
-    return run_offline(PROJECT_ROOT, "production")
-
-
-@pytest.fixture(scope="module")
 def settings() -> Settings:
     return settings_from(load_spec(PROJECT_ROOT))
 

@@ -8,23 +8,12 @@ from pathlib import Path
 import pytest
 
 from sentry_iac.offline.engine import Plan, run_offline
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import PROJECT_ROOT, by_name, copy_project
 
 SECRET_OUTPUTS = ["dsnCsp", "dsnPublic", "dsnSecret", "public", "secret"]
 
 
-@pytest.fixture(scope="module")
-def production() -> Plan:
-    return run_offline(PROJECT_ROOT, "production")
 
-
-@pytest.fixture(scope="module")
-def staging() -> Plan:
-    return run_offline(PROJECT_ROOT, "staging")
-
-
-def by_name(plan: Plan, short_type: str) -> dict[str, dict[str, object]]:
-    return {r.name: r.inputs for r in plan.of_type(short_type)}
 
 
 def test_owner_stack_creates_teams_members_projects(production: Plan) -> None:

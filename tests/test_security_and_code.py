@@ -16,7 +16,7 @@ from sentry_iac.spec.attention import access_callouts
 from sentry_iac.spec.models import Organization
 from sentry_iac.spec.repositories import CodeMapping, roots_problem
 from sentry_iac.spec.security import Security
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import by_name, copy_project
 
 GET_INTEGRATION = ("sentry:index/getSentryOrganizationIntegration:"
                    "getSentryOrganizationIntegration")
@@ -26,18 +26,7 @@ LINK_TYPES = {"OrganizationSecurity", "SentryOrganizationRepositoryGithub",
               "SentryOrganizationCodeMapping"}
 
 
-@pytest.fixture(scope="module")
-def production() -> Plan:
-    return run_offline(PROJECT_ROOT, "production")
 
-
-@pytest.fixture(scope="module")
-def staging() -> Plan:
-    return run_offline(PROJECT_ROOT, "staging")
-
-
-def by_name(plan: Plan, short_type: str) -> dict[str, dict[str, Any]]:
-    return {r.name: r.inputs for r in plan.of_type(short_type)}
 
 
 def parent_name(plan: Plan, short_type: str, name: str) -> str:

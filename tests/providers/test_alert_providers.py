@@ -11,21 +11,16 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from sentry_iac.offline.engine import Plan, run_offline
+from sentry_iac.offline.engine import Plan
 from sentry_iac.providers import SentryClient
 from sentry_iac.providers.alerting import APPLIED, LIVE, AlertProvider, MonitorProvider
 from sentry_iac.providers.resolve import ResolveError
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
-from tests.helpers import PROJECT_ROOT
 
 DETECTORS = "/api/0/organizations/dbca/projects/*/detectors/"
 WORKFLOWS = "/api/0/organizations/dbca/workflows/"
 
-
-@pytest.fixture(scope="module")
-def production() -> Plan:
-    return run_offline(PROJECT_ROOT, "production")
 
 
 @pytest.fixture
@@ -197,7 +192,7 @@ def test_a_lost_create_never_makes_a_duplicate(
     assert [w.id for w in workflows] == [made.id]
 
 
-def test_a_channel_that_sentry_does_not_know_is_named(fake: FakeSentry, production: Plan) -> None:
+def test_a_channel_that_sentry_does_not_know_is_by_name(fake: FakeSentry, production: Plan) -> None:
     props = inputs(production, "Alert", "new-error-types/spms-backend")
     fake.org.integrations.clear()
     with pytest.raises(ResolveError, match="no msteams integration named 'DBCA'"):
