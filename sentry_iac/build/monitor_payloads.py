@@ -95,8 +95,8 @@ def detector_payload(item: StackRule) -> dict[str, Any]:
 def channel_action(name: str, channel: Channel, item: StackRule) -> dict[str, Any]:
     """An action in our terms; the alert provider turns it into Sentry's with real ids."""
     kind = channel.kind
-    settings = getattr(channel, kind).model_dump(exclude_none=True)
-    if kind == "pagerduty" and settings.get("severity") == "default":
+    settings = getattr(channel, kind).model_dump(exclude_none=True, exclude_defaults=True)
+    if kind == "pagerduty" and settings.get("severity", "default") == "default":
         settings["severity"] = "critical" if item.priority == "critical" else "default"
     if kind == "github":
         settings["labels"] = list(settings.get("labels", ()))

@@ -64,6 +64,9 @@ def _lines(resource: RegisteredResource, depth: int) -> list[str]:
             continue
         if isinstance(value, dict):
             nested += [(f"{key}.{k}", v) for k, v in sorted(value.items())]
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            # conditions, actions, triggers: one per line reads better than one long list
+            nested += [(f"{key}[{i}]", v) for i, v in enumerate(value)]
         else:
             inline.append(f"{key}={_value(value)}")
     header = [f"{pad}+ {short_type(resource.type)} {resource.name}", *inline, *_flags(resource)]
