@@ -1,0 +1,50 @@
+"""``validate --format github``: each problem as a GitHub Actions workflow command
+(``::error file=…,line=…,col=…::message``), which GitHub shows on the pull request's lines."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from sentry_iac.spec.errors import SpecError
+
+
+def _data(text: str) -> str:
+    # GitHub's escaping for a command's message (toCommandValue / escapeData).
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def repository_path(root: Path, file: str, workspace: Path) -> str:
+    """``file`` (relative to the project) relative to the checkout, as annotations need."""
+    path = (root / file).resolve()
+    try:
+        return path.relative_to(workspace.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def annotation(error: SpecError, root: Path, workspace: Path) -> str:
+    """One ``::error`` command; a problem with the whole file (line 0) names no line."""
+    where = [f"file={_property(repository_path(root, error.file, workspace))}"]
+    if error.line:
+        where += [f"line={error.line}", f"col={error.column}"]
+    message = f"{error.path}: {error.message}" if error.path else error.message
+    return f"::error {','.join(where)}::{_data(message)}"
+
+
+def report(errors: Iterable[SpecError], root: Path) -> int:
+    """Print the annotations (paths relative to ``GITHUB_WORKSPACE``, else the current folder)
+    and a count on stderr; returns 1, the exit code for problems."""
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
+    listed = list(errors)
+    for error in listed:
+        print(annotation(error, root, workspace))
+    noun = "problem" if len(listed) == 1 else "problems"
+    print(f"{len(listed)} {noun} found; nothing was planned or applied", file=sys.stderr)
+    return 1

@@ -1,0 +1,45 @@
+"""The routing of one stack (priority → channels) as a Mermaid flowchart, which GitHub renders
+in Markdown."""
+
+from __future__ import annotations
+
+import re
+
+from sentry_iac.review.snapshot import Snapshot
+
+# Mermaid's own escapes (#quot; etc.) keep labels from ending early or turning into HTML.
+_ESCAPES = {'"': "#quot;", "<": "#lt;", ">": "#gt;"}
+
+
+def label(text: str) -> str:
+    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+
+
+def node_id(prefix: str, name: str) -> str:
+    """A Mermaid id from a YAML name: ``on-call`` -> ``c_on_call`` (never a keyword: prefixed)."""
+    return f"{prefix}_{re.sub(r'[^A-Za-z0-9_]', '_', name)}"
+
+
+def routing_diagram(view: Snapshot) -> str:
+    """```mermaid ... ``` with one node per priority and per channel, and an edge for each
+    route in this stack; priorities routed nowhere point at a dashed 'nobody' node."""
+    environments = sorted({p.environment for p in view.projects}) or [view.stack]
+    lines = ["```mermaid", "flowchart LR"]
+    lines.append(f'  subgraph priorities["{label(view.stack)} stack, environments: '
+                 f'{label(", ".join(environments))}"]')
+    for route in view.routes:
+        respond = f"<br/>respond {label(route.respond)}" if route.respond else ""
+        lines.append(f'    {node_id("p", route.priority)}(["{label(route.priority)}{respond}"])')
+    lines.append("  end")
+    for name, destination in view.channels.items():
+        lines.append(f'  {node_id("c", name)}["{label(name)}<br/>{label(destination)}"]')
+    unrouted = [r for r in view.routes if not r.channels]
+    if unrouted:
+        lines.append(f'  nobody(["nobody in {label(view.stack)}"])')
+    for route in view.routes:
+        for channel in route.channels:
+            lines.append(f"  {node_id('p', route.priority)} --> {node_id('c', channel)}")
+        if not route.channels:
+            lines.append(f"  {node_id('p', route.priority)} -.-> nobody")
+    lines.append("```")
+    return "\n".join(lines)

@@ -1,0 +1,215 @@
+"""What one stack declares, in the terms a reviewer reads: rules as sentences, routing, access,
+privacy. ``render`` prints a snapshot; ``diff`` compares two. Built from the spec alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sentry_iac.build.alert_rules import StackRule, stack_rules
+from sentry_iac.review import english, settings
+from sentry_iac.review.observability import (
+    CronView,
+    DashboardView,
+    cron_views,
+    dashboard_views,
+)
+from sentry_iac.spec.loader import Spec
+from sentry_iac.spec.models import Organization, Project
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """One rule on one project, as this stack applies it."""
+
+    rule_id: str
+    project: str
+    name: str
+    sentence: str
+    details: tuple[str, ...]
+    # label -> value, the parts ``diff`` compares one by one (in reading order)
+    values: Mapping[str, str]
+    metric: bool = False  # a monitor and an alert in Sentry, not an alert alone
+    previous_ids: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.rule_id}/{self.project}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.rule_id, "project": self.project, "name": self.name,
+                "sentence": self.sentence, "details": list(self.details),
+                "values": dict(self.values)}
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    slug: str
+    name: str
+    platform: str | None
+    teams: tuple[str, ...]
+    environment: str
+    rules: tuple[RuleView, ...]
+    # Rules that name this project but are switched off in this stack: "name (id)".
+    off: tuple[str, ...]
+    # label -> value of the project's own settings (privacy, grouping, ...), for ``diff``
+    values: Mapping[str, str]
+    previous_slugs: tuple[str, ...] = ()
+    delete_when_removed: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"slug": self.slug, "name": self.name, "platform": self.platform,
+                "teams": list(self.teams), "environment": self.environment,
+                "rules": [r.as_json() for r in self.rules], "off_in_this_stack": list(self.off),
+                "settings": dict(self.values)}
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one priority's alerts go in this stack."""
+
+    priority: str
+    respond: str | None
+    channels: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"priority": self.priority, "respond": self.respond,
+                "channels": list(self.channels)}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One stack of one revision of the configuration."""
+
+    stack: str
+    organization: str
+    owner_stack: str
+    alerts_backend: str
+    projects: tuple[ProjectView, ...]
+    routes: tuple[Route, ...]
+    # channel name -> plain-English destination, for the channels this stack uses
+    channels: Mapping[str, str]
+    # team slug -> display name
+    teams: Mapping[str, str]
+    # member email -> "manager; science-projects (admin)"
+    members: Mapping[str, str]
+    # label -> value: organisation privacy, security and retention, for ``diff``
+    organization_values: Mapping[str, str] = field(default_factory=dict)
+    team_lifecycle: Mapping[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
+    org: Organization | None = None
+    # cron monitors (organisation-wide) with this stack's alert, and this stack's dashboards
+    crons: tuple[CronView, ...] = ()
+    dashboards: tuple[DashboardView, ...] = ()
+
+    @property
+    def is_owner(self) -> bool:
+        return self.stack == self.owner_stack
+
+    def rules(self) -> dict[str, RuleView]:
+        return {rule.key: rule for project in self.projects for rule in project.rules}
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack, "organization": self.organization,
+            "owner_stack": self.owner_stack, "alerts_backend": self.alerts_backend,
+            "projects": [p.as_json() for p in self.projects],
+            "routing": [r.as_json() for r in self.routes],
+            "channels": dict(self.channels),
+            "teams": dict(self.teams), "members": dict(self.members),
+            "organization_settings": dict(self.organization_values),
+            "crons": [c.as_json() for c in self.crons],
+            "dashboards": [d.as_json() for d in self.dashboards],
+        }
+
+
+def _previous(item: object, key: str) -> tuple[str, ...]:
+    # Lifecycle fields (renames, opt-in deletion) may be absent from older revisions' models.
+    value = getattr(item, key, ())
+    return tuple(value) if isinstance(value, tuple | list) else ()
+
+
+def _deletes(item: object) -> bool:
+    return getattr(item, "delete_when_removed", False) is True
+
+
+def rule_values(item: StackRule) -> dict[str, str]:
+    """The parts of a rule a reviewer compares, by label; absent parts are left out."""
+    rule = item.rule
+    values = {"name": rule.name, "environment": item.environment}
+    if rule.description:
+        values["description"] = rule.description
+    if rule.is_metric:
+        assert item.critical is not None and item.window_seconds is not None
+        values["measure"] = english.measure(rule)
+        values["window"] = english.duration(item.window_seconds)
+        if rule.change is not None:
+            values["compared with"] = english.interval(rule.change.compared_to) + " earlier"
+        for label, level in (("critical", item.critical), ("warning", item.warning),
+                             ("resolve", item.resolve)):
+            if level is not None:
+                values[label] = english.threshold(level)
+    else:
+        values["when"] = english.triggers(rule)
+        if rule.filters:
+            values["filters"] = english.filters(rule)
+        values["repeat"] = f"at most every {english.duration(item.repeat_seconds)}"
+    values["priority"] = item.priority
+    values["channels"] = ", ".join(name for name, _ in item.channels) or "none"
+    return values
+
+
+def _rule_view(item: StackRule) -> RuleView:
+    return RuleView(rule_id=item.rule.id, project=item.project.slug, name=item.rule.name,
+                    sentence=english.sentence(item), details=tuple(english.details(item)),
+                    values=rule_values(item), metric=item.rule.is_metric,
+                    previous_ids=_previous(item.rule, "previous_ids"))
+
+
+def _switched_off(spec: Spec, stack: str, project: Project) -> tuple[str, ...]:
+    return tuple(f"{rule.name} ({rule.id})" for alerts in spec.alerts for rule in alerts.alerts
+                 if project.slug in rule.projects
+                 and (o := rule.environments.get(stack)) is not None and not o.enabled)
+
+
+def _member(role: str, teams: list[tuple[str, str]]) -> str:
+    listed = ", ".join(f"{team} ({team_role})" for team, team_role in teams)
+    return f"{role}; {listed}" if listed else role
+
+
+def snapshot(spec: Spec, stack: str) -> Snapshot:
+    """The review view of ``stack`` in ``spec``."""
+    org = spec.org
+    items = stack_rules(spec, stack)
+    projects = []
+    for project in org.projects:
+        rules = tuple(_rule_view(i) for i in items if i.project.slug == project.slug)
+        projects.append(ProjectView(
+            slug=project.slug, name=project.display_name, platform=project.platform,
+            teams=project.teams, environment=project.environment_for(stack), rules=rules,
+            off=_switched_off(spec, stack, project), values=settings.project_values(project),
+            previous_slugs=_previous(project, "previous_slugs"),
+            delete_when_removed=_deletes(project)))
+    routes = tuple(Route(name, priority.respond, priority.routes.get(stack, ()))
+                   for name, priority in org.priorities.items())
+    used = {name for route in routes for name in route.channels}
+    used |= {name for item in items for name, _ in item.channels}
+    channels = {name: english.channel(c) for name, c in org.channels.items() if name in used}
+    config = spec.stacks.get(stack)
+    return Snapshot(
+        stack=stack, organization=org.organization, owner_stack=org.owner_stack,
+        alerts_backend=config.alerts_backend if config else "monitors",
+        projects=tuple(projects), routes=routes, channels=channels,
+        teams={t.slug: t.display_name for t in org.teams},
+        members={m.email: _member(m.role, [(t.team, t.role) for t in m.teams])
+                 for m in org.members},
+        organization_values=settings.organization_values(org),
+        team_lifecycle={t.slug: (_previous(t, "previous_slugs"), _deletes(t))
+                        for t in org.teams},
+        org=org, crons=cron_views(spec, stack), dashboards=dashboard_views(spec, stack))
+
+
+def empty(stack: str) -> Snapshot:
+    """A stack that does not exist on one side of a diff."""
+    return Snapshot(stack=stack, organization="", owner_stack="", alerts_backend="monitors",
+                    projects=(), routes=(), channels={}, teams={}, members={})

@@ -1,0 +1,109 @@
+"""The committed JSON Schema (schema/*.schema.json) matches the models, is draft-07 as editors
+need, accepts the example configuration and its shorthands, and rejects what it can see."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from sentry_iac.review import schema
+from tests.helpers import BAD_DIR, PROJECT_ROOT
+
+ORG = PROJECT_ROOT / "schema" / "org.schema.json"
+ALERTS = PROJECT_ROOT / "schema" / "alerts.schema.json"
+EXAMPLES = [PROJECT_ROOT / "org.yaml", *sorted((PROJECT_ROOT / "alerts").glob("*.yaml"))]
+# Keywords of draft-07 that yaml-language-server understands; newer ones (e.g. $defs,
+# unevaluatedProperties, prefixItems) are ignored or misread by some editors.
+DRAFT7_KEYWORDS = {
+    "$schema", "$ref", "$id", "title", "description", "default", "examples", "type", "enum",
+    "const", "properties", "patternProperties", "additionalProperties", "propertyNames",
+    "required", "items", "minItems", "maxItems", "uniqueItems", "minLength", "maxLength",
+    "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+    "minProperties", "maxProperties", "anyOf", "oneOf", "allOf", "not", "definitions",
+    "format",
+}
+NAMED_MAPS = {"properties", "patternProperties", "definitions"}
+
+
+def schema_for(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((ORG if path.name == "org.yaml" else ALERTS).read_text())
+    return loaded
+
+
+def keywords(node: Any, found: set[str]) -> set[str]:
+    """Every keyword used where a schema is expected (not property or definition names)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.add(key)
+            if key in NAMED_MAPS:
+                for sub in value.values():
+                    keywords(sub, found)
+            elif key not in ("enum", "const", "default", "examples", "required"):
+                keywords(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            keywords(item, found)
+    return found
+
+
+def test_committed_schema_is_up_to_date() -> None:
+    assert schema.stale(PROJECT_ROOT) == [], (
+        "schema/ is stale: run `uv run sentry-iac schema` and commit the result")
+
+
+def test_stale_schema_is_detected(tmp_path: Path) -> None:
+    schema.write(tmp_path)
+    assert schema.stale(tmp_path) == []
+    path = tmp_path / "schema" / "org.schema.json"
+    path.write_text(path.read_text().replace('"organization"', '"organisation"', 1))
+    assert schema.stale(tmp_path) == ["schema/org.schema.json"]
+    assert schema.run(tmp_path, check=True) == 1
+
+
+@pytest.mark.parametrize("path", [ORG, ALERTS], ids=lambda p: p.name)
+def test_schema_is_draft07_only(path: Path) -> None:
+    document = json.loads(path.read_text())
+    jsonschema.Draft7Validator.check_schema(document)
+    assert document["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert keywords(document, set()) <= DRAFT7_KEYWORDS
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_name_their_schema_and_match_it(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    target = "schema/org.schema.json" if path.name == "org.yaml" else "../schema/alerts.schema.json"
+    assert first == f"# yaml-language-server: $schema={target}"
+    assert (path.parent / target).resolve().exists()
+    errors = list(jsonschema.Draft7Validator(schema_for(path)).iter_errors(
+        yaml.safe_load(path.read_text(encoding="utf-8"))))
+    assert errors == []
+
+
+def test_shorthands_are_accepted() -> None:
+    org = {"version": 1, "organization": "dbca", "repositories": ["dbca-wa/x"],
+           "members": [{"email": "a@example.org", "teams": ["science-projects"]}]}
+    jsonschema.validate(org, schema_for(Path("org.yaml")), cls=jsonschema.Draft7Validator)
+
+
+@pytest.mark.parametrize("case", ["02-unknown-key-typo", "03-unknown-top-level-key",
+                                  "04-missing-organization", "05-wrong-version",
+                                  "06-bad-org-role", "08-unknown-platform",
+                                  "43-performance-threshold-out-of-range"])
+def test_schema_underlines_what_validate_rejects(case: str) -> None:
+    document = yaml.safe_load((BAD_DIR / f"{case}.yaml").read_text(encoding="utf-8"))
+    assert not jsonschema.Draft7Validator(schema_for(Path("org.yaml"))).is_valid(document)
+
+
+@pytest.mark.parametrize("text", ["critical: over 10", "window: 5 minutes",
+                                  "measure: error-rate"])
+def test_alert_syntax_is_underlined(text: str) -> None:
+    validator = jsonschema.Draft7Validator(schema_for(Path("errors.yaml")))
+    rule = {"id": "x", "name": "X", "projects": ["p"], "priority": "high",
+            "measure": "error-count", "window": "5m", "critical": "above 10"}
+    assert validator.is_valid({"version": 1, "alerts": [rule]})
+    assert not validator.is_valid({"version": 1, "alerts": [{**rule, **yaml.safe_load(text)}]})

@@ -1,0 +1,100 @@
+"""The GitHub workflows are valid, pass zizmor's security audit, pin every action by commit and
+do what the README says: tests, annotations, one diff comment per stack, previews, and deploys
+to staging then production behind a reviewed environment."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.helpers import PROJECT_ROOT
+
+BIN = Path(sys.executable).parent
+WORKFLOWS = sorted((PROJECT_ROOT / ".github" / "workflows").glob("*.yml"))
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
+
+
+def load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / ".github/workflows" / name).read_text())
+    return data
+
+
+def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    # PyYAML reads the key `on` as the boolean True (YAML 1.1).
+    value: dict[str, Any] = workflow.get("on", workflow.get(True))
+    return value
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / tool), *args], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def test_there_are_two_workflows() -> None:
+    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "pull-request.yml"]
+
+
+def test_workflows_match_githubs_schema() -> None:
+    result = run("check-jsonschema", "--builtin-schema", "vendor.github-workflows",
+                 *map(str, WORKFLOWS))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_of_medium_or_high_severity() -> None:
+    result = run("zizmor", "--offline", "--min-severity", "medium", "--format", "plain",
+                 *map(str, WORKFLOWS))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_and_credentials_are_not_kept(path: Path) -> None:
+    workflow = load(path.name)
+    assert workflow["permissions"] == {}
+    for step in steps(workflow):
+        if "uses" in step:
+            assert PINNED.match(step["uses"]), step["uses"]
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False
+        # Expressions reach shell scripts only through env (no template injection).
+        assert "${{" not in step.get("run", "")
+
+
+def test_pull_requests_test_validate_comment_and_preview() -> None:
+    workflow = load("pull-request.yml")
+    assert list(triggers(workflow)) == ["pull_request"]
+    jobs = workflow["jobs"]
+    runs = [s.get("run", "") for s in jobs["test"]["steps"]]
+    assert "uv run --locked pytest" in runs
+    assert "uv run --locked sentry-iac validate --format github" in runs
+    assert jobs["diff"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert jobs["diff"]["strategy"]["matrix"]["stack"] == ["staging", "production"]
+    comment = "\n".join(s.get("run", "") for s in jobs["diff"]["steps"])
+    assert 'marker="<!-- sentry-iac-diff:${STACK} -->"' in comment
+    assert "--method PATCH" in comment and "--method POST" in comment
+    preview = next(s for s in jobs["preview"]["steps"] if "pulumi/actions@" in s.get("uses", ""))
+    assert preview["with"]["command"] == "preview"
+    assert preview["with"]["stack-name"] == "${{ matrix.stack }}"
+
+
+def test_main_deploys_staging_then_production_behind_review() -> None:
+    workflow = load("deploy.yml")
+    assert triggers(workflow) == {"push": {"branches": ["main"]}}
+    jobs = workflow["jobs"]
+    assert jobs["production"]["needs"] == "staging"
+    assert jobs["production"]["environment"] == "production"
+    for stack in ("staging", "production"):
+        up = next(s for s in jobs[stack]["steps"] if "pulumi/actions@" in s.get("uses", ""))
+        assert up["with"] == {"command": "up", "stack-name": stack,
+                              "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}"}
+        assert set(up["env"]) == {"PULUMI_CONFIG_PASSPHRASE", "AZURE_STORAGE_KEY",
+                                  "SENTRY_AUTH_TOKEN"}
