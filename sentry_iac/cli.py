@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sentry_iac import deploy_cli
+from sentry_iac.importer import commands as import_commands
 from sentry_iac.offline.engine import run_offline
 from sentry_iac.offline.report import format_plan
 from sentry_iac.policies.checks import CHECKS
@@ -87,6 +89,8 @@ def parser() -> argparse.ArgumentParser:
     plan.add_argument("--dir", default=".", help="the project folder (default: .)")
     plan.set_defaults(func=cmd_plan)
     review_commands.register(sub)
+    deploy_cli.register(sub)
+    import_commands.register(sub)
     return top
 
 

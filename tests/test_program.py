@@ -66,8 +66,8 @@ def test_every_stack_has_one_key_per_project_named_after_its_environment(
 
 def test_non_owner_stack_creates_no_org_wide_resource(staging: Plan) -> None:
     created = {r.type.rsplit(":", 1)[-1] for r in staging.resources if r.custom}
-    # keys, alerts scoped to staging, and the provider only
-    assert created == {"SentryKey", "Monitor", "Alert", "sentry"}
+    # keys, alerts, cron alerts and dashboards scoped to staging, and the provider only
+    assert created == {"SentryKey", "Monitor", "Alert", "sentry", "CronAlert", "Dashboard"}
     assert staging.lookups == [{"token": "sentry:index/getSentryTeam:getSentryTeam",
                                 "args": {"organization": "dbca", "slug": "science-projects"}}]
     assert staging.outputs["owner"] is False

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import pulumi
 
+from sentry_iac.build.adoption import adopted_ids
 from sentry_iac.build.alert_rules import StackRule, stack_rules
 from sentry_iac.build.legacy_alerts import legacy_alert
 from sentry_iac.build.lifecycle import component_options, renamed_aliases
@@ -32,17 +33,20 @@ class AlertRuleComponent(pulumi.ComponentResource):
 
 
 def _monitors_backend(item: StackRule, organization: str, parent: pulumi.Resource,
-                      depends_on: list[pulumi.Resource]) -> None:
+                      depends_on: list[pulumi.Resource],
+                      adopted: Mapping[tuple[str, str], str] | None = None) -> None:
     opts = pulumi.ResourceOptions(parent=parent, depends_on=depends_on,
                                   aliases=project_renamed(item))
+    adopted = adopted or {}
     detectors: list[pulumi.Input[str]] = []
     if item.rule.is_metric:
         monitor = Monitor(item.key, organization=organization, project=item.project.slug,
-                          detector=detector_payload(item), opts=opts)
+                          detector=detector_payload(item),
+                          adopt=adopted.get(("Monitor", item.key)), opts=opts)
         detectors.append(monitor.id)
     Alert(item.key, organization=organization, project=item.project.slug,
           workflow=workflow_payload(item), detectors=detectors, priority=item.priority,
-          opts=opts)
+          adopt=adopted.get(("Alert", item.key)), opts=opts)
 
 
 def build_alerts(
@@ -52,6 +56,7 @@ def build_alerts(
     """Register this stack's alert rules; ``projects`` are the project components (the
     monitors wait for them, so a project exists before its monitors)."""
     backend = spec.stack(stack).alerts_backend
+    adopted = adopted_ids(spec.root, stack)  # objects `sentry-iac import` found in Sentry
     components: dict[str, AlertRuleComponent] = {}
     for item in stack_rules(spec, stack):
         component = components.get(item.rule.id)
@@ -61,4 +66,4 @@ def build_alerts(
         if backend == "legacy":
             legacy_alert(item, spec.org.organization, team_ids, component, depends_on)
         else:
-            _monitors_backend(item, spec.org.organization, component, depends_on)
+            _monitors_backend(item, spec.org.organization, component, depends_on, adopted)

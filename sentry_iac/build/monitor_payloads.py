@@ -5,7 +5,7 @@ time (SENTRY_ALERTS_API.md §2)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sentry_iac.build.alert_rules import StackRule
 from sentry_iac.spec.alerts import (
@@ -92,7 +92,14 @@ def detector_payload(item: StackRule) -> dict[str, Any]:
     }
 
 
-def channel_action(name: str, channel: Channel, item: StackRule) -> dict[str, Any]:
+class Prioritised(Protocol):
+    """A rule or a cron monitor in one stack: its priority picks PagerDuty's severity."""
+
+    @property
+    def priority(self) -> str: ...
+
+
+def channel_action(name: str, channel: Channel, item: Prioritised) -> dict[str, Any]:
     """An action in our terms; the alert provider turns it into Sentry's with real ids."""
     kind = channel.kind
     settings = getattr(channel, kind).model_dump(exclude_none=True, exclude_defaults=True)

@@ -12,6 +12,8 @@ import pulumi
 
 from sentry_iac.build.alerts import build_alerts
 from sentry_iac.build.code import link_code
+from sentry_iac.build.crons import build_crons
+from sentry_iac.build.dashboards import build_dashboards
 from sentry_iac.build.organization import SentryOrganization
 from sentry_iac.build.project import SentryProjectComponent
 from sentry_iac.build.provider import sentry_provider
@@ -28,7 +30,15 @@ class InvalidConfigError(pulumi.RunError):
     """Raised before any resource is registered; its message lists every problem."""
 
 
+# Specs the offline engine has just loaded, by project root: the program it runs uses them
+# instead of loading and checking the same files a second time (see offline.engine).
+PRELOADED: dict[Path, Spec] = {}
+
+
 def load_or_fail(root: Path) -> Spec:
+    preloaded = PRELOADED.get(root.resolve())
+    if preloaded is not None:
+        return preloaded
     try:
         return load_spec(root)
     except SpecErrors as exc:
@@ -59,6 +69,8 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
     if owner:
         link_code(spec.org, org, components)
     build_alerts(spec, stack, components, org.team_ids, opts)
+    build_crons(spec, stack, components, org.team_ids)
+    build_dashboards(spec, stack, components)
     pulumi.export("organization", spec.org.organization)
     pulumi.export("owner", owner)
     pulumi.export("environments", environments)

@@ -18,11 +18,12 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from sentry_iac.build.program import OFFLINE_ENV
+from sentry_iac.build.program import OFFLINE_ENV, PRELOADED
 from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
 from sentry_iac.spec.attention import access_callouts, lifecycle_callouts
 from sentry_iac.spec.errors import SpecErrors
+from sentry_iac.spec.gcpause import paused_gc
 from sentry_iac.spec.loader import Spec, load_spec
 from sentry_iac.spec.source import load_yaml
 
@@ -97,6 +98,21 @@ def _offline_env() -> Iterator[None]:
             os.environ[OFFLINE_ENV] = saved
 
 
+@contextlib.contextmanager
+def _preloaded(root: Path, spec: Spec | None) -> Iterator[None]:
+    """Hand ``spec`` to the program when it was loaded from ``root``, so the program does not
+    load the same files again (half the time of a plan of 10,000 rules went to that)."""
+    key = root.resolve()
+    if spec is None or spec.root.resolve() != key:
+        yield
+        return
+    PRELOADED[key] = spec
+    try:
+        yield
+    finally:
+        PRELOADED.pop(key, None)
+
+
 def _resolve_output(value: Any) -> Any:
     output = pulumi.Output.from_input(value)
     if _sync_await(output.is_secret()):
@@ -135,7 +151,7 @@ def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> Prog
         pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False,
                                  monitor=monitor, logger=logging.getLogger("sentry_iac.offline"))
         program = str(root / PROGRAM)
-        with _offline_env():
+        with _offline_env(), _preloaded(root, spec), paused_gc():
             try:
                 _sync_await(run_pulumi_func(lambda: _run_main(program)))
             except BaseException as exc:

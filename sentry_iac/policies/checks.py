@@ -97,7 +97,7 @@ def production_pages_on_critical(
 
 
 def rule_reaches_a_channel(resources: list[Resource], _: Settings) -> Iterable[tuple[str, str]]:
-    for alert in _of(resources, "Alert"):
+    for alert in _of(resources, "Alert", "CronAlert"):  # cron alerts route like rules
         if not _actions(alert):
             yield alert.name, "notifies no channel"
     for alert in _of(resources, "SentryIssueAlert", "SentryMetricAlert"):

@@ -10,6 +10,9 @@ Unlike settings, these are objects Sentry creates on POST, so:
 * ``read`` normalises Sentry's answer (ids dropped, conditions sorted: Sentry returns them in
   any order) and keeps it as ``live``; ``diff`` sees drift when ``live`` differs from
   ``applied``, the normalised payload last written.
+* ``adopt`` (an input ``sentry-iac import`` sets through its adoption file) names an object
+  that already exists: ``create`` takes it over with a PUT instead of POSTing a twin. Pulumi
+  cannot ``import`` dynamic resources (pulumi/pulumi#16175), so this is how they are adopted.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ from sentry_iac.providers.resolve import Resolver
 from sentry_iac.providers.runtime import SentryApiProvider
 
 APPLIED, LIVE = "applied", "live"
+# Optional input: API field -> "org.yaml:30:9: projects[0].crons[0].schedule", so Sentry's 400
+# answers name the YAML key. Bookkeeping only: a change of line numbers is not a change.
+SOURCES = "sources"
+# Optional input: the Sentry id of an existing object that create takes over (sentry-iac import).
+ADOPT = "adopt"
 # Failures after which a POST may or may not have been carried out.
 _UNCERTAIN = (SentryConnectionError, SentryServerError)
 
@@ -103,6 +111,8 @@ class _ObjectProvider(SentryApiProvider):
 
     identity: tuple[str, ...] = ("organization", "project")
     spec_key = ""
+    # The payload key that names the object (a dashboard has a title instead).
+    name_key = "name"
     # How long a create whose answer was lost is given to show up before it is sent again.
     lost_create_wait = 10.0
     lost_create_poll = 0.5
@@ -138,14 +148,16 @@ class _ObjectProvider(SentryApiProvider):
         failures = [dyn.CheckFailure(k, f"missing '{k}'") for k in self.identity
                     if not news.get(k)]
         spec = news.get(self.spec_key)
-        if not isinstance(spec, dict) or not spec.get("name"):
-            failures.append(dyn.CheckFailure(self.spec_key, "expected a payload with a name"))
+        if not isinstance(spec, dict) or not spec.get(self.name_key):
+            failures.append(dyn.CheckFailure(self.spec_key,
+                                             f"expected a payload with a {self.name_key}"))
         return dyn.CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         replaces = [k for k in self.identity if olds.get(k) != news.get(k)]
         inputs = sorted(k for k in set(olds) | set(news)
-                        if k not in (APPLIED, LIVE) and olds.get(k) != news.get(k))
+                        if k not in (APPLIED, LIVE, SOURCES, ADOPT)
+                        and olds.get(k) != news.get(k))
         drifted = olds.get(LIVE) is not None and olds.get(LIVE) != olds.get(APPLIED)
         return dyn.DiffResult(changes=bool(replaces or inputs or drifted), replaces=replaces,
                               stables=list(self.identity), delete_before_replace=False)
@@ -153,12 +165,19 @@ class _ObjectProvider(SentryApiProvider):
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         with self.client() as client:
             body = self.payload(client, props)
+            if props.get(ADOPT):
+                # An object `sentry-iac import` found: make it what the YAML says, keep its id.
+                id_ = str(props[ADOPT])
+                client.put(self.item(props, id_), body, field_locations=props.get(SOURCES))
+                applied = self.normalize(body, props)
+                return dyn.CreateResult(id_, outs={**props, APPLIED: applied, LIVE: applied})
             try:
-                id_ = str(client.post(self.collection(props), body)["id"])
+                id_ = str(client.post(self.collection(props), body,
+                                      field_locations=props.get(SOURCES))["id"])
             except _UNCERTAIN:
                 # The POST may have been applied, or may still be: adopt what it made rather
                 # than make a second one; send it again only once nothing has appeared.
-                found = self._await_lost_create(client, props, str(body["name"]))
+                found = self._await_lost_create(client, props, str(body[self.name_key]))
                 if found is None:
                     id_ = str(client.post(self.collection(props), body)["id"])
                 else:
@@ -170,7 +189,7 @@ class _ObjectProvider(SentryApiProvider):
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         with self.client() as client:
             body = self.payload(client, news)
-            client.put(self.item(news, id_), body)
+            client.put(self.item(news, id_), body, field_locations=news.get(SOURCES))
             applied = self.normalize(body, news)
         return dyn.UpdateResult(outs={**news, APPLIED: applied, LIVE: applied})
 

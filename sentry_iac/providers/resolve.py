@@ -3,7 +3,8 @@ Sentry's actions need, and a project's default issue-stream monitor."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
@@ -13,73 +14,120 @@ class ResolveError(RuntimeError):
     """A name in the YAML that Sentry does not know; the message says how to fix it."""
 
 
-class Resolver:
-    """Looks names up once per deployment step (lists are cached per instance)."""
+# A list answer found by a lookup, or None to look again in a fresh list.
+Found = TypeVar("Found")
+Lists = dict[str, list[Any]]
 
-    def __init__(self, client: SentryClient, organization: str) -> None:
+
+class Resolver:
+    """Looks names up in Sentry's lists, each list fetched once.
+
+    ``cache`` may outlive the resolver: a provider passes the one it keeps for the whole
+    deployment, so a thousand alerts naming the same channels fetch the integrations once, not
+    once each. A name missing from a cached list is looked for once more in a fresh list before
+    it is reported (a team or project may have been created since, in the same deployment);
+    what was found stays valid, as Sentry never reuses an id.
+    """
+
+    def __init__(self, client: SentryClient, organization: str,
+                 cache: Lists | None = None) -> None:
         self.client = client
         self.organization = organization
-        self._cache: dict[str, list[Any]] = {}
+        self._cache: Lists = cache if cache is not None else {}
+
+    def _key(self, segments: tuple[str, ...], params: dict[str, str] | None) -> str:
+        return "/".join((self.organization, *segments)) + repr(sorted((params or {}).items()))
 
     def _list(self, *segments: str, params: dict[str, str] | None = None) -> list[Any]:
-        key = "/".join(segments) + repr(sorted((params or {}).items()))
+        key = self._key(segments, params)
         if key not in self._cache:
             path = api_path("organizations", self.organization, *segments)
             self._cache[key] = list(self.client.paginate(path, params))
         return self._cache[key]
 
+    def _find(self, find: Callable[[list[Any]], Found | None], *segments: str,
+              params: dict[str, str] | None = None) -> Found | None:
+        """``find`` in the list; on a miss in a list cached earlier, in a fresh one."""
+        key = self._key(segments, params)
+        cached = key in self._cache
+        found = find(self._list(*segments, params=params))
+        if found is None and cached:
+            del self._cache[key]
+            found = find(self._list(*segments, params=params))
+        return found
+
     def integration(self, provider: str, name: str | None = None) -> dict[str, Any]:
-        found = [i for i in self._list("integrations", params={"providerKey": provider})
-                 if name is None or i.get("name") == name]
-        if not found:
+        def named(items: list[Any]) -> dict[str, Any] | None:
+            return next((i for i in items if name is None or i.get("name") == name), None)
+
+        integration = self._find(named, "integrations", params={"providerKey": provider})
+        if integration is None:
             which = f" named '{name}'" if name else ""
             raise ResolveError(f"no {provider} integration{which} is installed in organization "
                                f"'{self.organization}'; install it in Sentry (Settings > "
                                "Integrations) or fix the channel in org.yaml")
-        integration: dict[str, Any] = found[0]
         return integration
 
     def team_id(self, slug: str) -> str:
-        for team in self._list("teams"):
-            if team.get("slug") == slug:
-                return str(team["id"])
-        raise ResolveError(f"team '{slug}' does not exist in organization '{self.organization}'")
+        def with_slug(teams: list[Any]) -> str | None:
+            return next((str(t["id"]) for t in teams if t.get("slug") == slug), None)
+
+        found = self._find(with_slug, "teams")
+        if found is None:
+            raise ResolveError(f"team '{slug}' does not exist in organization "
+                               f"'{self.organization}'")
+        return found
 
     def user_id(self, email: str) -> str:
-        for member in self._list("members", params={"query": f"email:{email}"}):
-            if str(member.get("email", "")).lower() == email.lower():
-                user = member.get("user")
-                if not user:
-                    raise ResolveError(f"member {email} has not accepted the invitation yet; "
-                                       "alerts can email them once they have")
-                return str(user["id"])
-        raise ResolveError(f"{email} is not a member of organization '{self.organization}'")
+        def with_email(members: list[Any]) -> dict[str, Any] | None:
+            return next((m for m in members
+                         if str(m.get("email", "")).lower() == email.lower()), None)
+
+        member = self._find(with_email, "members", params={"query": f"email:{email}"})
+        if member is None:
+            raise ResolveError(f"{email} is not a member of organization '{self.organization}'")
+        user = member.get("user")
+        if not user:
+            raise ResolveError(f"member {email} has not accepted the invitation yet; "
+                               "alerts can email them once they have")
+        return str(user["id"])
+
+    def _table_row(self, provider: str, table: str, column: str,
+                   value: str) -> tuple[str, str] | None:
+        def row(integrations: list[Any]) -> tuple[str, str] | None:
+            for integration in integrations:
+                for entry in (integration.get("configData") or {}).get(table) or []:
+                    if entry.get(column) == value:
+                        return str(integration["id"]), str(entry["id"])
+            return None
+
+        return self._find(row, "integrations", params={"providerKey": provider})
 
     def pagerduty_service(self, service: str) -> tuple[str, str]:
         """(integration id, service row id) of a PagerDuty service by name."""
-        for integration in self._list("integrations", params={"providerKey": "pagerduty"}):
-            table = (integration.get("configData") or {}).get("service_table") or []
-            for row in table:
-                if row.get("service") == service:
-                    return str(integration["id"]), str(row["id"])
-        raise ResolveError(f"no PagerDuty service named '{service}' in any PagerDuty integration "
-                           f"of organization '{self.organization}'")
+        found = self._table_row("pagerduty", "service_table", "service", service)
+        if found is None:
+            raise ResolveError(f"no PagerDuty service named '{service}' in any PagerDuty "
+                               f"integration of organization '{self.organization}'")
+        return found
 
     def opsgenie_team(self, team: str) -> tuple[str, str]:
-        for integration in self._list("integrations", params={"providerKey": "opsgenie"}):
-            table = (integration.get("configData") or {}).get("team_table") or []
-            for row in table:
-                if row.get("team") == team:
-                    return str(integration["id"]), str(row["id"])
-        raise ResolveError(f"no Opsgenie team named '{team}' in organization "
-                           f"'{self.organization}'")
+        found = self._table_row("opsgenie", "team_table", "team", team)
+        if found is None:
+            raise ResolveError(f"no Opsgenie team named '{team}' in organization "
+                               f"'{self.organization}'")
+        return found
 
     def default_detector(self, project: str, kind: str = "issue_stream") -> str:
-        found = self._list("detectors", params={"project": project, "query": f"type:{kind}"})
-        if not found:
+        def first(detectors: list[Any]) -> str | None:
+            return str(detectors[0]["id"]) if detectors else None
+
+        found = self._find(first, "detectors",
+                           params={"project": project, "query": f"type:{kind}"})
+        if found is None:
             raise ResolveError(f"project '{project}' has no {kind} monitor; Sentry creates one "
                                "for every project, so check the project slug")
-        return str(found[0]["id"])
+        return found
 
     def action(self, action: dict[str, Any]) -> dict[str, Any]:
         """One channel action from the YAML as Sentry's workflow action."""

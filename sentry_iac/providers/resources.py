@@ -7,14 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-import pulumi.dynamic as dyn
 
 from sentry_iac.providers import kinds
-from sentry_iac.providers.pickling import unwrap_pulumi_pickler
+from sentry_iac.providers.dynamic import SentryResource
 from sentry_iac.providers.settings import SETTINGS, SOURCES, SettingsKind, SettingsProvider
 
 
-class _Settings(dyn.Resource):
+class _Settings(SentryResource):
     kind: SettingsKind
 
     def __init__(
@@ -27,7 +26,6 @@ class _Settings(dyn.Resource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props: dict[str, Any] = {**identity, SETTINGS: dict(settings), SOURCES: dict(sources)}
-        unwrap_pulumi_pickler()
         super().__init__(SettingsProvider(self.kind), name, props, opts)
 
 

@@ -7,7 +7,8 @@ channels per stack come from ``org.yaml``, and may differ per stack under ``envi
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Literal, Protocol
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StringConstraints, model_validator
 
@@ -402,8 +403,26 @@ class AlertsFile(Strict):
 
 
 
+class _RoutedOverride(Protocol):
+    @property
+    def priority(self) -> str | None: ...
+    @property
+    def channels(self) -> tuple[str, ...] | None: ...
+
+
+class Routed(Protocol):
+    """What is routed by priority: an alert rule, or a cron monitor's alert (spec.crons)."""
+
+    @property
+    def priority(self) -> str: ...
+    @property
+    def channels(self) -> tuple[str, ...]: ...
+    @property
+    def environments(self) -> Mapping[str, _RoutedOverride]: ...
+
+
 def rule_channels(
-    rule: AlertRule, stack: str, routes: dict[str, dict[str, tuple[str, ...]]]
+    rule: Routed, stack: str, routes: dict[str, dict[str, tuple[str, ...]]]
 ) -> tuple[str, ...]:
     """The channels ``rule`` notifies in ``stack``: its priority's route there, then its own.
     ``routes`` maps priority -> stack -> channels (``Priority.routes`` of each priority)."""

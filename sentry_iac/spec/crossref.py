@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sentry_iac.spec.errors import SpecError
+from sentry_iac.spec.observability_refs import check_observability_references
 from sentry_iac.spec.source import KeyPath, SourceMap
 
 
@@ -132,7 +133,8 @@ def check_references(data: Any, stacks: Iterable[str], source: SourceMap) -> lis
                     c.fail((key, i, "previous_slugs", j),
                            f"'{old}' is a current {what} slug; previous_slugs lists the slugs "
                            f"this {what} had before it was renamed")
-    return c.errors
+    # crons: and dashboards: (spec.observability_refs)
+    return c.errors + check_observability_references(data, known_stacks, source)
 
 
 def _repositories(data: Any) -> Iterator[tuple[KeyPath, str, bool]]:

@@ -13,8 +13,10 @@ from sentry_iac.spec.alert_refs import check_alert_references
 from sentry_iac.spec.alerts import AlertsFile, legacy_problems, rule_channels
 from sentry_iac.spec.crossref import check_references
 from sentry_iac.spec.errors import SpecError, SpecErrors
+from sentry_iac.spec.gcpause import paused_gc
 from sentry_iac.spec.messages import to_spec_errors
 from sentry_iac.spec.models import Channel, Organization
+from sentry_iac.spec.observability_refs import legacy_cron_problems
 from sentry_iac.spec.source import LoadedYaml, SourceMap, format_path, load_yaml
 from sentry_iac.spec.stack_config import StackConfig, discover_stacks, load_stack_config
 
@@ -96,8 +98,7 @@ def _legacy_problems(
 ) -> list[SpecError]:
     """Rules the retired alert-rule API cannot express, in stacks that deploy through it."""
     routes = {name: p.routes for name, p in org.priorities.items()}
-    kinds = {name: ("email-owners" if c.email and c.email.issue_owners else c.kind,
-                    _legacy_usable(c)) for name, c in org.channels.items()}
+    kinds = _channel_kinds(org)
     errors: list[SpecError] = []
     for stack in sorted(s for s, c in stacks.items() if c.alerts_backend == "legacy"):
         for source, alerts_file in files:
@@ -109,6 +110,12 @@ def _legacy_problems(
                     errors.append(source.error(("alerts", index),
                                                f"in stack '{stack}': {problem}"))
     return errors
+
+
+def _channel_kinds(org: Organization) -> dict[str, tuple[str, bool]]:
+    """Channel -> (kind, whether the legacy alert-rule API can use it)."""
+    return {name: ("email-owners" if c.email and c.email.issue_owners else c.kind,
+                   _legacy_usable(c)) for name, c in org.channels.items()}
 
 
 def _legacy_usable(channel: Channel) -> bool:
@@ -124,6 +131,11 @@ def load_spec(root: Path) -> Spec:
 
     Raises ``SpecErrors`` with every problem found; returns only a fully valid spec.
     """
+    with paused_gc():  # see spec.gcpause: collections cost more than loading itself
+        return _load_spec(root)
+
+
+def _load_spec(root: Path) -> Spec:
     errors: list[SpecError] = []
     project = _project_name(root, errors)
 
@@ -172,6 +184,8 @@ def load_spec(root: Path) -> Spec:
     errors.extend(check_alert_references(raw_alerts, org_data, discover_stacks(root)))
     if not errors and org is not None:
         errors.extend(_legacy_problems(org, named_alerts, stacks))
+        legacy = [name for name, config in stacks.items() if config.alerts_backend == "legacy"]
+        errors.extend(legacy_cron_problems(org, legacy, sources[ORG_FILE], _channel_kinds(org)))
 
     if errors or org is None:
         raise SpecErrors(errors)

@@ -19,6 +19,8 @@ from pydantic import (
 )
 
 from sentry_iac.spec.base import Strict
+from sentry_iac.spec.crons import Cron
+from sentry_iac.spec.dashboards import Dashboard
 from sentry_iac.spec.fingerprinting import FingerprintRule
 from sentry_iac.spec.performance import PerformanceIssues
 from sentry_iac.spec.platforms import RESERVED_PROJECT_SLUGS, SENTRY_PLATFORMS
@@ -111,6 +113,8 @@ class Project(Strict):
     hidden_environments: tuple[EnvironmentName, ...] | None = None
     # Stack-trace frames -> files in a declared repository (owner stack).
     code_mappings: tuple[CodeMapping, ...] = ()
+    # Scheduled tasks that check in with Sentry's Crons (see spec.crons).
+    crons: tuple[Cron, ...] = ()
     # Lifecycle. By default nothing is ever deleted from Sentry: removing a project from the
     # YAML (or destroying a stack) releases it from management and keeps all its events.
     # previous_slugs records renames, so a new slug updates the project instead of replacing it.
@@ -260,6 +264,8 @@ class Organization(Strict):
     security: Security | None = None
     integrations: Integrations | None = None
     repositories: tuple[Repository, ...] = ()
+    # One dashboard per project and stack (see spec.dashboards).
+    dashboards: tuple[Dashboard, ...] = ()
 
 
 def _similar(value: str, choices: frozenset[str]) -> str | None:

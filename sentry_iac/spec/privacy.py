@@ -6,6 +6,7 @@ rules are checked with ``sentry-relay``, the same validator Sentry runs on save.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Annotated, Any, Literal
 
@@ -46,11 +47,16 @@ RuleType = Literal[
 ]
 
 
+# Relay's checks are pure functions of the text and cost a call into Rust each; large
+# organisations repeat the same rules and selectors on many projects, so accepted texts are
+# remembered (a refused one raises, and is checked again the next time).
+@functools.lru_cache(maxsize=4096)
 def validate_pii_config(text: str) -> None:
     """Relay's own check of a ``relayPiiConfig`` (raises ValueError with Relay's message)."""
     relay.validate_pii_config(text)  # type: ignore[no-untyped-call]
 
 
+@functools.lru_cache(maxsize=4096)
 def validate_pii_selector(text: str) -> None:
     relay.validate_pii_selector(text)  # type: ignore[no-untyped-call]
 

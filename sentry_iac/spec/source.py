@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import yaml
 
@@ -27,21 +27,35 @@ class Location:
     column: int
 
 
+class _Mark(Protocol):
+    """A parser position: PyYAML's ``Mark`` or libyaml's (they share no base class)."""
+
+    line: int
+    column: int
+
+
 @dataclass
 class SourceMap:
-    """Key path -> location of the key (in a mapping) or the item (in a sequence)."""
+    """Key path -> location of the key (in a mapping) or the item (in a sequence).
+
+    Positions are kept as the parser's marks (0-based ``line`` and ``column``) and turned into
+    ``Location`` only when asked for: a 10,000-rule project has hundreds of thousands of them
+    and few are ever read.
+    """
 
     file: str
-    locations: dict[KeyPath, Location] = field(default_factory=dict)
+    positions: dict[KeyPath, _Mark] = field(default_factory=dict)
 
     def locate(self, path: Sequence[str | int]) -> Location:
         """The location of ``path``, or of its nearest ancestor that the file spells out."""
         key = tuple(path)
         while key:
-            if key in self.locations:
-                return self.locations[key]
+            found = self.positions.get(key)
+            if found is not None:
+                return Location(self.file, found.line + 1, found.column + 1)
             key = key[:-1]
-        return self.locations.get((), Location(self.file, 1, 1))
+        root = self.positions.get(())
+        return _mark(self.file, root)
 
     def error(self, path: Sequence[str | int], message: str) -> SpecError:
         loc = self.locate(path)
@@ -65,14 +79,47 @@ class LoadedYaml:
     source: SourceMap
 
 
-def _mark(file: str, mark: yaml.Mark | None) -> Location:
+def _mark(file: str, mark: _Mark | None) -> Location:
     if mark is None:
         return Location(file, 1, 1)
     return Location(file, mark.line + 1, mark.column + 1)
 
 
+_STR = "tag:yaml.org,2002:str"
+# Keys that PyYAML's flatten_mapping rewrites: merge (<<) and value (=) keys.
+_SPECIAL_KEYS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser when PyYAML was built with it: about ten times faster than the
+    pure-Python one. Its error texts differ, so a document it refuses is parsed again by the
+    pure-Python parser, whose messages the bad-input corpus pins.
+
+    Implicit tags are resolved in Python, one regular-expression search per scalar; the safe
+    loader has no path-dependent resolvers, so the answer depends only on the text and is
+    remembered (the same keys and values recur thousands of times in a large project)."""
+
+    _tags: ClassVar[dict[tuple[Any, str, Any], str]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        key = (kind, value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
+_FAST_LOADER: Any = _FastLoader
+
+
 class _Builder:
-    """Turns a composed node graph into plain data, recording locations and duplicate keys."""
+    """Turns a composed node graph into plain data, recording locations and duplicate keys.
+
+    This runs once per node of every file (300,000 nodes for 10,000 rules), so plain strings
+    skip PyYAML's constructor machinery and positions are stored as tuples.
+    """
 
     def __init__(self, file: str) -> None:
         self.source = SourceMap(file)
@@ -80,40 +127,53 @@ class _Builder:
         self._scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            if node.tag == _STR:
+                return node.value
+            return self._scalars.construct_object(node, deep=True)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            positions = self.source.positions
             items = []
             for index, item in enumerate(node.value):
-                self.source.locations[(*path, index)] = _mark(self.source.file, item.start_mark)
-                items.append(self.build(item, (*path, index)))
+                at = (*path, index)
+                positions[at] = item.start_mark
+                items.append(self.build(item, at))
             return items
         return self._scalars.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
-        self._scalars.flatten_mapping(node)  # resolves YAML merge keys (<<)
+        positions = self.source.positions
         result: dict[str, Any] = {}
-        seen: dict[str, Location] = {}
         for key_node, value_node in node.value:
-            loc = _mark(self.source.file, key_node.start_mark)
-            raw_key = self.build(key_node, path)
-            if not isinstance(raw_key, str | int | float | bool):
+            mark = key_node.start_mark
+            if key_node.__class__ is yaml.ScalarNode and key_node.tag == _STR:
+                key = key_node.value
+            elif key_node.tag in _SPECIAL_KEYS:
+                # A merge key (<<): PyYAML rewrites the mapping without it; start again.
+                self._scalars.flatten_mapping(node)
+                return self._mapping(node, path)
+            else:
+                raw_key = self.build(key_node, path)
+                if not isinstance(raw_key, str | int | float | bool):
+                    self.errors.append(
+                        SpecError(self.source.file, mark.line + 1, mark.column + 1,
+                                  format_path(path), "mapping keys must be plain text")
+                    )
+                    continue
+                key = str(raw_key)
+            at = (*path, key)
+            if key in result:
+                first_line = positions[at].line + 1
                 self.errors.append(
-                    SpecError(loc.file, loc.line, loc.column, format_path(path),
-                              "mapping keys must be plain text")
+                    SpecError(self.source.file, mark.line + 1, mark.column + 1, format_path(at),
+                              f"duplicate key '{key}' (first defined at line {first_line})")
                 )
                 continue
-            key = str(raw_key)
-            if key in seen:
-                first = seen[key]
-                self.errors.append(
-                    SpecError(loc.file, loc.line, loc.column, format_path((*path, key)),
-                              f"duplicate key '{key}' (first defined at line {first.line})")
-                )
-                continue
-            seen[key] = loc
-            self.source.locations[(*path, key)] = loc
-            result[key] = self.build(value_node, (*path, key))
+            positions[at] = mark
+            result[key] = self.build(value_node, at)
         return result
 
 
@@ -133,7 +193,27 @@ def load_yaml(path: Path, display_name: str) -> LoadedYaml:
 
 def parse_yaml(text: str, display_name: str) -> LoadedYaml:
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_FAST_LOADER))
+    except yaml.YAMLError:
+        nodes = _compose_slowly(text, display_name)
+    if len(nodes) > 1:
+        loc = _mark(display_name, nodes[1].start_mark)
+        raise SpecErrors([SpecError(display_name, loc.line, loc.column, "",
+                                    "expected one YAML document, found several ('---')")])
+    builder = _Builder(display_name)
+    if not nodes:
+        return LoadedYaml(None, builder.source)
+    builder.source.positions[()] = nodes[0].start_mark
+    data = builder.build(nodes[0], ())
+    if builder.errors:
+        raise SpecErrors(builder.errors)
+    return LoadedYaml(data, builder.source)
+
+
+def _compose_slowly(text: str, display_name: str) -> list[yaml.Node]:
+    """The pure-Python parser, for its error messages (or for what only it accepts)."""
+    try:
+        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         loc = _mark(display_name, exc.problem_mark)
         problem = exc.problem or "malformed YAML"
@@ -148,15 +228,3 @@ def parse_yaml(text: str, display_name: str) -> LoadedYaml:
         ) from None
     except yaml.YAMLError as exc:
         raise SpecErrors([SpecError(display_name, 1, 1, "", f"malformed YAML: {exc}")]) from None
-    if len(nodes) > 1:
-        loc = _mark(display_name, nodes[1].start_mark)
-        raise SpecErrors([SpecError(display_name, loc.line, loc.column, "",
-                                    "expected one YAML document, found several ('---')")])
-    builder = _Builder(display_name)
-    if not nodes:
-        return LoadedYaml(None, builder.source)
-    builder.source.locations[()] = _mark(display_name, nodes[0].start_mark)
-    data = builder.build(nodes[0], ())
-    if builder.errors:
-        raise SpecErrors(builder.errors)
-    return LoadedYaml(data, builder.source)

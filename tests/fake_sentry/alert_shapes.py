@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from tests.fake_sentry.actors import owner_object
 from tests.fake_sentry.casing import camel_keys
+from tests.fake_sentry.crons import cron_data_source
 from tests.fake_sentry.state import DATE_CREATED, FakeDetector, FakeOrganization, FakeWorkflow
 
 T = TypeVar("T")
@@ -35,6 +36,8 @@ def _data_sources(org: FakeOrganization, detector: FakeDetector) -> list[dict[st
     source = detector.data_source
     if source is None:
         return None
+    if source.get("type") == "cron_monitor":  # a cron monitor's detector (fake_sentry.crons)
+        return [cron_data_source(org, source)]
     query = source["query"]
     snuba_query = {
         "id": source["snuba_id"],

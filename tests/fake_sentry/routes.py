@@ -9,10 +9,13 @@ from typing import Any
 from urllib.parse import unquote
 
 from tests.fake_sentry import (
+    crons,
+    dashboards,
     detectors,
     integrations,
     legacy_alerts,
     members,
+    migration,
     performance,
     shapes,
     workflows,
@@ -206,6 +209,10 @@ WORKFLOWS = ORG + "workflows/"
 WORKFLOW = WORKFLOWS + "{workflow_id}/"
 ISSUE_RULES = PROJECT + "rules/"
 METRIC_RULES = ORG + "alert-rules/"
+MONITORS = ORG + "monitors/"
+MONITOR = MONITORS + "{monitor_id_or_slug}/"
+DASHBOARDS = ORG + "dashboards/"
+DASHBOARD = DASHBOARDS + "{dashboard_id}/"
 # Scopes as the schemas list them (openapi.json; legacy ones from openapi-2026-05-legacy-alerts).
 _ALERTS_READ = ("alerts:read", "org:read", "org:write", "org:admin")
 _ALERTS_WRITE = ("alerts:write", "org:write", "org:admin")
@@ -275,6 +282,19 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "DELETE", METRIC_RULES + "{alert_rule_id}/", legacy_alerts.delete_metric_rule, _ALERTS_WRITE
     ),
+    # Cron monitors (Crons API) and dashboards: scopes as openapi.json lists them.
+    Route("GET", MONITORS, crons.list_monitors, ("alerts:read", *_ORG_READ)),
+    Route("POST", MONITORS, crons.create_monitor, ("alerts:write", *_ORG_READ)),
+    Route("GET", MONITOR, crons.get_monitor, _PROJECT_ALERTS_READ),
+    Route("PUT", MONITOR, crons.put_monitor, _PROJECT_ALERTS_WRITE),
+    Route("DELETE", MONITOR, crons.delete_monitor, _PROJECT_ALERTS_WRITE),
+    Route("GET", DASHBOARDS, dashboards.list_dashboards, _ORG_READ),
+    Route("POST", DASHBOARDS, dashboards.create_dashboard, _ORG_READ),
+    Route("GET", DASHBOARD, dashboards.get_dashboard, _ORG_READ),
+    Route("PUT", DASHBOARD, dashboards.put_dashboard, _ORG_READ),
+    Route("DELETE", DASHBOARD, dashboards.delete_dashboard, _ORG_READ),
+    # Which legacy rule a migrated alert came from (private; SENTRY_ALERTS_API.md 1.6).
+    Route("GET", ORG + "alert-rule-workflow/", migration.get_alert_rule_workflow, _ALERTS_READ),
 )
 LEGACY_TEMPLATES = frozenset(
     route.template for route in ROUTES if route.template.startswith((ISSUE_RULES, METRIC_RULES))

@@ -184,6 +184,34 @@ class FakeLegacyRule:
 
 
 @dataclass
+class FakeCronMonitor:
+    """A cron monitor (Crons API). ``id`` is the GUID Sentry shows; ``internal_id`` the number
+    its ``monitor_check_in_failure`` detector's data source names. ``config`` is snake_case."""
+
+    id: str
+    internal_id: str
+    project_id: str
+    name: str
+    slug: str
+    config: dict[str, Any]
+    status: str = "active"
+    owner: str | None = None  # "team:<id>" or "user:<id>"
+    is_muted: bool = False
+    detector_id: str | None = None
+
+
+@dataclass
+class FakeDashboard:
+    """A dashboard; widgets as validated (snake_case), each with its own and its queries' ids."""
+
+    id: str
+    title: str
+    widgets: list[dict[str, Any]] = field(default_factory=list)
+    projects: list[int] = field(default_factory=list)
+    filters: dict[str, Any] = field(default_factory=dict)  # environment, period, ...
+
+
+@dataclass
 class FakeOrganization:
     slug: str
     name: str
@@ -198,6 +226,11 @@ class FakeOrganization:
     members: dict[str, FakeMember] = field(default_factory=dict)
     issue_rules: dict[str, FakeLegacyRule] = field(default_factory=dict)
     metric_rules: dict[str, FakeLegacyRule] = field(default_factory=dict)
+    monitors: dict[str, FakeCronMonitor] = field(default_factory=dict)  # by slug
+    dashboards: dict[str, FakeDashboard] = field(default_factory=dict)  # by id
+    # Alerts Sentry migrated from legacy rules: workflow id -> {"ruleId", "alertRuleId"}
+    # (fake_sentry.migration answers alert-rule-workflow lookups from it).
+    legacy_ids: dict[str, dict[str, str | None]] = field(default_factory=dict)
     # Sentry lists conditions and action filters in no stable order; a seeded shuffle keeps
     # that visible to clients while tests stay reproducible. Set False for stable output.
     shuffle_reads: bool = True

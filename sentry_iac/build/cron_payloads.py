@@ -1,0 +1,65 @@
+"""Cron monitors -> Sentry's Crons API (``/organizations/{org}/monitors/``) and the alert that
+tells a stack's channels about missed or failed check-ins. Pure functions; the owner team and
+the channels stay by name here and are resolved to ids by the providers at deploy time.
+
+How the alert is wired: Sentry makes a detector of type ``monitor_check_in_failure`` for every
+cron monitor. A missed or failed check-in (after ``failure_threshold`` of them in a row) opens
+an issue of that detector at high priority (75), in the environment the check-in carried. Each
+stack's alert is a workflow connected to that detector, filtered to the stack's environment,
+with the same action filter as a metric rule's alert: notify when the issue's priority reaches
+high, and again when it de-escalates (the task recovered).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sentry_iac.build.monitor_payloads import HIGH, channel_action
+from sentry_iac.spec.crons import Cron, minutes
+from sentry_iac.spec.models import Project
+from sentry_iac.spec.stack_views import StackCron
+
+# How often a cron alert may notify again for the same issue, in minutes: as alert rules do by
+# default. A cron opens one issue per failure streak, so this rarely matters.
+REPEAT_MINUTES = 30
+
+
+def monitor_payload(cron: Cron, project: Project) -> dict[str, Any]:
+    """The body of ``POST /organizations/{org}/monitors/``. Sentry's config keys are snake_case;
+    every optional setting is sent (null for Sentry's default) so removing one from the YAML
+    puts Sentry's default back."""
+    owner = cron.owner or project.teams[0]
+    return {
+        "project": project.slug,
+        "name": cron.display_name,
+        "slug": cron.slug,
+        "status": "active",
+        "owner": f"team:{owner}",  # the team's slug; the provider sends team:<id>
+        "config": {
+            "schedule_type": cron.schedule_type,
+            "schedule": cron.sentry_schedule(),
+            "timezone": cron.timezone,
+            "checkin_margin": minutes(cron.checkin_margin) if cron.checkin_margin else None,
+            "max_runtime": minutes(cron.max_runtime) if cron.max_runtime else None,
+            "failure_issue_threshold": cron.failure_threshold,
+            "recovery_threshold": cron.recovery_threshold,
+        },
+    }
+
+
+def cron_workflow_payload(item: StackCron) -> dict[str, Any]:
+    """The alert on the cron's issues in this stack's environment; the provider adds the
+    detector (found at deploy time) and resolves the channel actions."""
+    actions = [channel_action(name, channel, item) for name, channel in item.channels]
+    return {
+        "name": item.display_name,
+        "enabled": True,
+        "environment": item.environment,
+        "config": {"frequency": REPEAT_MINUTES},
+        "triggers": {"logic_type": "any-short", "conditions": []},
+        "actionFilters": [{"logicType": "any-short", "conditions": [
+            {"type": "issue_priority_greater_or_equal", "comparison": HIGH,
+             "conditionResult": True},
+            {"type": "issue_priority_deescalating", "comparison": HIGH,
+             "conditionResult": True}], "actions": actions}],
+    }

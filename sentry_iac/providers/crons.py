@@ -1,0 +1,135 @@
+"""Dynamic providers for cron monitors: the monitor itself (Sentry's Crons API,
+``/organizations/{org}/monitors/``) and the alert on its missed or failed check-ins.
+
+The monitor follows the alerting providers' contract (``alerting._ObjectProvider``): a local
+diff, whole-payload updates, reads that show drift, and a create whose answer was lost is never
+repeated blindly. Monitor slugs are unique in an organisation and Sentry's paths take them, so
+a lost create is found by its slug. Sentry's monitor ids are GUIDs; the resource keeps one as
+its id but every call goes through the slug.
+
+The alert is an ``Alert`` (workflow) whose detector is the cron's ``monitor_check_in_failure``
+detector, which Sentry creates with the monitor: it is found at deploy time, in every stack,
+by the monitor's slug (see ``cron_detector``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi.dynamic as dyn
+
+from sentry_iac.providers.alerting import SOURCES, AlertProvider, _ObjectProvider
+from sentry_iac.providers.client import SentryClient
+from sentry_iac.providers.errors import SentryNotFoundError
+from sentry_iac.providers.paths import api_path
+from sentry_iac.providers.resolve import ResolveError, Resolver
+
+CONFIG_KEYS = ("schedule_type", "schedule", "timezone", "checkin_margin", "max_runtime",
+               "failure_issue_threshold", "recovery_threshold")
+# Sentry's ranges (ConfigValidator): minutes up to 28 days, thresholds up to 720 check-ins.
+_RANGES = {"checkin_margin": 40320, "max_runtime": 40320, "failure_issue_threshold": 720,
+           "recovery_threshold": 720}
+CRON_DETECTOR = "monitor_check_in_failure"
+
+
+def _actor(owner: Any) -> Any:
+    """``{"type": "team", "id": "5"}`` (a response) or ``"team:5"`` (a request) -> ``team:5``."""
+    if isinstance(owner, dict):
+        return f"{owner.get('type')}:{owner.get('id')}"
+    return owner
+
+
+def normalize_monitor(body: dict[str, Any]) -> dict[str, Any]:
+    """A monitor as we send it, from a request body or Sentry's answer."""
+    project = body.get("project")
+    config = body.get("config") or {}
+    return {"project": project.get("slug") if isinstance(project, dict) else project,
+            "name": body.get("name"), "slug": body.get("slug"), "status": body.get("status"),
+            "owner": _actor(body.get("owner")),
+            "config": {key: config.get(key) for key in CONFIG_KEYS}}
+
+
+def _where(props: dict[str, Any], field: str) -> str:
+    location = (props.get(SOURCES) or {}).get(field)
+    return f"{location}: " if location else ""
+
+
+class CronMonitorProvider(_ObjectProvider):
+    """``monitor`` is the body of Sentry's create call, with the owner team by slug."""
+
+    # Sentry moves a monitor to another project on update, so only the organisation is fixed.
+    identity = ("organization",)
+    spec_key = "monitor"
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        result = super().check(olds, news)
+        config = (news.get(self.spec_key) or {}).get("config") or {}
+        for key, highest in _RANGES.items():
+            value = config.get(key)
+            if value is not None and not (isinstance(value, int) and 1 <= value <= highest):
+                result.failures.append(dyn.CheckFailure(
+                    self.spec_key, f"{_where(news, f'config.{key}')}{key} must be a whole "
+                                   f"number from 1 to {highest}, not {value!r}"))
+        if config.get("schedule_type") not in ("crontab", "interval"):
+            result.failures.append(dyn.CheckFailure(
+                self.spec_key, f"{_where(news, 'config.schedule_type')}schedule_type must be "
+                               "crontab or interval"))
+        return result
+
+    def collection(self, props: dict[str, Any]) -> str:
+        return api_path("organizations", props["organization"], "monitors")
+
+    def item(self, props: dict[str, Any], id_: str) -> str:
+        return api_path("organizations", props["organization"], "monitors",
+                        props[self.spec_key]["slug"])
+
+    def find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
+        try:
+            return str(client.get(self.item(props, ""))["id"])
+        except SentryNotFoundError:
+            return None
+
+    def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
+        spec = dict(props[self.spec_key])
+        owner = spec.get("owner")
+        if isinstance(owner, str) and owner.startswith("team:"):
+            team = Resolver(client, props["organization"]).team_id(owner.removeprefix("team:"))
+            spec["owner"] = f"team:{team}"
+        return spec
+
+    def normalize(self, body: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        return normalize_monitor(body)
+
+
+def cron_detector(client: SentryClient, organization: str, project: str, slug: str) -> str:
+    """The id of the ``monitor_check_in_failure`` detector Sentry made for monitor ``slug``.
+    Its data source (type ``cron_monitor``) carries the monitor; older answers without it are
+    matched by the monitor's name."""
+    path = api_path("organizations", organization, "detectors")
+    found = list(client.paginate(path, {"project": project, "query": f"type:{CRON_DETECTOR}"}))
+    for detector in found:
+        for source in detector.get("dataSources") or []:
+            monitor = source.get("queryObj") or {}
+            if source.get("type") == "cron_monitor" and monitor.get("slug") == slug:
+                return str(detector["id"])
+    try:
+        name = client.get(api_path("organizations", organization, "monitors", slug))["name"]
+    except SentryNotFoundError:
+        raise ResolveError(f"cron monitor '{slug}' does not exist in organization "
+                           f"'{organization}'; the owner stack creates it, so deploy that "
+                           "stack first") from None
+    for detector in found:
+        if detector.get("name") == name:
+            return str(detector["id"])
+    raise ResolveError(f"cron monitor '{slug}' has no {CRON_DETECTOR} monitor in project "
+                       f"'{project}'; Sentry makes one with every cron monitor")
+
+
+class CronAlertProvider(AlertProvider):
+    """An alert on a cron's missed or failed check-ins: ``cron`` is the monitor's slug."""
+
+    identity = ("organization", "project", "cron")
+
+    def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
+        detector = cron_detector(client, props["organization"], props["project"], props["cron"])
+        return super().payload(client, {**props, "detectors": [detector]})
