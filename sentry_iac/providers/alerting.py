@@ -246,7 +246,7 @@ class AlertProvider(_ObjectProvider):
         return None
 
     def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
-        resolver = Resolver(client, props["organization"])
+        resolver = Resolver(client, props["organization"], self.lookups())
         spec = props[self.spec_key]
         filters = [{**f, "actions": [resolver.action(a) for a in f.get("actions", [])]}
                    for f in spec.get("actionFilters", [])]

@@ -7,9 +7,11 @@ so it never lands in Pulumi state.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi.dynamic as dyn
@@ -41,6 +43,23 @@ def default_client(token: str, base_url: str) -> SentryClient:
     return SentryClient(token, base_url)
 
 
+@dataclass
+class _Shared:
+    """What a provider keeps between calls. Pulumi's provider host builds one provider per
+    distinct pickled provider and calls it for every resource sharing it, so this lasts a
+    deployment: one client (one connection pool; building one loads the CA bundle, ~30 ms,
+    which was most of a refresh's time) and the deploy-time lookups' cache."""
+
+    key: tuple[str, str, Callable[[str, str], SentryClient]]
+    client: SentryClient
+    lookups: dict[str, list[Any]] = field(default_factory=dict)
+
+
+# Guards creating a provider's shared state: the provider host calls providers from a pool of
+# threads. The client itself is safe to share (httpx's is, and SentryClient keeps no state).
+_SHARED_LOCK = threading.Lock()
+
+
 class SentryApiProvider(dyn.ResourceProvider):
     """A dynamic provider that talks to Sentry; subclasses implement the CRUD contract."""
 
@@ -53,10 +72,12 @@ class SentryApiProvider(dyn.ResourceProvider):
         self.client_factory: Callable[[str, str], SentryClient] = default_client
 
     def __getstate__(self) -> dict[str, Any]:
-        # Never pickle the token: Pulumi stores the pickled provider in state.
+        # Never pickle the token: Pulumi stores the pickled provider in state. The shared
+        # client and lookups are left out too, so the pickled text stays what it always was.
         state = dict(self.__dict__)
         state["_runtime"] = None
         state["client_factory"] = default_client
+        state.pop("_session", None)
         return state
 
     def configure(self, req: dyn.ConfigureRequest) -> None:
@@ -65,9 +86,27 @@ class SentryApiProvider(dyn.ResourceProvider):
         self._runtime = _Runtime(token=token or _env_token(),
                                  base_url=base_url or _env_base_url())
 
-    def client(self) -> SentryClient:
+    def _shared(self) -> _Shared:
         runtime = self._runtime or _Runtime(_env_token(), _env_base_url())
         if not runtime.token:
             raise RuntimeError("no Sentry auth token: run `pulumi config set --secret "
                                "sentry:token <token>` or set SENTRY_AUTH_TOKEN")
-        return self.client_factory(runtime.token, runtime.base_url)
+        key = (runtime.token, runtime.base_url, self.client_factory)
+        with _SHARED_LOCK:
+            shared: _Shared | None = self.__dict__.get("_session")
+            if shared is None or shared.key != key:
+                if shared is not None:
+                    shared.client.close()
+                shared = _Shared(key, self.client_factory(runtime.token, runtime.base_url))
+                self.__dict__["_session"] = shared
+        return shared
+
+    def client(self) -> contextlib.AbstractContextManager[SentryClient]:
+        """The provider's client, as ``with self.client() as client:``; it stays open for the
+        provider's next call."""
+        return contextlib.nullcontext(self._shared().client)
+
+    def lookups(self) -> dict[str, list[Any]]:
+        """The cache of deploy-time lookups (integrations, teams...) this provider shares
+        between its calls (see providers.resolve)."""
+        return self._shared().lookups

@@ -1,0 +1,97 @@
+"""The whole import: read, express, write, then plan each stack to name what it adopts.
+
+The plans come from the real program run offline on the written directory, so the import files
+carry exactly the names and parents the stacks register; every monitor and alert the plan
+registers is checked against what was verified against Sentry before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sentry_iac.build.adoption import IMPORT_DIR
+from sentry_iac.importer.import_files import ImportFiles, import_files, short_type
+from sentry_iac.importer.progress import Progress
+from sentry_iac.importer.read import read_snapshot
+from sentry_iac.importer.report import Report
+from sentry_iac.importer.stacks import EnvMap
+from sentry_iac.importer.to_spec import ImportedConfig, to_spec
+from sentry_iac.importer.write import REPORT_FILE, write_json, write_project
+from sentry_iac.offline.engine import Plan, run_offline
+from sentry_iac.providers.client import SentryClient
+
+
+class ImportBugError(RuntimeError):
+    """The written YAML would not register what was verified: a bug in the import."""
+
+
+@dataclass
+class ImportResult:
+    out: Path
+    config: ImportedConfig
+    files: dict[str, ImportFiles]  # per stack
+
+    @property
+    def report(self) -> Report:
+        return self.config.report
+
+
+def _plain(value: Any) -> Any:
+    """As inputs come back from the engine: whole floats are ints."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def check_plan(plan: Plan, config: ImportedConfig) -> None:
+    """Every monitor and alert of the plan is one that was verified, with the same payload."""
+    for resource in plan.resources:
+        kind = short_type(resource)
+        if kind not in ("Monitor", "Alert"):
+            continue
+        rendered = config.rendered.get((resource.name, plan.stack))
+        if rendered is None:
+            raise ImportBugError(f"{plan.stack}: {kind} {resource.name} was not imported")
+        ours = rendered.detector if kind == "Monitor" else rendered.workflow
+        key = "detector" if kind == "Monitor" else "workflow"
+        if _plain(resource.inputs.get(key)) != _plain(ours):
+            raise ImportBugError(f"{plan.stack}: {kind} {resource.name} would not be sent as "
+                                 "it was verified")
+
+
+def run_import(client: SentryClient, organization: str, out: Path, envs: EnvMap, *,
+               base_url: str | None = None, progress: Progress | None = None) -> ImportResult:
+    """Read ``organization`` and write the project to ``out``; Sentry is only read."""
+    progress = progress or Progress()
+    report = Report()
+    snapshot = read_snapshot(client, organization, progress, report)
+    report.not_read("security settings, repositories, code mappings, crons, dashboards",
+                    "not imported; declare them in org.yaml if sentry-iac should manage them")
+    report.not_read("performance settings outside the YAML vocabulary",
+                    "web vitals, query injection, filtered payload paths and regression "
+                    "detection are not imported")
+    config = to_spec(snapshot, envs, report)
+    progress.step("writing the YAML")
+    write_project(out, config, base_url)
+    files: dict[str, ImportFiles] = {}
+    for stack in envs.stacks:
+        progress.step(f"planning stack {stack}")
+        plan = run_offline(out, stack)
+        check_plan(plan, config)
+        files[stack] = import_files(plan, config.ids)
+        for missing in files[stack].missing:
+            if not missing.startswith("SentryKey "):  # keys are noted where they are chosen
+                report.note(f"{missing} in {stack}", "Sentry has no such object; the first "
+                                                     "`pulumi up` creates it")
+    for stack, found in files.items():
+        write_json(out / IMPORT_DIR / f"{stack}.json", found.pulumi)
+        write_json(out / IMPORT_DIR / f"{stack}.adopt.json", found.adopt)
+    (out / REPORT_FILE).write_text(report.markdown(organization, envs.stacks), encoding="utf-8")
+    progress.close()
+    return ImportResult(out, config, files)

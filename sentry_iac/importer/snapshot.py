@@ -1,0 +1,46 @@
+"""What was read from Sentry, trimmed to the fields the import uses.
+
+Secrets never get this far: client keys keep their id and name only (no DSN, no public or secret
+key), integrations lose their routing keys, projects their security token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Json = dict[str, Any]
+
+
+@dataclass
+class ProjectData:
+    slug: str
+    detail: Json
+    keys: list[Json]  # {"id", "name", "isActive"}
+    performance: Json | None  # None when Sentry would not show it
+    environments: list[Json]  # {"name", "isHidden"}
+
+
+@dataclass
+class Snapshot:
+    organization: str
+    org: Json
+    teams: list[Json]
+    members: list[Json]
+    projects: list[ProjectData]
+    integrations: list[Json]
+    detectors: list[Json]
+    workflows: list[Json]
+    # workflow id -> {"ruleId", "alertRuleId"}: the legacy rule Sentry migrated it from.
+    legacy: dict[str, Json] = field(default_factory=dict)
+
+    def project_slug(self, project_id: Any) -> str | None:
+        return next((p.slug for p in self.projects if str(p.detail.get("id")) == str(project_id)),
+                    None)
+
+
+def keep(body: Any, fields: tuple[str, ...]) -> Json:
+    """Only ``fields`` of a JSON object (missing ones left out)."""
+    if not isinstance(body, dict):
+        return {}
+    return {name: body[name] for name in fields if name in body}
