@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 import yaml
 
 from sentry_iac.spec.errors import SpecError, SpecErrors
+from sentry_iac.spec.fast_yaml import STR, FastLoader, read_plain
 
 KeyPath = tuple[str | int, ...]
 
@@ -85,40 +86,17 @@ def _mark(file: str, mark: _Mark | None) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
-_STR = "tag:yaml.org,2002:str"
 # Keys that PyYAML's flatten_mapping rewrites: merge (<<) and value (=) keys.
 _SPECIAL_KEYS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's parser when PyYAML was built with it: about ten times faster than the
-    pure-Python one. Its error texts differ, so a document it refuses is parsed again by the
-    pure-Python parser, whose messages the bad-input corpus pins.
-
-    Implicit tags are resolved in Python, one regular-expression search per scalar; the safe
-    loader has no path-dependent resolvers, so the answer depends only on the text and is
-    remembered (the same keys and values recur thousands of times in a large project)."""
-
-    _tags: ClassVar[dict[tuple[Any, str, Any], str]] = {}
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
-        key = (kind, value, implicit)
-        tag = self._tags.get(key)
-        if tag is None:
-            tag = self._tags[key] = super().resolve(kind, value, implicit)
-        return tag
-
-
-_FAST_LOADER: Any = _FastLoader
 
 
 class _Builder:
     """Turns a composed node graph into plain data, recording locations and duplicate keys.
 
-    This runs once per node of every file (300,000 nodes for 10,000 rules), so plain strings
-    skip PyYAML's constructor machinery and positions are stored as tuples.
+    Files ``fast_yaml.read_plain`` cannot read come here: anchors, merge keys, explicit tags,
+    duplicate keys. Plain strings skip PyYAML's constructor machinery all the same.
     """
 
     def __init__(self, file: str) -> None:
@@ -129,7 +107,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         kind = node.__class__
         if kind is yaml.ScalarNode:
-            if node.tag == _STR:
+            if node.tag == STR:
                 return node.value
             return self._scalars.construct_object(node, deep=True)
         if isinstance(node, yaml.MappingNode):
@@ -149,7 +127,7 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             mark = key_node.start_mark
-            if key_node.__class__ is yaml.ScalarNode and key_node.tag == _STR:
+            if key_node.__class__ is yaml.ScalarNode and key_node.tag == STR:
                 key = key_node.value
             elif key_node.tag in _SPECIAL_KEYS:
                 # A merge key (<<): PyYAML rewrites the mapping without it; start again.
@@ -192,8 +170,13 @@ def load_yaml(path: Path, display_name: str) -> LoadedYaml:
 
 
 def parse_yaml(text: str, display_name: str) -> LoadedYaml:
+    source = SourceMap(display_name)
+    plain = read_plain(text, source.positions)  # the common case, straight from events
+    if plain is not None:
+        source.positions[()] = plain[1]
+        return LoadedYaml(plain[0], source)
     try:
-        nodes = list(yaml.compose_all(text, Loader=_FAST_LOADER))
+        nodes = list(yaml.compose_all(text, Loader=FastLoader))
     except yaml.YAMLError:
         nodes = _compose_slowly(text, display_name)
     if len(nodes) > 1:

@@ -1,0 +1,99 @@
+"""``uv run python -m benchmarks [--sizes 1k,3k,6k,12k] [--api-sizes ...] [--json]``
+
+Generates each organisation, times ``validate`` and the owner stack's offline plan against the
+bare SDK, counts Sentry API calls per deployment phase on the fake Sentry, and prints a table
+(or JSON). Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.api_calls import count_api_calls
+from benchmarks.generate import shape_for_resources, shape_for_rules, write_project
+from benchmarks.measure import compare_with_floor, describe, time_validate
+from benchmarks.report import Report, SizeResult, format_report
+
+DEFAULT_SIZES = "1k,3k,6k,12k"
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``"1k,3k,500"`` -> ``[1000, 3000, 500]``; empty for ``""`` or ``"none"``."""
+    if text.strip().lower() in ("", "none"):
+        return []
+    sizes = []
+    for part in text.split(","):
+        part = part.strip().lower()
+        sizes.append(int(float(part[:-1]) * 1000) if part.endswith("k") else int(part))
+    return sizes
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(sizes: list[int], api_sizes: list[int], rules: int, repeat: int, validate_repeat: int,
+        work: Path) -> Report:
+    results = []
+    for target in sizes:
+        shape = shape_for_resources(target)
+        project = write_project(work / f"org-{target}", shape)
+        _say(f"{target}: validate")
+        validate_s = time_validate(project, validate_repeat)
+        _say(f"{target}: plan and floor")
+        comparison = compare_with_floor(project, work / f"floor-{target}", repeat)
+        phases = None
+        if target in api_sizes:
+            _say(f"{target}: API calls")
+            phases = count_api_calls(project, comparison.resources)
+        results.append(SizeResult(target, describe(shape), validate_s, comparison, phases))
+    rules_shape = shape_for_rules(rules)
+    rules_project = write_project(work / f"rules-{rules}", rules_shape)
+    _say(f"validate {rules} rules")
+    rules_s = time_validate(rules_project, validate_repeat)
+    return Report(results, rules_shape.rules, describe(rules_shape), rules_s)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=DEFAULT_SIZES,
+                        help=f"owner-stack resource counts (default {DEFAULT_SIZES})")
+    parser.add_argument("--api-sizes", default=None,
+                        help="the sizes whose API calls are counted (default: all of --sizes; "
+                             "'none' for none)")
+    parser.add_argument("--rules", type=int, default=10_000,
+                        help="rules in the validate-only measurement (default 10000)")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="fresh-process runs of each plan and floor; the fastest counts")
+    parser.add_argument("--validate-repeat", type=int, default=3,
+                        help="runs of each validate; the fastest counts (default 3)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="write the generated projects here and keep them")
+    args = parser.parse_args(argv)
+    sizes = parse_sizes(args.sizes)
+    api_sizes = sizes if args.api_sizes is None else parse_sizes(args.api_sizes)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sentry-iac-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        report = run(sizes, api_sizes, args.rules, args.repeat, args.validate_repeat, work)
+    report.settings = {"sizes": sizes, "api_sizes": [s for s in sizes if s in api_sizes],
+                       "repeat": args.repeat, "validate_repeat": args.validate_repeat,
+                       "seconds": round(time.perf_counter() - started, 1)}
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        print(format_report(report))
+        print(f"\n(benchmark took {report.settings['seconds']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The scale benchmark at a small size, so it cannot rot: generated projects validate, the table
+has its shape, an unchanged deployment makes no API call and one changed rule one write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.__main__ import main, parse_sizes, run
+from benchmarks.api_calls import PHASES
+from benchmarks.generate import Shape, shape_for_resources, shape_for_rules, write_project
+from benchmarks.report import Report, format_report
+from sentry_iac.cli import main as sentry_iac
+from sentry_iac.offline.engine import run_offline
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    work = tmp_path_factory.mktemp("bench")
+    return run(sizes=[250], api_sizes=[250], rules=300, repeat=1, validate_repeat=1, work=work)
+
+
+def test_generated_projects_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for shape in (Shape(teams=2), shape_for_rules(300, per_team=150)):
+        project = write_project(tmp_path / f"org-{shape.teams}", shape)
+        assert sentry_iac(["validate", "--dir", str(project)]) == 0, capsys.readouterr().out
+
+
+def test_the_owner_stack_registers_what_the_shape_says(tmp_path: Path) -> None:
+    shape = shape_for_resources(400)
+    plan = run_offline(write_project(tmp_path / "org", shape), "production")
+    assert len(plan.resources) == shape.owner_resources()
+    assert abs(shape.owner_resources() - 400) < 150  # whole teams of about 120 resources
+
+
+def test_every_measure_and_filter_kind_is_generated(tmp_path: Path) -> None:
+    text = "".join(p.read_text() for p in (write_project(tmp_path, Shape(teams=1)) / "alerts")
+                   .glob("*.yaml"))
+    for word in ("error-count", "users-with-errors", "failure-rate", "http-request-duration",
+                 "db-query-duration", "outgoing-http-duration", "crash-free-sessions",
+                 "crash-free-users", "dataset:", "compared_to", "more_than", "percent_more_than",
+                 "users:", "tag:", "at_least", "at_most", "equals", "newer_than", "older_than",
+                 "occurrences", "latest_release", "category", "staging:", "enabled: false"):
+        assert word in text, word
+
+
+def test_an_unchanged_deployment_calls_nothing_and_one_change_writes_once(
+    report: Report,
+) -> None:
+    (size,) = report.sizes
+    phases = {p.name: p for p in size.phases or ()}
+    assert list(phases) == list(PHASES)
+    assert phases["first deploy"].writes == phases["first deploy"].resources + size.shape[
+        "projects"]  # performance settings take two writes (detector switches first)
+    assert phases["no-op deploy"].total == 0
+    assert phases["one rule changed"].changed == 1
+    assert phases["one rule changed"].writes == 1
+    assert phases["refresh"].writes == 0
+    assert phases["refresh"].total == phases["refresh"].resources
+
+
+def test_the_table_and_the_json_have_their_shape(report: Report) -> None:
+    text = format_report(report)
+    header = next(line for line in text.splitlines() if line.startswith("size"))
+    assert header.split() == ["size", "resources", "teams", "projects", "rules", "validate",
+                              "plan", "ms/res", "plan", "peak", "floor", "ms/res", "floor",
+                              "peak", "plan/floor"]
+    assert any(line.startswith("250 ") for line in text.splitlines())
+    assert "validate 300 rules" in text
+    assert "Sentry API calls at 250" in text and "goals:" in text
+    data = report.as_json()
+    (size,) = data["sizes"]
+    assert set(size) >= {"resources", "validate_seconds", "plan", "floor", "plan_to_floor",
+                         "api_calls"}
+    assert size["plan"]["resources"] == size["floor"]["resources"] == size["resources"]
+    assert size["plan_to_floor"] > 0 and size["plan"]["peak_mb"] > 0
+    assert data["goals"]["noop_calls"] == 0
+    json.dumps(data)
+
+
+def test_the_command_line_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--sizes", "none", "--rules", "100", "--validate-repeat", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sizes"] == [] and data["validate_rules"]["rules"] == 100
+
+
+def test_sizes_are_read_as_people_write_them() -> None:
+    assert parse_sizes("1k, 3k,500") == [1000, 3000, 500]
+    assert parse_sizes("none") == []

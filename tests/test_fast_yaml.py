@@ -1,0 +1,71 @@
+"""The fast YAML path (spec.fast_yaml) reads plain files exactly as the node path does, and
+leaves everything else to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sentry_iac.spec.fast_yaml import FastLoader, read_plain
+from sentry_iac.spec.source import SourceMap, _Builder
+from tests.helpers import PROJECT_ROOT
+
+
+def _node_path(text: str) -> tuple[Any, dict[Any, tuple[int, int]]]:
+    (node,) = yaml.compose_all(text, Loader=FastLoader)
+    builder = _Builder("f.yaml")
+    data = builder.build(node, ())
+    assert not builder.errors
+    return data, {k: (m.line, m.column) for k, m in builder.source.positions.items()}
+
+
+def _fast_path(text: str) -> tuple[Any, dict[Any, tuple[int, int]]] | None:
+    positions: dict[Any, Any] = {}
+    read = read_plain(text, positions)
+    if read is None:
+        return None
+    return read[0], {k: (m.line, m.column) for k, m in positions.items()}
+
+
+PROJECT_FILES = sorted([PROJECT_ROOT / "org.yaml", *(PROJECT_ROOT / "alerts").glob("*.yaml")])
+
+
+@pytest.mark.parametrize("path", PROJECT_FILES, ids=lambda p: p.name)
+def test_the_example_project_reads_the_same_both_ways(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _fast_path(text) == _node_path(text)
+
+
+def test_scalars_of_every_type_read_the_same_both_ways() -> None:
+    text = ('a: 1\nb: 1.5\nc: true\nd: null\ne: "10"\nf: [x, {g: 2020-01-02}]\n'
+            "h: |\n  block\n  text\ni: ~\n")
+    fast = _fast_path(text)
+    assert fast is not None
+    assert fast == _node_path(text)
+    assert fast[0]["a"] == 1 and fast[0]["e"] == "10" and fast[0]["d"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n",  # anchors and aliases
+    "base: &b {x: 1}\nother:\n  <<: *b\n",  # merge keys
+    "a: !!str 1\n",  # explicit tags
+    "a: 1\na: 2\n",  # duplicate keys
+    "1: a\n",  # a key that is not text
+    "? [a]\n: b\n",  # a key that is a list
+    "a: 1\n---\nb: 2\n",  # several documents
+    "",  # nothing
+    "a: [1\n",  # malformed
+])
+def test_anything_unusual_goes_the_node_path(text: str) -> None:
+    assert _fast_path(text) is None
+
+
+def test_the_fast_path_records_every_position_the_node_path_does() -> None:
+    text = "teams:\n  - slug: a\n    name: A\n  - slug: b\nchannels: {x: {email: {team: a}}}\n"
+    source = SourceMap("f.yaml")
+    read_plain(text, source.positions)
+    assert source.locate(("teams", 1, "slug")).line == 4
+    assert source.locate(("channels", "x", "email", "team")).column == 24
