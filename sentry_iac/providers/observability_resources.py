@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-import pulumi.dynamic as dyn
 
 from sentry_iac.providers.crons import CronAlertProvider, CronMonitorProvider
 from sentry_iac.providers.dashboards import DashboardProvider
-from sentry_iac.providers.pickling import unwrap_pulumi_pickler
+from sentry_iac.providers.dynamic import SentryResource
 
 
-class CronMonitor(dyn.Resource, module="sentry-iac", name="CronMonitor"):
+class CronMonitor(SentryResource, module="sentry-iac", name="CronMonitor"):
     """A cron monitor (Sentry's Crons) of one project; created by the owner stack."""
 
     def __init__(
@@ -23,11 +22,10 @@ class CronMonitor(dyn.Resource, module="sentry-iac", name="CronMonitor"):
     ) -> None:
         props = {"organization": organization, "project": project, "monitor": monitor,
                  "sources": sources}
-        unwrap_pulumi_pickler()
         super().__init__(CronMonitorProvider(), name, props, opts)
 
 
-class CronAlert(dyn.Resource, module="sentry-iac", name="CronAlert"):
+class CronAlert(SentryResource, module="sentry-iac", name="CronAlert"):
     """The alert (workflow) on a cron monitor's missed or failed check-ins in one stack."""
 
     def __init__(
@@ -37,11 +35,10 @@ class CronAlert(dyn.Resource, module="sentry-iac", name="CronAlert"):
         # `priority` is not sent to Sentry: it shows reviews and policies what the alert is for.
         props = {"organization": organization, "project": project, "cron": cron,
                  "workflow": workflow, "priority": priority}
-        unwrap_pulumi_pickler()
         super().__init__(CronAlertProvider(), name, props, opts)
 
 
-class Dashboard(dyn.Resource, module="sentry-iac", name="Dashboard"):
+class Dashboard(SentryResource, module="sentry-iac", name="Dashboard"):
     """A dashboard of one project, filtered to one stack's environment."""
 
     def __init__(
@@ -52,5 +49,4 @@ class Dashboard(dyn.Resource, module="sentry-iac", name="Dashboard"):
         # Widgets sit beside the dashboard's own settings so a plan lists one per line.
         props = {"organization": organization, "project": project, "dashboard": dashboard,
                  "widgets": widgets, "sources": sources}
-        unwrap_pulumi_pickler()
         super().__init__(DashboardProvider(), name, props, opts)
