@@ -5,11 +5,10 @@ that must neither duplicate nor lose an alert."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pulumi.dynamic import Config, ConfigureRequest
 
 from sentry_iac.offline.engine import Plan
 from sentry_iac.providers import SentryClient
@@ -17,6 +16,7 @@ from sentry_iac.providers.alerting import APPLIED, LIVE, AlertProvider, MonitorP
 from sentry_iac.providers.resolve import ResolveError
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
+from tests.providers.scaffold import configured, example_fake, faults, inputs
 
 DETECTORS = "/api/0/organizations/dbca/projects/*/detectors/"
 WORKFLOWS = "/api/0/organizations/dbca/workflows/"
@@ -25,33 +25,12 @@ WORKFLOWS = "/api/0/organizations/dbca/workflows/"
 
 @pytest.fixture
 def fake() -> Iterator[FakeSentry]:
-    with FakeSentry(token=FAKE_TOKEN, org_slug="dbca") as server:
-        org = server.org
-        org.add_team("science-projects")
-        for slug in ("spms-backend", "spms-frontend"):
-            org.add_project(slug, teams=["science-projects"],
-                            environments=["production", "staging", "test"])
-        org.add_integration("pagerduty", name="DBCA PagerDuty", services=["SPMS"])
-        org.add_integration("msteams", name="DBCA")
-        org.add_integration("github", name="dbca-wa")
-        org.add_member("maintainer@example.org", role="manager", teams=["science-projects"])
+    with example_fake() as server:
         yield server
-    assert not server.internal_errors, "\n".join(server.internal_errors)
 
 
-def configured(provider: Any, fake: FakeSentry, sleep: RecordingSleep | None = None) -> Any:
-    provider.lost_create_wait, provider.lost_create_poll = 1.5, 0.1
-    provider.configure(ConfigureRequest(Config(
-        {"sentry:token": FAKE_TOKEN, "sentry:baseUrl": fake.url}, "sentry-iac")))
-    provider.client_factory = lambda token, url: SentryClient(
-        token, url, timeout=0.5, max_retries=2, sleep=sleep or RecordingSleep(),
-        jitter=lambda: 0.5)
-    return provider
 
 
-def inputs(plan: Plan, kind: str, name: str) -> dict[str, Any]:
-    resource = next(r for r in plan.of_type(kind) if r.name == name)
-    return copy.deepcopy(resource.inputs)
 
 
 def create_rule(fake: FakeSentry, plan: Plan, name: str) -> tuple[str | None, str, dict[str, Any]]:
@@ -163,12 +142,7 @@ def test_delete_removes_and_tolerates_an_already_deleted_object(
     alert.delete(alert_id, props)  # a second delete (a retried deploy) is not an error
 
 
-FAULTS: dict[str, Callable[[FakeSentry, str], Any]] = {
-    "429": lambda f, p: f.rate_limit("POST", p, reset_in=0.5),
-    "500": lambda f, p: f.fail("POST", p, status=500),
-    "slow": lambda f, p: f.slow("POST", p, seconds=1.0),
-    "dropped": lambda f, p: f.drop("POST", p),
-}
+FAULTS = faults("POST")
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
@@ -200,12 +174,7 @@ def test_a_channel_that_sentry_does_not_know_is_by_name(fake: FakeSentry, produc
     assert fake.org.workflows == {}
 
 
-PUT_FAULTS: dict[str, Callable[[FakeSentry, str], Any]] = {
-    "429": lambda f, p: f.rate_limit("PUT", p, reset_in=0.5),
-    "500": lambda f, p: f.fail("PUT", p, status=500),
-    "slow": lambda f, p: f.slow("PUT", p, seconds=1.0),
-    "dropped": lambda f, p: f.drop("PUT", p),
-}
+PUT_FAULTS = faults("PUT")
 
 
 @pytest.mark.parametrize("fault", list(PUT_FAULTS))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from sentry_iac.providers.crons import CronAlertProvider, CronMonitorProvider
 from sentry_iac.providers.resolve import ResolveError
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
-from tests.providers.test_alert_providers import configured, inputs
+from tests.providers.scaffold import configured, example_fake, faults, inputs
 
 MONITORS = "/api/0/organizations/dbca/monitors/"
 WORKFLOWS = "/api/0/organizations/dbca/workflows/"
@@ -27,18 +27,8 @@ IMPORT = "spms-backend/nightly-import"
 
 @pytest.fixture
 def fake() -> Iterator[FakeSentry]:
-    with FakeSentry(token=FAKE_TOKEN, org_slug="dbca") as server:
-        org = server.org
-        org.add_team("science-projects")
-        for slug in ("spms-backend", "spms-frontend"):
-            org.add_project(slug, teams=["science-projects"],
-                            environments=["production", "staging", "test"])
-        org.add_integration("pagerduty", name="DBCA PagerDuty", services=["SPMS"])
-        org.add_integration("msteams", name="DBCA")
-        org.add_integration("github", name="dbca-wa")
-        org.add_member("maintainer@example.org", role="manager", teams=["science-projects"])
+    with example_fake() as server:
         yield server
-    assert not server.internal_errors, "\n".join(server.internal_errors)
 
 
 def create_monitor(fake: FakeSentry, plan: Plan, name: str = IMPORT) -> tuple[str, dict[str, Any]]:
@@ -185,12 +175,7 @@ def test_the_alert_matches_a_detector_by_name_when_sentry_omits_the_monitor(
     assert fake.org.detector_ids_of(made.id) == [detector.id]
 
 
-FAULTS: dict[str, Callable[[FakeSentry, str], Any]] = {
-    "429": lambda f, p: f.rate_limit("POST", p, reset_in=0.5),
-    "500": lambda f, p: f.fail("POST", p, status=500),
-    "slow": lambda f, p: f.slow("POST", p, seconds=1.0),
-    "dropped": lambda f, p: f.drop("POST", p),
-}
+FAULTS = faults("POST")
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
@@ -212,12 +197,7 @@ def test_a_lost_create_never_makes_a_duplicate(
     assert named == [alert.id]
 
 
-PUT_FAULTS: dict[str, Callable[[FakeSentry, str], Any]] = {
-    "429": lambda f, p: f.rate_limit("PUT", p, reset_in=0.5),
-    "500": lambda f, p: f.fail("PUT", p, status=500),
-    "slow": lambda f, p: f.slow("PUT", p, seconds=1.0),
-    "dropped": lambda f, p: f.drop("PUT", p),
-}
+PUT_FAULTS = faults("PUT")
 
 
 @pytest.mark.parametrize("fault", list(PUT_FAULTS))

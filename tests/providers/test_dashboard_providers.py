@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from sentry_iac.providers.alerting import APPLIED, LIVE
 from sentry_iac.providers.dashboards import DashboardProvider
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
-from tests.providers.test_alert_providers import configured, inputs
+from tests.providers.scaffold import configured, example_fake, faults, inputs
 
 DASHBOARDS = "/api/0/organizations/dbca/dashboards/"
 BACKEND = "weekly-report/spms-backend"
@@ -25,11 +25,8 @@ BACKEND = "weekly-report/spms-backend"
 
 @pytest.fixture
 def fake() -> Iterator[FakeSentry]:
-    with FakeSentry(token=FAKE_TOKEN, org_slug="dbca") as server:
-        for slug in ("spms-backend", "spms-frontend"):
-            server.org.add_project(slug, environments=["production", "staging", "test"])
+    with example_fake() as server:
         yield server
-    assert not server.internal_errors, "\n".join(server.internal_errors)
 
 
 def create(fake: FakeSentry, plan: Plan, name: str = BACKEND) -> tuple[str, dict[str, Any]]:
@@ -137,12 +134,7 @@ def test_a_rejected_widget_names_the_yaml_key(fake: FakeSentry, production: Plan
                      r"Invalid interval", str(raised.value))
 
 
-FAULTS: dict[str, Callable[[FakeSentry, str], Any]] = {
-    "429": lambda f, p: f.rate_limit("POST", p, reset_in=0.5),
-    "500": lambda f, p: f.fail("POST", p, status=500),
-    "slow": lambda f, p: f.slow("POST", p, seconds=1.0),
-    "dropped": lambda f, p: f.drop("POST", p),
-}
+FAULTS = faults("POST")
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
@@ -155,12 +147,7 @@ def test_a_lost_create_never_makes_a_duplicate(
     assert list(fake.org.dashboards) == [made.id]
 
 
-PUT_FAULTS: dict[str, Callable[[FakeSentry, str], Any]] = {
-    "429": lambda f, p: f.rate_limit("PUT", p, reset_in=0.5),
-    "500": lambda f, p: f.fail("PUT", p, status=500),
-    "slow": lambda f, p: f.slow("PUT", p, seconds=1.0),
-    "dropped": lambda f, p: f.drop("PUT", p),
-}
+PUT_FAULTS = faults("PUT")
 
 
 @pytest.mark.parametrize("fault", list(PUT_FAULTS))
