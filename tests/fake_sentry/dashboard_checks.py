@@ -10,7 +10,7 @@ from typing import Any
 from tests.fake_sentry.groups import choice_error, dict_error, list_error
 from tests.fake_sentry.replies import NO_PERMISSION, HttpError
 from tests.fake_sentry.state import FakeDashboard, FakeOrganization
-from tests.fake_sentry.validation import REQUIRED, Invalid, integer, string
+from tests.fake_sentry.validation import REQUIRED, Invalid, drf_int, integer, string
 
 MAX_WIDGETS = 30
 DISPLAY_TYPES = ("line", "area", "bar", "table", "big_number", "details", "categorical_bar",
@@ -36,6 +36,8 @@ def _layout(layout: Any) -> tuple[Any, list[str]]:
     missing = sorted(_camel(k) for k in LAYOUT_KEYS if k not in layout)
     if missing:
         return None, [f"Missing required keys: {', '.join(missing)}"]
+    # LayoutField.to_internal_value checks isinstance(value, int) itself: unlike DRF's
+    # IntegerField it refuses 0.0 (api/serializers/rest_framework/dashboard.py).
     for key in LAYOUT_KEYS:
         if not isinstance(layout[key], int) or isinstance(layout[key], bool):
             return None, [f"Expected number for: {key}"]
@@ -129,9 +131,10 @@ def clean_dashboard(
                 errors["non_field_errors"] = [
                     f"Number of widgets must be less than {MAX_WIDGETS}"]
     if "projects" in body:
-        projects = body["projects"]
-        if not isinstance(projects, list) or not all(
-                isinstance(p, int) and not isinstance(p, bool) for p in projects):
+        # DashboardDetailsSerializer.projects: ListField(child=IntegerField()).
+        raw = body["projects"]
+        projects = [drf_int(p) for p in raw] if isinstance(raw, list) else None
+        if projects is None or None in projects:
             errors["projects"] = ["A valid integer is required."]
         else:
             known = {int(p.id) for p in org.projects.values()}

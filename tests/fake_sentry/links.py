@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.fake_sentry.casing import snake
 from tests.fake_sentry.groups import list_error
-from tests.fake_sentry.validation import Invalid
+from tests.fake_sentry.validation import Invalid, drf_int
 
 
 def requested_links(
@@ -26,14 +26,12 @@ def requested_links(
         return set()
     if not isinstance(raw, list):
         raise Invalid({field: {field: [list_error(raw)]}})
-    bad = {
-        str(n): ["A valid integer is required."]
-        for n, item in enumerate(raw)
-        if isinstance(item, bool) or not str(item).lstrip("-").isdigit()
-    }
+    # ListField(child=IntegerField()): DRF's integer rules, item by item.
+    bad = {str(n): ["A valid integer is required."]
+           for n, item in enumerate(raw) if drf_int(item) is None}
     if bad:
         raise Invalid({field: {field: bad}})
-    ids = {str(int(item)) for item in raw}
+    ids = {str(drf_int(item)) for item in raw}
     missing = ids - set(known)
     if missing:
         shown = "{" + ", ".join(sorted(missing, key=int)) + "}"

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tests.fake_sentry.state import FakeOrganization
-from tests.fake_sentry.validation import REQUIRED
+from tests.fake_sentry.validation import REQUIRED, drf_int
 
 ERROR, PERFORMANCE, CRASH_RATE = 0, 1, 2
 # Dataset enum values, in Sentry's order, for "Invalid dataset" messages.
@@ -89,14 +89,15 @@ def _field_errors(
                     f"Unsupported Query: We do not currently support the {term} query"
                 ]
     if "query_type" in source:
-        value = source["query_type"]
-        if isinstance(value, bool) or not isinstance(value, int):
+        # SnubaQueryValidator: query_type and time_window are DRF IntegerFields.
+        value = drf_int(source["query_type"])
+        if value is None:
             errors["query_type"] = ["A valid integer is required."]
         elif value not in (ERROR, PERFORMANCE, CRASH_RATE):
             errors["query_type"] = [f"Invalid query type {value}"]
     if "time_window" in source:
-        window = source["time_window"]
-        if isinstance(window, bool) or not isinstance(window, int):
+        window = drf_int(source["time_window"])
+        if window is None:
             errors["time_window"] = ["A valid integer is required."]
         elif max_minutes is not None and not 1 <= window <= max_minutes:
             bound = (
@@ -177,13 +178,13 @@ def clean_snuba_query(
     data = {
         "dataset": source["dataset"],
         "query": source["query"],
-        "time_window": source["time_window"],
+        "time_window": drf_int(source["time_window"]),
         "environment": source["environment"],
         "event_types": [e.lower() for e in source["event_types"]],
         "extrapolation_mode": source.get("extrapolation_mode"),
     }
     if "query_type" in source:
-        data["query_type"] = source["query_type"]
+        data["query_type"] = drf_int(source["query_type"])
     data["aggregate"], problem = _aggregate(source["aggregate"])
     if problem:
         return {}, {"aggregate": [problem]}

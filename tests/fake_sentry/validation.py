@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,17 +38,30 @@ def boolean(value: Any) -> tuple[Any, list[str]]:
     return None, ["Must be a valid boolean."]
 
 
+_DRF_DECIMAL = re.compile(r"\.0*\s*$")
+
+
+def drf_int(value: Any) -> int | None:
+    """What DRF's ``IntegerField.to_internal_value`` makes of ``value``, or None where it
+    fails with "A valid integer is required.": it strips a trailing ``.0`` from ``str(data)``
+    and calls ``int()`` (rest_framework/fields.py, ``re_decimal``), so ``60``, ``60.0`` and
+    ``"60"`` are 60, and ``60.5``, ``True`` and ``"sixty"`` fail."""
+    try:
+        return int(_DRF_DECIMAL.sub("", str(value)))
+    except (TypeError, ValueError):
+        return None
+
+
 def integer(
     minimum: int | None = None, maximum: int | None = None, *, nullable: bool = False
 ) -> Checker:
+    """DRF's ``IntegerField(min_value, max_value, allow_null)``."""
+
     def check(value: Any) -> tuple[Any, list[str]]:
         if value is None:
             return (None, []) if nullable else (None, ["This field may not be null."])
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            return None, ["A valid integer is required."]
-        try:
-            number = int(value)
-        except ValueError:
+        number = drf_int(value)
+        if number is None:
             return None, ["A valid integer is required."]
         if minimum is not None and number < minimum:
             return None, [f"Ensure this value is greater than or equal to {minimum}."]
