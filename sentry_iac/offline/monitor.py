@@ -37,7 +37,10 @@ class RegisteredResource:
 
 
 def mask_secrets(value: Any) -> Any:
-    """Plain data from the wire format, with every secret replaced by ``[secret]``."""
+    """The inputs as the wire carries them, with every secret replaced by ``[secret]``.
+
+    Nothing else is changed: numbers stay doubles (the wire has no integers) and nulls stay,
+    so what a plan shows, and what tests take from it, is what the engine hands on."""
     if isinstance(value, dict):
         if value.get(SECRET_SIG) == SECRET_VALUE:
             return MASK
@@ -46,8 +49,6 @@ def mask_secrets(value: Any) -> Any:
         return [mask_secrets(v) for v in value]
     if value == UNKNOWN:
         return COMPUTED
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # protobuf Struct numbers are doubles
     return value
 
 

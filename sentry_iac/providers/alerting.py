@@ -23,6 +23,8 @@ import time
 from typing import Any
 
 import pulumi.dynamic as dyn
+from pulumi.dynamic.dynamic import PROVIDER_KEY
+from pulumi.output import Unknown
 
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import (
@@ -33,6 +35,7 @@ from sentry_iac.providers.errors import (
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import Resolver
 from sentry_iac.providers.runtime import SentryApiProvider
+from sentry_iac.providers.wire import NUMBER, WHOLE, WireTypes
 
 APPLIED, LIVE = "applied", "live"
 # Optional input: API field -> "org.yaml:30:9: projects[0].crons[0].schedule", so Sentry's 400
@@ -44,8 +47,20 @@ ADOPT = "adopt"
 _UNCERTAIN = (SentryConnectionError, SentryServerError)
 
 
+def _canonical(value: Any) -> Any:
+    """``value`` with whole floats as ints: a sort key that orders ``60`` and ``60.0`` (the
+    wire's spelling of it) alike."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _sorted(items: list[Any]) -> list[Any]:
-    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return sorted(items, key=lambda item: json.dumps(_canonical(item), sort_keys=True))
 
 
 def _strip(value: Any, drop: frozenset[str]) -> Any:
@@ -106,8 +121,26 @@ def normalize_workflow(body: dict[str, Any]) -> dict[str, Any]:
             "actionFilters": _sorted(filters)}
 
 
+# Sentry's types for the numbers each kind sends (see providers.wire). A detector compares
+# with any number (a crash-free rate of 99.5); everything else is an integer field:
+# DataCondition.condition_result, the snuba query's time_window and query_type, the config's
+# comparison_delta (seconds), and every number in a workflow (its frequency in minutes and the
+# condition handlers' JSON schemas, which declare integers: workflow_engine/handlers/condition/).
+MONITOR_WIRE = WireTypes(
+    numbers={"detector.conditionGroup.conditions[].comparison": NUMBER,
+             "detector.conditionGroup.conditions[].conditionResult": WHOLE,
+             "detector.dataSources[].timeWindow": WHOLE,
+             "detector.dataSources[].queryType": WHOLE,
+             "detector.config.comparisonDelta": WHOLE},
+    # Dropped on the wire when the rule has none; sent as null so an update clears it.
+    nulls=("detector.description",))
+ALERT_WIRE = WireTypes(numbers={"workflow.**": WHOLE},
+                       # A workflow for every environment says so with null.
+                       nulls=("workflow.environment",))
+
+
 class _ObjectProvider(SentryApiProvider):
-    """Create-by-POST objects: shared create/update/read/delete around four hooks."""
+    """Create-by-POST objects: shared create/update/read/delete around a few hooks."""
 
     identity: tuple[str, ...] = ("organization", "project")
     spec_key = ""
@@ -118,11 +151,11 @@ class _ObjectProvider(SentryApiProvider):
     lost_create_poll = 0.5
 
     def _await_lost_create(
-        self, client: SentryClient, props: dict[str, Any], name: str
+        self, client: SentryClient, props: dict[str, Any], body: dict[str, Any]
     ) -> str | None:
         deadline = time.monotonic() + self.lost_create_wait
         while True:
-            found = self.find_by_name(client, props, name)
+            found = self.find_created(client, props, body)
             if found is not None or time.monotonic() >= deadline:
                 return found
             time.sleep(self.lost_create_poll)
@@ -133,7 +166,11 @@ class _ObjectProvider(SentryApiProvider):
     def item(self, props: dict[str, Any], id_: str) -> str:
         raise NotImplementedError
 
-    def find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
+    def find_created(self, client: SentryClient, props: dict[str, Any],
+                     body: dict[str, Any]) -> str | None:
+        """The id of the object ``body`` would have made for this resource, if Sentry has it:
+        same project, same kind, and what ties it to this resource (for an alert, its
+        monitors), never a name alone (names repeat across projects)."""
         raise NotImplementedError
 
     def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
@@ -144,25 +181,28 @@ class _ObjectProvider(SentryApiProvider):
 
     # -- contract ------------------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        failures = [dyn.CheckFailure(k, f"missing '{k}'") for k in self.identity
-                    if not news.get(k)]
+    def check_inputs(self, news: dict[str, Any]) -> list[dyn.CheckFailure]:
         spec = news.get(self.spec_key)
+        if isinstance(spec, Unknown):
+            return []
         if not isinstance(spec, dict) or not spec.get(self.name_key):
-            failures.append(dyn.CheckFailure(self.spec_key,
-                                             f"expected a payload with a {self.name_key}"))
-        return dyn.CheckResult(news, failures)
+            return [dyn.CheckFailure(self.spec_key,
+                                     f"expected a payload with a {self.name_key}")]
+        return []
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+    def diff_inputs(self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+                    ) -> dyn.DiffResult:
         replaces = [k for k in self.identity if olds.get(k) != news.get(k)]
+        # __provider is the pickled provider: a new pickle of the same provider (another
+        # Pulumi or dill version) changes nothing in Sentry.
         inputs = sorted(k for k in set(olds) | set(news)
-                        if k not in (APPLIED, LIVE, SOURCES, ADOPT)
+                        if k not in (APPLIED, LIVE, SOURCES, ADOPT, PROVIDER_KEY)
                         and olds.get(k) != news.get(k))
         drifted = olds.get(LIVE) is not None and olds.get(LIVE) != olds.get(APPLIED)
         return dyn.DiffResult(changes=bool(replaces or inputs or drifted), replaces=replaces,
                               stables=list(self.identity), delete_before_replace=False)
 
-    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+    def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
         with self.client() as client:
             body = self.payload(client, props)
             if props.get(ADOPT):
@@ -177,7 +217,7 @@ class _ObjectProvider(SentryApiProvider):
             except _UNCERTAIN:
                 # The POST may have been applied, or may still be: adopt what it made rather
                 # than make a second one; send it again only once nothing has appeared.
-                found = self._await_lost_create(client, props, str(body[self.name_key]))
+                found = self._await_lost_create(client, props, body)
                 if found is None:
                     id_ = str(client.post(self.collection(props), body)["id"])
                 else:
@@ -186,19 +226,20 @@ class _ObjectProvider(SentryApiProvider):
             applied = self.normalize(body, props)
         return dyn.CreateResult(id_, outs={**props, APPLIED: applied, LIVE: applied})
 
-    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+    def update_object(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]
+                      ) -> dyn.UpdateResult:
         with self.client() as client:
             body = self.payload(client, news)
             client.put(self.item(news, id_), body, field_locations=news.get(SOURCES))
             applied = self.normalize(body, news)
         return dyn.UpdateResult(outs={**news, APPLIED: applied, LIVE: applied})
 
-    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+    def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         with self.client() as client:
             live = self.normalize(client.get(self.item(props, id_)), props)
         return dyn.ReadResult(id_, {**props, LIVE: live})
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def delete_object(self, id_: str, props: dict[str, Any]) -> None:
         with self.client() as client, contextlib.suppress(SentryNotFoundError):
             client.delete(self.item(props, id_), missing_ok=True)
 
@@ -215,10 +256,18 @@ class MonitorProvider(_ObjectProvider):
     def item(self, props: dict[str, Any], id_: str) -> str:
         return api_path("organizations", props["organization"], "detectors", id_)
 
-    def find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
+    def wire_types(self) -> WireTypes:
+        return MONITOR_WIRE
+
+    def find_created(self, client: SentryClient, props: dict[str, Any],
+                     body: dict[str, Any]) -> str | None:
+        project_id = Resolver(client, props["organization"], self.lookups()).project_id(
+            props["project"])
         path = api_path("organizations", props["organization"], "detectors")
-        for detector in client.paginate(path, {"project": props["project"], "query": name}):
-            if detector.get("name") == name:
+        for detector in client.paginate(path, {"project": props["project"],
+                                               "query": str(body["name"])}):
+            if (detector.get("name") == body["name"] and detector.get("type") == body["type"]
+                    and str(detector.get("projectId")) == project_id):
                 return str(detector["id"])
         return None
 
@@ -239,9 +288,19 @@ class AlertProvider(_ObjectProvider):
     def item(self, props: dict[str, Any], id_: str) -> str:
         return api_path("organizations", props["organization"], "workflows", id_)
 
-    def find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
-        for workflow in client.paginate(self.collection(props), {"query": name}):
-            if workflow.get("name") == name:
+    def wire_types(self) -> WireTypes:
+        return ALERT_WIRE
+
+    def find_created(self, client: SentryClient, props: dict[str, Any],
+                     body: dict[str, Any]) -> str | None:
+        # The monitors an alert is connected to belong to one project and one rule: with the
+        # name they identify the alert this resource made (an alert of the same name in
+        # another project is connected to that project's monitors).
+        linked = sorted(str(d) for d in body.get("detectorIds") or [])
+        for workflow in client.paginate(self.collection(props), {"query": str(body["name"])}):
+            if (workflow.get("name") == body["name"]
+                    and sorted(str(d) for d in workflow.get("detectorIds") or []) == linked
+                    and workflow.get("environment") == body.get("environment")):
                 return str(workflow["id"])
         return None
 

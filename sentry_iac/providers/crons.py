@@ -23,6 +23,7 @@ from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import ResolveError, Resolver
+from sentry_iac.providers.wire import WHOLE, WireTypes
 
 CONFIG_KEYS = ("schedule_type", "schedule", "timezone", "checkin_margin", "max_runtime",
                "failure_issue_threshold", "recovery_threshold")
@@ -30,6 +31,14 @@ CONFIG_KEYS = ("schedule_type", "schedule", "timezone", "checkin_margin", "max_r
 _RANGES = {"checkin_margin": 40320, "max_runtime": 40320, "failure_issue_threshold": 720,
            "recovery_threshold": 720}
 CRON_DETECTOR = "monitor_check_in_failure"
+# Every number of a monitor is a DRF IntegerField (ConfigValidator), the interval's count
+# included. The optional settings are sent as null when the YAML has none (the wire drops
+# nulls), so removing one puts Sentry's default back.
+_OPTIONAL = ("checkin_margin", "max_runtime", "failure_issue_threshold", "recovery_threshold")
+CRON_WIRE = WireTypes(
+    numbers={"monitor.config.schedule[]": WHOLE,
+             **{f"monitor.config.{key}": WHOLE for key in _OPTIONAL}},
+    nulls=tuple(f"monitor.config.{key}" for key in _OPTIONAL))
 
 
 def _actor(owner: Any) -> Any:
@@ -61,20 +70,23 @@ class CronMonitorProvider(_ObjectProvider):
     identity = ("organization",)
     spec_key = "monitor"
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        result = super().check(olds, news)
+    def wire_types(self) -> WireTypes:
+        return CRON_WIRE
+
+    def check_inputs(self, news: dict[str, Any]) -> list[dyn.CheckFailure]:
+        failures = super().check_inputs(news)
         config = (news.get(self.spec_key) or {}).get("config") or {}
         for key, highest in _RANGES.items():
             value = config.get(key)
             if value is not None and not (isinstance(value, int) and 1 <= value <= highest):
-                result.failures.append(dyn.CheckFailure(
+                failures.append(dyn.CheckFailure(
                     self.spec_key, f"{_where(news, f'config.{key}')}{key} must be a whole "
                                    f"number from 1 to {highest}, not {value!r}"))
         if config.get("schedule_type") not in ("crontab", "interval"):
-            result.failures.append(dyn.CheckFailure(
+            failures.append(dyn.CheckFailure(
                 self.spec_key, f"{_where(news, 'config.schedule_type')}schedule_type must be "
                                "crontab or interval"))
-        return result
+        return failures
 
     def collection(self, props: dict[str, Any]) -> str:
         return api_path("organizations", props["organization"], "monitors")
@@ -83,11 +95,20 @@ class CronMonitorProvider(_ObjectProvider):
         return api_path("organizations", props["organization"], "monitors",
                         props[self.spec_key]["slug"])
 
-    def find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
+    def find_created(self, client: SentryClient, props: dict[str, Any],
+                     body: dict[str, Any]) -> str | None:
+        # Slugs are unique in an organisation: the monitor with ours is the one the lost POST
+        # made, if it watches our project; one of another project's is not ours to take.
         try:
-            return str(client.get(self.item(props, ""))["id"])
+            found = client.get(self.item(props, ""))
         except SentryNotFoundError:
             return None
+        if normalize_monitor(found)["project"] != body.get("project"):
+            raise ResolveError(
+                f"{_where(props, 'slug')}cron monitor slug '{body.get('slug')}' is taken by "
+                f"a monitor of project '{normalize_monitor(found)['project']}'; choose "
+                "another slug")
+        return str(found["id"])
 
     def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
         spec = dict(props[self.spec_key])

@@ -16,8 +16,12 @@ import pulumi.dynamic as dyn
 from sentry_iac.providers.alerting import _ObjectProvider
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
+from sentry_iac.providers.wire import WHOLE, WireTypes
 
 MAX_WIDGETS = 30
+# Every number of a dashboard is an integer: a widget's layout (LayoutField takes only ints,
+# api/serializers/rest_framework/dashboard.py), its limit, the project ids.
+DASHBOARD_WIRE = WireTypes(numbers={"widgets.**": WHOLE, "dashboard.**": WHOLE})
 _QUERY_KEYS = (("name", "name"), ("fields", "fields"), ("aggregates", "aggregates"),
                ("columns", "columns"), ("fieldAliases", "field_aliases"),
                ("conditions", "conditions"), ("orderby", "orderby"))
@@ -58,13 +62,16 @@ class DashboardProvider(_ObjectProvider):
     spec_key = "dashboard"
     name_key = "title"
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        result = super().check(olds, news)
+    def wire_types(self) -> WireTypes:
+        return DASHBOARD_WIRE
+
+    def check_inputs(self, news: dict[str, Any]) -> list[dyn.CheckFailure]:
+        failures = super().check_inputs(news)
         widgets = news.get("widgets") or []
         if len(widgets) > MAX_WIDGETS:
-            result.failures.append(dyn.CheckFailure(
+            failures.append(dyn.CheckFailure(
                 self.spec_key, f"Sentry allows at most {MAX_WIDGETS} widgets on a dashboard"))
-        return result
+        return failures
 
     def collection(self, props: dict[str, Any]) -> str:
         return api_path("organizations", props["organization"], "dashboards")
@@ -72,9 +79,13 @@ class DashboardProvider(_ObjectProvider):
     def item(self, props: dict[str, Any], id_: str) -> str:
         return api_path("organizations", props["organization"], "dashboards", id_)
 
-    def find_by_name(self, client: SentryClient, props: dict[str, Any], name: str) -> str | None:
+    def find_created(self, client: SentryClient, props: dict[str, Any],
+                     body: dict[str, Any]) -> str | None:
         for dashboard in client.paginate(self.collection(props)):
-            if dashboard.get("title") == name:
+            if dashboard.get("title") != body["title"]:
+                continue
+            details = client.get(self.item(props, str(dashboard["id"])))
+            if [int(p) for p in details.get("projects") or []] == body["projects"]:
                 return str(dashboard["id"])
         return None
 

@@ -56,6 +56,15 @@ class Resolver:
             found = find(self._list(*segments, params=params))
         return found
 
+    def project_id(self, slug: str) -> str:
+        """Sentry's numeric id of project ``slug`` (every Sentry version takes ids where it
+        takes projects; slugs only since 2026)."""
+        key = self._key(("projects", slug), None)
+        if key not in self._cache:
+            project = self.client.get(api_path("projects", self.organization, slug))
+            self._cache[key] = [str(project["id"])]
+        return str(self._cache[key][0])
+
     def integration(self, provider: str, name: str | None = None) -> dict[str, Any]:
         def named(items: list[Any]) -> dict[str, Any] | None:
             return next((i for i in items if name is None or i.get("name") == name), None)

@@ -1,4 +1,12 @@
-"""What every sentry-iac dynamic provider shares: how it gets its token and builds a client.
+"""What every sentry-iac dynamic provider shares: the engine's calls, how it gets its token,
+and how it builds a client.
+
+Pulumi's provider host calls ``check``, ``diff``, ``create``, ``read``, ``update`` and
+``delete`` with values as the wire carries them. ``SentryApiProvider`` answers those calls
+itself: it refuses in ``check`` what no Sentry field accepts, hands every other call the values
+in Sentry's types (``wire.WireTypes``), and turns a ``read`` of an object Sentry no longer has
+into the empty id that makes the engine drop it (raising would make ``pulumi refresh`` fail).
+Subclasses implement the ``*_inputs`` / ``*_object`` hooks.
 
 The token reaches a provider only through ``configure`` (the stack's secret ``sentry:token``,
 else ``SENTRY_AUTH_TOKEN`` / ``SENTRY_TOKEN``) and is dropped whenever the provider is pickled,
@@ -17,6 +25,8 @@ from typing import Any
 import pulumi.dynamic as dyn
 
 from sentry_iac.providers.client import SentryClient
+from sentry_iac.providers.errors import SentryNotFoundError
+from sentry_iac.providers.wire import WireTypes
 
 TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
 DEFAULT_BASE_URL = "https://sentry.io/"
@@ -61,9 +71,11 @@ _SHARED_LOCK = threading.Lock()
 
 
 class SentryApiProvider(dyn.ResourceProvider):
-    """A dynamic provider that talks to Sentry; subclasses implement the CRUD contract."""
+    """A dynamic provider that talks to Sentry; subclasses implement the hooks below."""
 
     serialize_as_secret_always = False  # nothing secret is captured; see __getstate__
+    # The input keys that name the Sentry object: a change to one replaces it.
+    identity: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,6 +117,70 @@ class SentryApiProvider(dyn.ResourceProvider):
         """The provider's client, as ``with self.client() as client:``; it stays open for the
         provider's next call."""
         return contextlib.nullcontext(self._shared().client)
+
+    # -- the engine's calls ---------------------------------------------------------------------
+
+    def wire_types(self) -> WireTypes:
+        """The types Sentry gives this kind's numbers; see ``wire``."""
+        return WireTypes()
+
+    def sentry_values(self, props: dict[str, Any]) -> dict[str, Any]:
+        return self.wire_types().to_sentry(props)
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        # The checked inputs go back to the engine as they came: the wire would turn any
+        # conversion made here back into doubles anyway.
+        problems = self.wire_types().problems(news)
+        if problems:
+            return dyn.CheckResult(news, [dyn.CheckFailure(p.top, p.message) for p in problems])
+        failures = [dyn.CheckFailure(key, f"missing '{key}'") for key in self.identity
+                    if not news.get(key)]
+        failures += self.check_inputs(self.sentry_values(news))
+        return dyn.CheckResult(news, failures)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+        return self.diff_inputs(id_, self.sentry_values(olds), self.sentry_values(news))
+
+    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+        return self.create_object(self.sentry_values(props))
+
+    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        try:
+            return self.read_object(id_, self.sentry_values(props))
+        except SentryNotFoundError:
+            # Deleted in Sentry (or its project was): an empty id tells the engine to drop it
+            # from the state, and the next `up` creates it again.
+            return dyn.ReadResult("", {})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        return self.update_object(id_, self.sentry_values(olds), self.sentry_values(news))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self.delete_object(id_, self.sentry_values(props))
+
+    # -- hooks, with values in Sentry's types --------------------------------------------------
+
+    def check_inputs(self, news: dict[str, Any]) -> list[dyn.CheckFailure]:
+        return []
+
+    def diff_inputs(self, id_: str, olds: dict[str, Any], news: dict[str, Any]
+                    ) -> dyn.DiffResult:
+        raise NotImplementedError
+
+    def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
+        raise NotImplementedError
+
+    def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        raise NotImplementedError
+
+    def update_object(self, id_: str, olds: dict[str, Any], news: dict[str, Any]
+                      ) -> dyn.UpdateResult:
+        raise NotImplementedError
+
+    def delete_object(self, id_: str, props: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    # -- what the hooks share ------------------------------------------------------------------
 
     def lookups(self) -> dict[str, list[Any]]:
         """The cache of deploy-time lookups (integrations, teams...) this provider shares

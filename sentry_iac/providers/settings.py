@@ -23,6 +23,7 @@ import pulumi.dynamic as dyn
 
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.runtime import SentryApiProvider
+from sentry_iac.providers.wire import NUMBER, WHOLE, NumberType, WireTypes
 
 # Input keys every settings resource carries.
 SETTINGS = "settings"  # API field -> declared value
@@ -54,6 +55,16 @@ class SettingsKind:
             if expected:
                 problems.append(f"{where}{key} must be {expected}, not {value!r}")
         return problems
+
+    def wire_types(self) -> WireTypes:
+        """Sentry's type for each numeric setting, judged by its default: a whole number
+        where Sentry's default is an int (or None: the inherited crash-report count)."""
+        numbers: dict[str, NumberType] = {}
+        for key, default in self.defaults.items():
+            if isinstance(default, bool) or not isinstance(default, int | float | None):
+                continue
+            numbers[f"{SETTINGS}.{key}"] = NUMBER if isinstance(default, float) else WHOLE
+        return WireTypes(numbers, strict=False)
 
     def batches(self, fields: Mapping[str, Any]) -> list[dict[str, Any]]:
         first = {k: v for k, v in fields.items() if k in self.write_first}
@@ -98,32 +109,33 @@ class SettingsProvider(SentryApiProvider):
     def __init__(self, kind: SettingsKind) -> None:
         super().__init__()
         self.kind = kind
+        self.identity = kind.identity
+
+    def wire_types(self) -> WireTypes:
+        return self.kind.wire_types()
 
     # -- the provider contract ---------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        failures = [dyn.CheckFailure(key, f"missing '{key}'")
-                    for key in self.kind.identity if not news.get(key)]
+    def check_inputs(self, news: dict[str, Any]) -> list[dyn.CheckFailure]:
         settings = news.get(SETTINGS)
         if not isinstance(settings, dict):
-            failures.append(dyn.CheckFailure(SETTINGS, "expected a mapping of settings"))
-        else:
-            sources = news.get(SOURCES) or {}
-            failures += [dyn.CheckFailure(SETTINGS, m)
-                         for m in self.kind.validate(settings, sources)]
-        return dyn.CheckResult(news, failures)
+            return [dyn.CheckFailure(SETTINGS, "expected a mapping of settings")]
+        sources = news.get(SOURCES) or {}
+        return [dyn.CheckFailure(SETTINGS, m) for m in self.kind.validate(settings, sources)]
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+    def diff_inputs(self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+                    ) -> dyn.DiffResult:
         replaces = [k for k in self.kind.identity if olds.get(k) != news.get(k)]
         changes = _setting_changes(olds, news)
         return dyn.DiffResult(changes=bool(replaces or changes), replaces=replaces,
                               stables=list(self.kind.identity), delete_before_replace=False)
 
-    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+    def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
         self._write(props, dict(props[SETTINGS]))
         return dyn.CreateResult(self._id(props), outs=props)
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+    def update_object(self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+                      ) -> dyn.UpdateResult:
         new = news[SETTINGS]
         fields = {k: new[k] for k in _setting_changes(olds, news) if k in new}
         # A field no longer declared goes back to Sentry's default rather than keeping the
@@ -134,13 +146,13 @@ class SettingsProvider(SentryApiProvider):
         self._write(news, fields)
         return dyn.UpdateResult(outs=news)
 
-    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+    def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         managed = props.get(SETTINGS) or {}
         with self.client() as client:
             body = client.get(self.kind.path(props))
         return dyn.ReadResult(id_, {**props, SETTINGS: self.kind.live(body, managed)})
 
-    def delete(self, _id: str, props: dict[str, Any]) -> None:
+    def delete_object(self, _id: str, props: dict[str, Any]) -> None:
         defaults = {k: self.kind.defaults[k] for k in props.get(SETTINGS) or {}}
         # If the object is gone its settings went with it: nothing to restore.
         with contextlib.suppress(SentryNotFoundError):
