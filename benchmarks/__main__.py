@@ -51,7 +51,7 @@ def run(sizes: list[int], api_sizes: list[int], rules: int, repeat: int, validat
         phases = None
         if target in api_sizes:
             _say(f"{target}: API calls")
-            phases = count_api_calls(project, comparison.resources)
+            phases = count_api_calls(project)
         results.append(SizeResult(target, describe(shape), validate_s, comparison, phases))
     rules_shape = shape_for_rules(rules)
     rules_project = write_project(work / f"rules-{rules}", rules_shape)

@@ -37,6 +37,7 @@ from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
 from tests.fake_sentry.performance import effective
 from tests.fake_sentry.realistic import Seeded, seed_realistic_org
+from tests.providers.scaffold import delivered
 
 STACKS = ("production", "staging")
 ORG = "/api/0/organizations/dbca/"
@@ -279,10 +280,10 @@ def test_the_first_up_adopts_every_monitor_and_alert_in_place(imported: Imported
     for stack in STACKS:
         made: dict[str, str] = {}
         for monitor in imported.of(stack, "Monitor"):
-            made[monitor.name] = monitors.create(dict(monitor.inputs)).id
+            made[monitor.name] = monitors.create(delivered(monitor.inputs)).id
         for alert in imported.of(stack, "Alert"):
-            props = {**alert.inputs, "detectors": [made[alert.name]] if alert.name in made
-                     else []}
+            props = {**delivered(alert.inputs),
+                     "detectors": [made[alert.name]] if alert.name in made else []}
             created = alerts.create(props)
             assert created.id == alert.inputs["adopt"]
             assert created.outs["live"] == created.outs["applied"]

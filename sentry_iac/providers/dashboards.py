@@ -20,8 +20,8 @@ from sentry_iac.providers.wire import WHOLE, WireTypes
 
 MAX_WIDGETS = 30
 # Every number of a dashboard is an integer: a widget's layout (LayoutField takes only ints,
-# api/serializers/rest_framework/dashboard.py), its limit, the project ids.
-DASHBOARD_WIRE = WireTypes(numbers={"widgets.**": WHOLE, "dashboard.**": WHOLE})
+# api/serializers/rest_framework/dashboard.py) and its limit; the project ids are looked up.
+DASHBOARD_WIRE = WireTypes(numbers={"widgets.**": WHOLE})
 _QUERY_KEYS = (("name", "name"), ("fields", "fields"), ("aggregates", "aggregates"),
                ("columns", "columns"), ("fieldAliases", "field_aliases"),
                ("conditions", "conditions"), ("orderby", "orderby"))

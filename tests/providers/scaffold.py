@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from google.protobuf import struct_pb2
 from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.runtime import rpc
 
 from sentry_iac.offline.engine import Plan
 from sentry_iac.providers import SentryClient
@@ -49,10 +51,21 @@ def configured(provider: Any, fake: FakeSentry, sleep: RecordingSleep | None = N
     return provider
 
 
+def delivered(registered: dict[str, Any]) -> dict[str, Any]:
+    """Inputs as the program registered them, as Pulumi's provider host hands them to a
+    provider: through its own ``deserialize_properties``, so numbers are doubles and nulls
+    inside objects are gone (tests/engine drives the host itself)."""
+    struct = struct_pb2.Struct()
+    struct.update(copy.deepcopy(registered))
+    props: dict[str, Any] = rpc.deserialize_properties(struct)
+    return props
+
+
 def inputs(plan: Plan, kind: str, name: str) -> dict[str, Any]:
-    """A copy of the inputs the plan gives the resource ``kind`` named ``name``."""
+    """The inputs the plan gives the resource ``kind`` named ``name``, as a provider gets
+    them (see ``delivered``)."""
     resource = next(r for r in plan.of_type(kind) if r.name == name)
-    return copy.deepcopy(resource.inputs)
+    return delivered(resource.inputs)
 
 
 def faults(method: str) -> dict[str, Fault]:

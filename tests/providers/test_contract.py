@@ -51,6 +51,7 @@ from tests.providers.contract_observability import (
     SCHEDULE_ERRATUM,
     run_observability_scenario,
 )
+from tests.providers.scaffold import delivered
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_URI = "urn:sentry-openapi"
@@ -518,7 +519,7 @@ def provider_exchanges() -> Iterator[list[Exchange]]:
         for resource in settings:
             provider = SettingsProvider(kinds[resource.type.removeprefix(DYNAMIC_PREFIX)])
             provider.configure(config)
-            props = resource.inputs
+            props = delivered(resource.inputs)
             provider.create(props)
             provider.read(resource.name, props)
             provider.delete(resource.name, props)
@@ -530,14 +531,15 @@ def provider_exchanges() -> Iterator[list[Exchange]]:
         for resource in plan.of_type("Monitor"):
             monitor = MonitorProvider()
             monitor.configure(config)
-            created = monitor.create(resource.inputs)
-            monitor.read(created.id, resource.inputs)
-            monitor.update(created.id, resource.inputs, resource.inputs)
+            props = delivered(resource.inputs)
+            created = monitor.create(props)
+            monitor.read(created.id, props)
+            monitor.update(created.id, props, props)
             monitor_ids[resource.name] = created.id
         for resource in plan.of_type("Alert"):
             alert = AlertProvider()
             alert.configure(config)
-            props = {**resource.inputs, "detectors": [monitor_ids[resource.name]]
+            props = {**delivered(resource.inputs), "detectors": [monitor_ids[resource.name]]
                      if resource.name in monitor_ids else []}
             created = alert.create(props)
             alert.read(created.id, props)
@@ -551,16 +553,18 @@ def provider_exchanges() -> Iterator[list[Exchange]]:
             for resource in plan.of_type(kind):
                 provider = provider_class()
                 provider.configure(config)
-                made = provider.create(resource.inputs)
-                provider.read(made.id, resource.inputs)
-                provider.update(made.id, resource.inputs, resource.inputs)
+                props = delivered(resource.inputs)
+                made = provider.create(props)
+                provider.read(made.id, props)
+                provider.update(made.id, props, props)
         for kind, provider_class in (("Dashboard", DashboardProvider),
                                      ("CronAlert", CronAlertProvider),
                                      ("CronMonitor", CronMonitorProvider)):
             for resource in plan.of_type(kind):
                 provider = provider_class()
                 provider.configure(config)
-                provider.delete(_created_id(fake, kind, resource.inputs), resource.inputs)
+                provider.delete(_created_id(fake, kind, resource.inputs),
+                                delivered(resource.inputs))
         assert not fake.internal_errors, fake.internal_errors
         yield fake.exchanges
 

@@ -1,0 +1,104 @@
+"""The fake Sentry as the engine tests find it, and the changes they make to it behind the
+stack's back (as a person would in Sentry's UI)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from tests.engine.engine import Resource
+from tests.fake_sentry import FakeSentry
+from tests.fake_sentry.fixtures import FAKE_TOKEN
+
+SETTINGS_KINDS = ("OrganizationPrivacy", "OrganizationSecurity", "ProjectPrivacy",
+                  "ProjectFingerprinting", "ProjectPerformanceIssues", "EnvironmentVisibility")
+OBJECT_KINDS = ("Monitor", "Alert", "CronMonitor", "CronAlert", "Dashboard")
+ALL_KINDS = SETTINGS_KINDS + OBJECT_KINDS
+
+
+@contextmanager
+def empty_organization(slug: str = "dbca") -> Iterator[FakeSentry]:
+    """An organisation with only what is installed by hand in Sentry: the integrations the
+    example's channels name. Teams, projects and members come from the first `up`."""
+    with FakeSentry(token=FAKE_TOKEN, org_slug=slug) as fake:
+        org = fake.org
+        org.add_integration("pagerduty", name="DBCA PagerDuty", services=["SPMS"])
+        org.add_integration("msteams", name="DBCA")
+        org.add_integration("github", name="dbca-wa")
+        yield fake
+    assert not fake.internal_errors, "\n".join(fake.internal_errors)
+
+
+def _workflow(fake: FakeSentry, resource: Resource) -> Any:
+    return fake.org.workflows[resource.id]
+
+
+def edit_in_sentry(fake: FakeSentry, resource: Resource) -> None:
+    """Change what ``resource`` manages, as someone would in Sentry's UI."""
+    org, kind, inputs = fake.org, resource.kind, resource.inputs
+    if kind == "Monitor":
+        conditions = org.detectors[resource.id].condition_group["conditions"]
+        conditions[0]["comparison"] = 99999
+    elif kind in ("Alert", "CronAlert"):
+        _workflow(fake, resource).enabled = False
+    elif kind == "CronMonitor":
+        org.monitors[inputs["monitor"]["slug"]].config["checkin_margin"] = 7
+    elif kind == "Dashboard":
+        org.dashboards[resource.id].filters["period"] = "90d"
+    elif kind == "EnvironmentVisibility":
+        org.projects[inputs["project"]].environments[inputs["environment"]].is_hidden = False
+    elif kind in ("OrganizationPrivacy", "OrganizationSecurity"):
+        key = next(iter(inputs["settings"]))
+        org.settings[key] = _other(org.settings[key])
+    elif kind == "ProjectPerformanceIssues":
+        project = org.projects[inputs["project"]]
+        key = next(k for k in inputs["settings"] if k.endswith("_threshold"))
+        project.performance[key] = int(inputs["settings"][key]) + 100
+    else:  # ProjectPrivacy, ProjectFingerprinting: project options
+        project = org.projects[inputs["project"]]
+        key = next(iter(inputs["settings"]))
+        project.settings[key] = _other(project.settings[key])
+
+
+def _other(value: Any) -> Any:
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str):
+        return value + "\n# edited in Sentry"
+    if isinstance(value, list):
+        return [*value, "edited-in-sentry"]
+    return (value or 0) + 1
+
+
+def delete_in_sentry(fake: FakeSentry, resource: Resource) -> None:
+    """Remove what ``resource`` manages from Sentry. A settings resource's object (the
+    organisation, a project, an environment, which Sentry's UI can hide but not delete) cannot
+    go without everything else, so its next GET is answered 404, as Sentry would once it is
+    gone."""
+    org, kind, inputs = fake.org, resource.kind, resource.inputs
+    if kind == "Monitor":
+        del org.detectors[resource.id]
+    elif kind in ("Alert", "CronAlert"):
+        del org.workflows[resource.id]
+    elif kind == "CronMonitor":
+        del org.monitors[inputs["monitor"]["slug"]]
+    elif kind == "Dashboard":
+        del org.dashboards[resource.id]
+    else:
+        path = settings_path(resource)
+        fake.fail("GET", path, status=404, times=1,
+                  body={"detail": "The requested resource does not exist"})
+
+
+def settings_path(resource: Resource) -> str:
+    inputs = resource.inputs
+    if resource.kind.startswith("Organization"):
+        return f"/api/0/organizations/{inputs['organization']}/"
+    if resource.kind == "ProjectPerformanceIssues":
+        return (f"/api/0/projects/{inputs['organization']}/{inputs['project']}/"
+                "performance-issues/configure/")
+    if resource.kind == "EnvironmentVisibility":
+        return (f"/api/0/projects/{inputs['organization']}/{inputs['project']}/"
+                f"environments/{inputs['environment']}/")
+    return f"/api/0/projects/{inputs['organization']}/{inputs['project']}/"
