@@ -49,6 +49,7 @@ class BadCase:
 
     def install(self, project: Path) -> None:
         for target, text in self.files().items():
+            (project / target).parent.mkdir(parents=True, exist_ok=True)
             (project / target).write_text(text, encoding="utf-8")
 
 

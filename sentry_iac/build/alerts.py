@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 import pulumi
 
-from sentry_iac.build.adoption import adopted_ids
 from sentry_iac.build.alert_rules import StackRule, stack_rules
 from sentry_iac.build.legacy_alerts import legacy_alert
 from sentry_iac.build.lifecycle import component_options, renamed_aliases
@@ -56,7 +55,7 @@ def build_alerts(
     """Register this stack's alert rules; ``projects`` are the project components (the
     monitors wait for them, so a project exists before its monitors)."""
     backend = spec.stack(stack).alerts_backend
-    adopted = adopted_ids(spec.root, stack)  # objects `sentry-iac import` found in Sentry
+    adopted = spec.adoptions.get(stack, {})  # objects `sentry-iac import` found in Sentry
     components: dict[str, AlertRuleComponent] = {}
     for item in stack_rules(spec, stack):
         component = components.get(item.rule.id)

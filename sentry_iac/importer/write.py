@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from sentry_iac.build.adoption import IMPORT_DIR
 from sentry_iac.importer.to_spec import ImportedConfig
+from sentry_iac.spec.import_files import IMPORT_DIR
 
 MAIN_PY = '''"""The Pulumi program: the organisation in org.yaml and alerts/, for this stack."""
 

@@ -14,6 +14,7 @@ from sentry_iac.spec.alerts import AlertsFile, legacy_problems, rule_channels
 from sentry_iac.spec.crossref import check_references
 from sentry_iac.spec.errors import SpecError, SpecErrors
 from sentry_iac.spec.gcpause import paused_gc
+from sentry_iac.spec.import_files import Adoptions, load_import_files
 from sentry_iac.spec.messages import to_spec_errors
 from sentry_iac.spec.models import Channel, Organization
 from sentry_iac.spec.observability_refs import legacy_cron_problems
@@ -37,6 +38,8 @@ class Spec:
     alerts: tuple[AlertsFile, ...]
     stacks: dict[str, StackConfig]
     sources: Mapping[str, SourceMap] = field(default_factory=dict)
+    # stack -> objects `sentry-iac import` found that the stack takes over (spec.import_files)
+    adoptions: Mapping[str, Adoptions] = field(default_factory=dict)
 
     def alert_files(self) -> list[tuple[str, AlertsFile]]:
         """(display name, file) of each alerts file, in load order."""
@@ -187,7 +190,9 @@ def _load_spec(root: Path) -> Spec:
         legacy = [name for name, config in stacks.items() if config.alerts_backend == "legacy"]
         errors.extend(legacy_cron_problems(org, legacy, sources[ORG_FILE], _channel_kinds(org)))
 
+    adoptions, problems = load_import_files(root, stacks)
+    errors.extend(problems)
     if errors or org is None:
         raise SpecErrors(errors)
     return Spec(root=root, project=project, org=org, alerts=tuple(alerts), stacks=stacks,
-                sources=sources)
+                sources=sources, adoptions=adoptions)
