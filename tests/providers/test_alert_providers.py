@@ -189,3 +189,39 @@ def test_an_update_survives_faults(fake: FakeSentry, production: Plan, fault: st
     assert fake.org.detector_ids_of(alert_id) == [str(monitor_id)]
     assert len(fake.org.workflows) == 1
     assert sleep.calls  # it waited before trying again
+
+
+def test_a_lost_create_never_adopts_the_same_named_alert_of_another_project(
+    fake: FakeSentry, production: Plan
+) -> None:
+    """Alert names repeat across projects ("High error rate [production]" in each): a lost
+    create looks for the alert connected to its own monitors, not for the name."""
+    sleep = RecordingSleep()
+    _, frontend_alert, _ = create_rule(fake, production, "high-error-rate/spms-frontend")
+    monitor = configured(MonitorProvider(), fake, sleep)
+    backend_monitor = monitor.create(inputs(production, "Monitor",
+                                            "high-error-rate/spms-backend")).id
+    fake.drop("POST", WORKFLOWS)  # the backend alert's create gets no answer (not applied)
+    props = {**inputs(production, "Alert", "high-error-rate/spms-backend"),
+             "detectors": [backend_monitor]}
+    made = configured(AlertProvider(), fake, sleep).create(props)
+    assert made.id != frontend_alert
+    assert fake.org.detector_ids_of(made.id) == [backend_monitor]
+    assert fake.org.detector_ids_of(frontend_alert) != [backend_monitor]
+    same_name = [w.id for w in fake.org.workflows.values()
+                 if w.name == "High error rate [production]"]
+    assert sorted(same_name) == sorted([frontend_alert, made.id])
+
+
+def test_a_lost_create_never_adopts_the_same_named_monitor_of_another_project(
+    fake: FakeSentry, production: Plan
+) -> None:
+    sleep = RecordingSleep()
+    monitor = configured(MonitorProvider(), fake, sleep)
+    frontend = monitor.create(inputs(production, "Monitor", "high-error-rate/spms-frontend")).id
+    fake.drop("POST", DETECTORS)
+    backend = monitor.create(inputs(production, "Monitor", "high-error-rate/spms-backend")).id
+    assert backend != frontend
+    projects = {fake.org.detectors[i].project_id for i in (frontend, backend)}
+    assert projects == {fake.org.projects["spms-frontend"].id,
+                        fake.org.projects["spms-backend"].id}
