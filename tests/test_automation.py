@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pulumi.automation import OpType
 
 from sentry_iac.automation import (
     DeployError,
@@ -97,5 +98,5 @@ def test_preview_production_against_a_local_backend(
                                environ={"PULUMI_CONFIG_PASSPHRASE": "test-passphrase"})
     lines: list[str] = []
     result = preview(settings, install=False, on_output=lines.append)
-    assert result.change_summary.get("create", 0) >= 7  # teams, member, projects, keys
+    assert result.change_summary.get(OpType.CREATE, 0) >= 7  # teams, member, projects, keys
     assert "preview-only-token" not in "".join(lines)

@@ -123,7 +123,7 @@ def test_the_crossguard_pack_runs_the_same_checks(check: str, production: Plan) 
         def report(message: str, _urn: str | None, into: list[str] = reported) -> None:
             into.append(message)
 
-        policy.validate(StackValidationArgs(resources), report)  # type: ignore[misc]
+        policy.validate(StackValidationArgs(resources), report)
         assert bool(reported) is expect_violation, (check, reported)
 
 

@@ -17,10 +17,10 @@ def run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_is_clean() -> None:
-    result = run("ruff", "check", "sentry_iac", "tests", "__main__.py")
+    result = run("ruff", "check", "sentry_iac", "tests", "benchmarks", "__main__.py")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_mypy_strict_is_clean() -> None:
-    result = run("mypy", "--strict", "sentry_iac")
+    result = run("mypy", "--strict", "sentry_iac", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -48,7 +48,7 @@ def test_models_are_immutable() -> None:
     team = Organization.model_validate({"version": 1, "organization": "dbca",
                                         "teams": [{"slug": "a"}]}).teams[0]
     with pytest.raises(ValidationError):
-        team.slug = "b"  # type: ignore[misc]
+        team.slug = "b"
 
 
 def test_member_team_shorthand_defaults_to_contributor() -> None:

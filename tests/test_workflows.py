@@ -25,9 +25,10 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
-def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
     # PyYAML reads the key `on` as the boolean True (YAML 1.1).
-    value: dict[str, Any] = workflow.get("on", workflow.get(True))
+    value: dict[str, Any] | None = workflow.get("on", workflow.get(True))
+    assert value is not None, "the workflow has no triggers"
     return value
 
 

@@ -62,7 +62,7 @@ def marshal(value: Any, *, keep_unknowns: bool, keep_secrets: bool) -> Any:
     if value == UNKNOWN:
         return UNKNOWN if keep_unknowns else None
     if isinstance(value, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, item in value.items():
             if item is None:
                 out[key] = None  # no SkipNulls on any provider call
@@ -72,7 +72,7 @@ def marshal(value: Any, *, keep_unknowns: bool, keep_secrets: bool) -> Any:
                 out[key] = marshalled
         return out
     if isinstance(value, list):
-        items = []
+        items: list[Any] = []
         for item in value:
             if item is None:
                 items.append(None)  # MarshalNull keeps nulls in arrays

@@ -38,7 +38,9 @@ def edit_in_sentry(fake: FakeSentry, resource: Resource) -> None:
     """Change what ``resource`` manages, as someone would in Sentry's UI."""
     org, kind, inputs = fake.org, resource.kind, resource.inputs
     if kind == "Monitor":
-        conditions = org.detectors[resource.id].condition_group["conditions"]
+        group = org.detectors[resource.id].condition_group
+        assert group is not None
+        conditions = group["conditions"]
         conditions[0]["comparison"] = 99999
     elif kind in ("Alert", "CronAlert"):
         _workflow(fake, resource).enabled = False

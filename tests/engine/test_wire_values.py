@@ -40,8 +40,15 @@ def host(fake: FakeSentry) -> Iterator[ProviderHost]:
         yield started
 
 
+# The resource of each kind the cases edit (registration order is not fixed: the SDK
+# registers from many threads at once).
+FIRST = {"Monitor": "high-error-rate/spms-backend", "Alert": "high-error-rate/spms-backend",
+         "CronMonitor": "spms-backend/nightly-import", "Dashboard": "weekly-report/spms-backend",
+         "ProjectPerformanceIssues": "spms-backend"}
+
+
 def _registered(plan: Plan, kind: str, provider: SentryApiProvider) -> tuple[str, dict[str, Any]]:
-    resource = plan.of_type(kind)[0]
+    resource = next(r for r in plan.of_type(kind) if r.name == FIRST[kind])
     inputs = copy.deepcopy(resource.inputs)
     inputs[PROVIDER_KEY] = serialized_provider(provider)
     return URN.format(kind=kind, name=resource.name), inputs

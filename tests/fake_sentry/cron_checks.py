@@ -104,8 +104,8 @@ def clean_config(config: Any, current: dict[str, Any] | None) -> dict[str, Any]:
     elif merged.get("schedule_type") not in ("crontab", "interval"):
         errors["schedule_type"] = ["Missing or invalid schedule type"]
     else:
-        schedule, problems = _schedule(merged["schedule_type"], merged["schedule"])
-        errors.update(problems)
+        schedule, schedule_errors = _schedule(merged["schedule_type"], merged["schedule"])
+        errors.update(schedule_errors)
         merged["schedule"] = schedule
     if errors:
         raise Invalid({"config": errors})

@@ -11,7 +11,7 @@ from typing import Any
 from tests.fake_sentry.actors import check_owner
 from tests.fake_sentry.snuba_query import DATASET_QUERY_TYPE, clean_snuba_query
 from tests.fake_sentry.state import FakeOrganization
-from tests.fake_sentry.validation import REQUIRED, Invalid, integer, string
+from tests.fake_sentry.validation import REQUIRED, Checker, Invalid, integer, string
 
 ABOVE, BELOW, ABOVE_AND_BELOW = 0, 1, 2
 LABELS = ("critical", "warning")
@@ -139,7 +139,7 @@ def _scalars(org: FakeOrganization, body: dict[str, Any], errors: dict[str, Any]
         "resolveThreshold": None,
         "comparisonDelta": None,
     }
-    checks = {
+    checks: dict[str, Checker] = {
         "name": string(256),
         "thresholdPeriod": integer(1, 20),
         "comparisonDelta": integer(1, 128160, nullable=True),
@@ -184,6 +184,8 @@ def clean_metric_rule(org: FakeOrganization, body: dict[str, Any]) -> dict[str, 
         ]
     if errors:
         raise Invalid(errors)
+    # No errors means the checks above found a non-empty list of triggers.
+    assert isinstance(triggers, list)
     threshold_type = body["thresholdType"]
     percent = values["comparisonDelta"] is not None or body.get("detectionType") == "percent"
     problem = _trigger_problem(org, triggers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sentry_iac.providers import SentryClient, api_path
 from sentry_iac.spec.fingerprinting import FingerprintRule, rules_text
@@ -300,7 +300,8 @@ class _Seeder:
              {"triggers": [p.trigger("first_seen_event")],
               "actions": [p.email_team(self.teams["data"].id)]}, "4003"),
         ):
-            workflow = self.workflow(p.workflow(name, env, [self.stream(slug)], **body))
+            workflow = self.workflow(p.workflow(name, env, [self.stream(slug)],
+                                                **cast(dict[str, Any], body)))
             mark_migrated(self.org, workflow, rule_id=legacy)
             migrated[workflow] = legacy
             self.seeded.renamed.add(workflow)

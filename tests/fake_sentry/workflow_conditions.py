@@ -111,7 +111,7 @@ FILTER_SCHEMAS: dict[str, dict[str, Any]] = {
         ANY,
     ),
 }  # fmt: skip
-_TRIGGER_SCHEMAS = {
+_TRIGGER_SCHEMAS: dict[str, dict[str, Any]] = {
     **{kind: _BOOL for kind in TRIGGER_TYPES},
     "seer_activity_trigger": {"type": "array", "items": {"type": "string"}},
 }

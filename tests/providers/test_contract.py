@@ -350,7 +350,8 @@ def _coerce(value: str, schema: dict[str, Any]) -> Any:
 
 def _is_list(operation: dict[str, Any]) -> bool:
     content = operation["responses"].get("200", {}).get("content", {})
-    return content.get("application/json", {}).get("schema", {}).get("type") == "array"
+    is_list: bool = content.get("application/json", {}).get("schema", {}).get("type") == "array"
+    return is_list
 
 
 def _undeclared(method: str, template: str, operation: dict[str, Any], name: str) -> bool:
@@ -551,20 +552,20 @@ def provider_exchanges() -> Iterator[list[Exchange]]:
                                      ("Dashboard", DashboardProvider)):
             assert plan.of_type(kind), kind
             for resource in plan.of_type(kind):
-                provider = provider_class()
-                provider.configure(config)
+                object_provider = provider_class()
+                object_provider.configure(config)
                 props = delivered(resource.inputs)
-                made = provider.create(props)
-                provider.read(made.id, props)
-                provider.update(made.id, props, props)
+                made = object_provider.create(props)
+                object_provider.read(made.id, props)
+                object_provider.update(made.id, props, props)
         for kind, provider_class in (("Dashboard", DashboardProvider),
                                      ("CronAlert", CronAlertProvider),
                                      ("CronMonitor", CronMonitorProvider)):
             for resource in plan.of_type(kind):
-                provider = provider_class()
-                provider.configure(config)
-                provider.delete(_created_id(fake, kind, resource.inputs),
-                                delivered(resource.inputs))
+                object_provider = provider_class()
+                object_provider.configure(config)
+                object_provider.delete(_created_id(fake, kind, resource.inputs),
+                                       delivered(resource.inputs))
         assert not fake.internal_errors, fake.internal_errors
         yield fake.exchanges
 

@@ -19,7 +19,7 @@ WORKFLOWS = ORG + "workflows/"
 RULES = "/api/0/projects/dbca/web/rules/"
 ALERT_RULES = ORG + "alert-rules/"
 
-METRIC = {
+METRIC: dict[str, Any] = {
     "name": "Errors > 10/min",
     "type": "metric_issue",
     "dataSources": [
@@ -1092,7 +1092,7 @@ ISSUE_RULE = {
         }
     ],
 }
-METRIC_RULE = {
+METRIC_RULE: dict[str, Any] = {
     "name": "Errors",
     "aggregate": "count()",
     "query": "",

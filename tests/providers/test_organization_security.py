@@ -92,7 +92,9 @@ def test_relay_timestamps_never_read_as_drift(fake: FakeSentry) -> None:
     security.create(props({"trustedRelays": relays}))
     body = SentryClient(FAKE_TOKEN, fake.url).get(ORG_PATH)
     assert body["trustedRelays"][0]["created"]  # Sentry stamps what it stores
-    live = security.read("dbca", props({"trustedRelays": relays})).outs[SETTINGS]
+    outs = security.read("dbca", props({"trustedRelays": relays})).outs
+    assert outs is not None
+    live = outs[SETTINGS]
     assert live == {"trustedRelays": relays}
 
 

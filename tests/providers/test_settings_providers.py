@@ -107,6 +107,13 @@ def puts(fake: FakeSentry, case: Case) -> list[Any]:
     return [e.body for e in fake.applied("PUT", case.path)]
 
 
+def live_settings(provider: SettingsProvider, case: Case) -> Any:
+    """The settings ``read`` reports Sentry holds for ``case`` now."""
+    outs = provider.read("id", props(case, case.declared)).outs
+    assert outs is not None
+    return outs[SETTINGS]
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_create_writes_only_declared_fields(case: Case, fake: FakeSentry) -> None:
     provider = provider_for(case.kind, fake, RecordingSleep())
@@ -122,10 +129,10 @@ def test_create_writes_only_declared_fields(case: Case, fake: FakeSentry) -> Non
 def test_read_returns_live_values_so_refresh_sees_drift(case: Case, fake: FakeSentry) -> None:
     provider = provider_for(case.kind, fake, RecordingSleep())
     provider.create(props(case, case.declared))
-    assert provider.read("id", props(case, case.declared)).outs[SETTINGS] == case.declared
+    assert live_settings(provider, case) == case.declared
     # Someone changes it in Sentry's UI:
     SentryClient(FAKE_TOKEN, fake.url).put(case.path, case.changed)
-    assert provider.read("id", props(case, case.declared)).outs[SETTINGS] == case.changed
+    assert live_settings(provider, case) == case.changed
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -159,7 +166,7 @@ def test_delete_restores_defaults_of_managed_fields_only(case: Case, fake: FakeS
     before = {k: v for k, v in case.stored(fake).items() if k not in case.declared}
     provider.create(props(case, case.declared))
     provider.delete("id", props(case, case.declared))
-    live = provider.read("id", props(case, case.declared)).outs[SETTINGS]
+    live = live_settings(provider, case)
     assert live == {k: case.kind.defaults[k] for k in case.declared}
     after = {k: v for k, v in case.stored(fake).items() if k not in case.declared}
     assert after == before
