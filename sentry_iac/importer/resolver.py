@@ -20,6 +20,12 @@ class SnapshotResolver(Resolver):
         self._cache: dict[str, list[Any]] = {}
         self.snapshot = snapshot
 
+    def project_id(self, slug: str) -> str:
+        project = next((p for p in self.snapshot.projects if p.slug == slug), None)
+        if project is None:
+            raise KeyError(f"the import read no project '{slug}'")
+        return str(project.detail["id"])
+
     def _list(self, *segments: str, params: dict[str, str] | None = None) -> list[Any]:
         params = params or {}
         kind = segments[0]
@@ -33,7 +39,7 @@ class SnapshotResolver(Resolver):
             return list(self.snapshot.members)  # user_id() matches the email itself
         if kind == "detectors":
             project = next((p for p in self.snapshot.projects
-                            if p.slug == params.get("project")), None)
+                            if str(p.detail["id"]) == params.get("project")), None)
             wanted = params.get("query", "").removeprefix("type:")
             return [d for d in self.snapshot.detectors
                     if project is not None and str(d.get("projectId")) == str(project.detail["id"])

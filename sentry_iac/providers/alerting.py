@@ -264,7 +264,7 @@ class MonitorProvider(_ObjectProvider):
         project_id = Resolver(client, props["organization"], self.lookups()).project_id(
             props["project"])
         path = api_path("organizations", props["organization"], "detectors")
-        for detector in client.paginate(path, {"project": props["project"],
+        for detector in client.paginate(path, {"project": project_id,
                                                "query": str(body["name"])}):
             if (detector.get("name") == body["name"] and detector.get("type") == body["type"]
                     and str(detector.get("projectId")) == project_id):
@@ -297,7 +297,10 @@ class AlertProvider(_ObjectProvider):
         # name they identify the alert this resource made (an alert of the same name in
         # another project is connected to that project's monitors).
         linked = sorted(str(d) for d in body.get("detectorIds") or [])
-        for workflow in client.paginate(self.collection(props), {"query": str(body["name"])}):
+        params = {"query": str(body["name"])}
+        if linked:
+            params["detector"] = linked[0]  # the workflow list's own filter (filter_workflows)
+        for workflow in client.paginate(self.collection(props), params):
             if (workflow.get("name") == body["name"]
                     and sorted(str(d) for d in workflow.get("detectorIds") or []) == linked
                     and workflow.get("environment") == body.get("environment")):

@@ -127,7 +127,9 @@ def cron_detector(client: SentryClient, organization: str, project: str, slug: s
     Its data source (type ``cron_monitor``) carries the monitor; older answers without it are
     matched by the monitor's name."""
     path = api_path("organizations", organization, "detectors")
-    found = list(client.paginate(path, {"project": project, "query": f"type:{CRON_DETECTOR}"}))
+    project_id = Resolver(client, organization).project_id(project)
+    found = list(client.paginate(path, {"project": project_id,
+                                        "query": f"type:{CRON_DETECTOR}"}))
     for detector in found:
         for source in detector.get("dataSources") or []:
             monitor = source.get("queryObj") or {}

@@ -131,8 +131,10 @@ class Resolver:
         def first(detectors: list[Any]) -> str | None:
             return str(detectors[0]["id"]) if detectors else None
 
+        # By numeric id: Sentry before 2026 answers 400 to a slug in ?project=
+        # (OrganizationEndpoint.get_requested_project_ids_unchecked).
         found = self._find(first, "detectors",
-                           params={"project": project, "query": f"type:{kind}"})
+                           params={"project": self.project_id(project), "query": f"type:{kind}"})
         if found is None:
             raise ResolveError(f"project '{project}' has no {kind} monitor; Sentry creates one "
                                "for every project, so check the project slug")
