@@ -18,11 +18,15 @@ ALL_KINDS = SETTINGS_KINDS + OBJECT_KINDS
 
 
 @contextmanager
-def empty_organization(slug: str = "dbca") -> Iterator[FakeSentry]:
+def empty_organization(slug: str = "dbca", *, slugs_in_project_queries: bool = True
+                       ) -> Iterator[FakeSentry]:
     """An organisation with only what is installed by hand in Sentry: the integrations the
-    example's channels name. Teams, projects and members come from the first `up`."""
+    example's channels name. Teams, projects and members come from the first `up`.
+    ``slugs_in_project_queries=False`` is Sentry before 2026, which takes only numeric ids in
+    ``?project=`` (fake_sentry.listing.project_ids)."""
     with FakeSentry(token=FAKE_TOKEN, org_slug=slug) as fake:
         org = fake.org
+        org.project_slugs_in_queries = slugs_in_project_queries
         org.add_integration("pagerduty", name="DBCA PagerDuty", services=["SPMS"])
         org.add_integration("msteams", name="DBCA")
         org.add_integration("github", name="dbca-wa")

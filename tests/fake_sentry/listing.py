@@ -50,16 +50,36 @@ def contains(term: Term, *texts: str | None) -> bool:
     return any(needle in (text or "").lower() for text in texts)
 
 
+ALL_PROJECTS = "-1"  # ALL_ACCESS_PROJECT_ID
+NOT_NUMBERS = "Invalid project parameter. Values must be numbers."
+
+
 def project_ids(org: FakeOrganization, query: dict[str, list[str]], *names: str) -> set[str] | None:
-    """Project ids the ``project``-style parameters name (None: no filter or ``-1``)."""
-    values = [value for name in names for value in query.get(name, [])]
-    if not values or "-1" in values:
+    """Project ids the ``project``-style parameters name (None: no filter, or ``-1``).
+
+    Sentry: ``OrganizationEndpoint.get_projects`` (src/sentry/api/bases/organization.py).
+    ``-1`` is every project the caller can access; a project asked for that is missing or not
+    accessible is a 403 (``_validate_fetched_projects``). How values are read depends on the
+    version (``org.project_slugs_in_queries``):
+
+    * since getsentry/sentry#117446 (2026-06), ``parse_id_or_slug_params``
+      (src/sentry/api/helpers/projects.py): all-digit values and ``-1`` are ids, anything else
+      is a slug;
+    * before it, ``get_requested_project_ids_unchecked`` did ``set(map(int, ...))`` and
+      answered 400 "Invalid project parameter. Values must be numbers." to anything else, as
+      self-hosted releases of that time still do.
+    """
+    values = [(name, value) for name in names for value in query.get(name, []) if value]
+    if not values or any(value == ALL_PROJECTS for _, value in values):
         return None
     found = set()
-    for value in values:
-        project = org.find_project(value)
+    for name, value in values:
+        is_id = name != "projectSlug" and value.isdigit()  # projectSlug: slugs on every version
+        if not is_id and name != "projectSlug" and not org.project_slugs_in_queries:
+            raise HttpError(400, {"detail": NOT_NUMBERS})
+        project = org.find_project_by_id(value) if is_id else org.projects.get(value)
         if project is None:
-            raise HttpError(403, NO_PERMISSION)  # Sentry's get_projects refuses unknown ones
+            raise HttpError(403, NO_PERMISSION)
         found.add(project.id)
     return found
 

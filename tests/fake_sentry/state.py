@@ -234,6 +234,8 @@ class FakeOrganization:
     # Sentry lists conditions and action filters in no stable order; a seeded shuffle keeps
     # that visible to clients while tests stay reproducible. Set False for stable output.
     shuffle_reads: bool = True
+    # Sentry since 2026-06 reads ?project= as ids or slugs; before, ids only (listing.project_ids)
+    project_slugs_in_queries: bool = True
     # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.
     user_has_2fa: bool = True
     sso_enabled: bool = False
@@ -294,6 +296,9 @@ class FakeOrganization:
         if slug_or_id in self.projects:
             return self.projects[slug_or_id]
         return next((p for p in self.projects.values() if p.id == slug_or_id), None)
+
+    def find_project_by_id(self, project_id: str) -> FakeProject | None:
+        return next((p for p in self.projects.values() if p.id == project_id), None)
 
     def default_detector(
         self, project_slug: str, detector_type: str = "issue_stream"

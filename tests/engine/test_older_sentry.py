@@ -1,0 +1,22 @@
+"""Both example stacks deploy on a Sentry from before 2026, which answers 400 to a project
+slug in ``?project=`` (self-hosted releases of that time still do)."""
+
+from __future__ import annotations
+
+from tests.engine.engine import StackEngine
+from tests.engine.lifecycle import STACKS
+from tests.engine.sentry import empty_organization
+from tests.fake_sentry.fixtures import FAKE_TOKEN
+from tests.helpers import PROJECT_ROOT
+
+
+def test_the_first_up_of_both_stacks_needs_no_slug_in_project_queries() -> None:
+    with empty_organization(slugs_in_project_queries=False) as fake:
+        for stack in STACKS:
+            engine = StackEngine(PROJECT_ROOT, stack, fake, token=FAKE_TOKEN)
+            up = engine.up()
+            assert up.ok, up.explain()
+            assert up.ops("create")
+            sent = [value for e in up.exchanges for value in e.query.get("project", [])]
+            assert sent and all(value.isdigit() or value == "-1" for value in sent)
+            assert all(e.status != 400 for e in up.exchanges)
