@@ -53,9 +53,9 @@ class Shape:
         """What the owner stack registers, counted the way the program builds it (checked
         against the real plan by tests/test_benchmarks.py)."""
         fixed = 4  # the provider, the Organization component, its privacy and security
-        # component, project, key, privacy, fingerprinting, performance, hidden environment
-        # and code mapping
-        per_project = 8
+        # component, project, key, details (platform), Sentry's defaults taken off, privacy,
+        # fingerprinting, performance, hidden environment and code mapping
+        per_project = 10
         per_team = 1 + self.members_per_team + 1  # team, members, repository
         rules = 0
         for number in range(self.rules_per_team):

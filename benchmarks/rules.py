@@ -108,6 +108,7 @@ def growing_issues(i: str, p: Sequence[str]) -> Rule:
 def widespread_issues(i: str, p: Sequence[str]) -> Rule:
     return _rule(i, f"Widespread issues {i}", p, "high", when=["high-priority"],
                  filters=[{"users": {"more_than": 5, "in": "1h"}}], filter_match="any",
+                 issues="all",
                  environments={"staging": {"channels": ["owners"]}})
 
 
@@ -134,7 +135,7 @@ def tagged_issues(i: str, p: Sequence[str]) -> Rule:
     if match not in ("is_set", "not_set"):
         tag["value"] = "enterprise"
     return _rule(i, f"Tagged issues {i}", p, "medium", when=["first-seen"],
-                 filters=[{"tag": tag}], filter_match="none",
+                 filters=[{"tag": tag}], filter_match="none", issues="all",
                  environments={"staging": {"repeat_every": "2h"}})
 
 

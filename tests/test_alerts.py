@@ -84,9 +84,13 @@ def test_production_routing(production: Plan) -> None:
     assert critical["environment"] == "production"
     assert vias(critical) == ["on-call", "team-chat"]
     assert critical["config"] == {"frequency": 5}
+    # An issue rule is about errors: the issue stream also passes performance, cron and metric
+    # issues (Sentry's get_detectors_for_event_data).
     assert critical["actionFilters"][0]["conditions"] == [
         {"type": "tagged_event", "conditionResult": True,
-         "comparison": {"key": "http.status_code", "match": "eq", "value": "500"}}]
+         "comparison": {"key": "http.status_code", "match": "eq", "value": "500"}},
+        {"type": "issue_category", "conditionResult": True,
+         "comparison": {"value": 1, "include": True}}]
     pager = critical["actionFilters"][0]["actions"][0]
     assert pager == {"via": "on-call", "kind": "pagerduty", "service": "SPMS",
                      "severity": "critical"}

@@ -75,9 +75,15 @@ def test_monitors_become_presets_or_the_expert_query() -> None:
     change = p.detector("Spike", "production", window=3600, detection="percent", delta=604800,
                         conditions=p.levels("lt", 50))
     body = {**change, "dataSources": [{"queryObj": {"snubaQuery": change["dataSources"][0]}}]}
+    # A drop of half (lt 50) resolving back at 50 is the default resolution: no resolve.
     assert metric_fields(body) == {"measure": "error-count", "change": {"compared_to": "1w"},
-                                   "window": "1h", "critical": "below 50%",
-                                   "resolve": "above -50%"}
+                                   "window": "1h", "critical": "below 50%"}
+    rise = p.detector("Rise", "production", window=3600, detection="percent", delta=86400,
+                      conditions=[{"type": "gt", "comparison": 150, "conditionResult": 75},
+                                  {"type": "lte", "comparison": 120, "conditionResult": 0}])
+    rise_body = {**rise, "dataSources": [{"queryObj": {"snubaQuery": rise["dataSources"][0]}}]}
+    # Resolving at a rise under 20% (lte 120): every level is the change in the rule's direction.
+    assert metric_fields(rise_body)["resolve"] == "below 20%"
 
 
 def test_filters_come_back_in_our_words() -> None:

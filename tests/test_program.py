@@ -16,7 +16,7 @@ SECRET_OUTPUTS = ["dsnCsp", "dsnPublic", "dsnSecret", "public", "secret"]
 
 
 
-def test_owner_stack_creates_teams_members_projects(production: Plan) -> None:
+def test_owner_stack_creates_teams_members_projects(production: Plan, staging: Plan) -> None:
     assert by_name(production, "SentryTeam") == {
         "science-projects": {"organization": "dbca", "slug": "science-projects",
                              "name": "Science Projects"},
@@ -27,13 +27,20 @@ def test_owner_stack_creates_teams_members_projects(production: Plan) -> None:
     }
     assert by_name(production, "SentryProject") == {
         "spms-backend": {"organization": "dbca", "slug": "spms-backend", "name": "SPMS Backend",
-                         "platform": "python-django", "teams": ["science-projects"],
-                         "resolveAge": 720, "digestsMinDelay": 300, "digestsMaxDelay": 1800},
+                         "teams": ["science-projects"], "digestsMinDelay": 300,
+                         "digestsMaxDelay": 1800},
         "spms-frontend": {"organization": "dbca", "slug": "spms-frontend",
-                          "name": "SPMS Frontend", "platform": "javascript-react",
-                          "teams": ["science-projects"], "resolveAge": 720,
+                          "name": "SPMS Frontend", "teams": ["science-projects"],
                           "digestsMinDelay": 300, "digestsMaxDelay": 1800},
     }
+    # Not through the Terraform provider, which sends no resolveAge of 0 and looks platforms
+    # up on docs.sentry.io during a preview.
+    details = {name: inputs["settings"] for name, inputs in
+               by_name(production, "ProjectDetails").items()}
+    assert details == {"spms-backend": {"platform": "python-django", "resolveAge": 720},
+                       "spms-frontend": {"platform": "javascript-react", "resolveAge": 720}}
+    assert set(by_name(production, "ProjectDefaults")) == {"spms-backend", "spms-frontend"}
+    assert not by_name(staging, "ProjectDefaults") and not by_name(staging, "ProjectDetails")
 
 
 def test_projects_teams_and_keys_are_never_deleted_by_default(

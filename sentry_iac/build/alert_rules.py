@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sentry_iac.spec.alerts import AlertRule, Override, rule_channels
-from sentry_iac.spec.durations import Threshold, parse_duration, parse_threshold
+from sentry_iac.spec.durations import Direction, Threshold, parse_duration, parse_threshold
 from sentry_iac.spec.loader import Spec
 from sentry_iac.spec.models import Channel, Project
 
@@ -36,6 +36,18 @@ class StackRule:
     def display_name(self) -> str:
         """Unique per stack in Sentry, so each environment's copy is told apart in the UI."""
         return f"{self.rule.name} [{self.environment}]"
+
+    @property
+    def resolution(self) -> Threshold | None:
+        """Where a metric rule resolves: its ``resolve`` level, else back on the good side of
+        its lowest alert level (Sentry requires a resolution condition)."""
+        if self.critical is None:
+            return None
+        if self.resolve is not None:
+            return self.resolve
+        lowest = self.warning or self.critical
+        other: Direction = "below" if self.critical.direction == "above" else "above"
+        return Threshold(other, lowest.value, self.critical.unit)
 
 
 def _pick(rule: AlertRule, override: Override | None, key: str) -> str | None:

@@ -30,10 +30,7 @@ def project_args(organization: str, project: Project) -> dict[str, Any]:
         "name": project.display_name,
         "teams": list(project.teams),
     }
-    if project.platform is not None:
-        args["platform"] = project.platform
-    if project.resolve_age is not None:
-        args["resolve_age"] = project.resolve_age
+    # platform and resolve_age go through ProjectDetails (providers.kinds.PROJECT_DETAILS).
     if project.digests is not None:
         args["digests_min_delay"] = project.digests.min_delay
         args["digests_max_delay"] = project.digests.max_delay

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sentry_iac.build.monitor_payloads import HIGH, channel_action
+from sentry_iac.build.monitor_payloads import HIGH, NEVER_THROTTLED, channel_action, level_changes
 from sentry_iac.spec.crons import Cron, minutes
-from sentry_iac.spec.models import Project
+from sentry_iac.spec.models import PAGING_KINDS, Project
 from sentry_iac.spec.stack_views import StackCron
 
-# How often a cron alert may notify again for the same issue, in minutes: as alert rules do by
-# default. A cron opens one issue per failure streak, so this rarely matters.
+# How often the legacy backend's issue rule for a cron may notify again for the same issue, in
+# minutes (legacy issue rules need at least 5). The monitors backend never throttles a cron
+# alert: its notices are the issue opening and resolving (NEVER_THROTTLED).
 REPEAT_MINUTES = 30
 
 
@@ -47,19 +48,47 @@ def monitor_payload(cron: Cron, project: Project) -> dict[str, Any]:
     }
 
 
+RESOLUTION_SUFFIX = " (resolved)"
+
+
 def cron_workflow_payload(item: StackCron) -> dict[str, Any]:
     """The alert on the cron's issues in this stack's environment; the provider adds the
-    detector (found at deploy time) and resolves the channel actions."""
+    detector (found at deploy time) and resolves the channel actions. One cron monitor, and so
+    one detector, serves every environment, so the environment is the alert's filter."""
     actions = [channel_action(name, channel, item) for name, channel in item.channels]
     return {
         "name": item.display_name,
         "enabled": True,
         "environment": item.environment,
-        "config": {"frequency": REPEAT_MINUTES},
+        "config": dict(NEVER_THROTTLED),
+        "triggers": {"logic_type": "any-short", "conditions": []},
+        "actionFilters": level_changes(HIGH, actions),
+    }
+
+
+def cron_resolution_payload(item: StackCron) -> dict[str, Any] | None:
+    """The alert that resolves a cron's pages, or None when the stack pages no one for it.
+
+    Sentry hands a resolution (an Activity, which has no environment) only to alerts without an
+    environment (_get_associated_workflows, processors/workflow.py; getsentry/sentry#121153),
+    so the environment-filtered alert above never hears of it and a PagerDuty or Opsgenie
+    incident it opened would stay open. This alert, for every environment, tells only the
+    paging channels that the issue went back down: an incident opened here is resolved, and
+    a resolution of another environment's issue names an incident these services never had,
+    which they ignore. Chat and email channels get no resolutions from it (they would hear
+    of every environment's)."""
+    paging = [(name, channel) for name, channel in item.channels
+              if channel.kind in PAGING_KINDS]
+    if not paging:
+        return None
+    actions = [channel_action(name, channel, item) for name, channel in paging]
+    return {
+        "name": f"{item.display_name}{RESOLUTION_SUFFIX}",
+        "enabled": True,
+        "environment": None,
+        "config": dict(NEVER_THROTTLED),
         "triggers": {"logic_type": "any-short", "conditions": []},
         "actionFilters": [{"logicType": "any-short", "conditions": [
-            {"type": "issue_priority_greater_or_equal", "comparison": HIGH,
-             "conditionResult": True},
             {"type": "issue_priority_deescalating", "comparison": HIGH,
              "conditionResult": True}], "actions": actions}],
     }

@@ -11,7 +11,12 @@ from collections.abc import Mapping
 import pulumi
 
 from sentry_iac.build.alert_rules import StackRule
-from sentry_iac.build.cron_payloads import REPEAT_MINUTES, cron_workflow_payload, monitor_payload
+from sentry_iac.build.cron_payloads import (
+    REPEAT_MINUTES,
+    cron_resolution_payload,
+    cron_workflow_payload,
+    monitor_payload,
+)
 from sentry_iac.build.legacy_alerts import legacy_alert
 from sentry_iac.providers.observability_resources import CronAlert, CronMonitor
 from sentry_iac.spec.crons import Cron, legacy_issue_rule
@@ -73,7 +78,12 @@ def build_crons(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource],
         if spec.stack(stack).alerts_backend == "legacy":
             _legacy_alert(item, spec, team_ids, parent, after)
             continue
+        opts = pulumi.ResourceOptions(parent=parent, depends_on=after)
         CronAlert(item.key, organization=organization, project=item.project.slug,
                   cron=item.cron.slug, workflow=cron_workflow_payload(item),
-                  priority=item.priority,
-                  opts=pulumi.ResourceOptions(parent=parent, depends_on=after))
+                  priority=item.priority, opts=opts)
+        resolution = cron_resolution_payload(item)
+        if resolution is not None:
+            CronAlert(f"{item.key}/resolution", organization=organization,
+                      project=item.project.slug, cron=item.cron.slug, workflow=resolution,
+                      priority=item.priority, opts=opts)

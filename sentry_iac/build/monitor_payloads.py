@@ -45,10 +45,18 @@ def metric_query(item: StackRule) -> dict[str, Any]:
 
 def comparison_value(item: StackRule, threshold: Threshold) -> float:
     """A threshold in the unit Sentry compares: a change as current/previous x 100, a failure
-    rate as a ratio, everything else as written."""
+    rate as a ratio, everything else as written.
+
+    Every threshold of a change rule measures the change in the rule's own direction
+    (``critical``'s): in an ``above 50%`` rule, ``resolve: below 20%`` is "the rise is under
+    20%" (lte 120) and the default resolution is "the rise is back under 50%" (lte 150).
+    Mapping each threshold by its own direction put that at lte 50, where a rule that fired on
+    a rise never resolves (the detector holds its state until a condition matches,
+    workflow_engine/handlers/detector/stateful.py)."""
     if item.rule.change is not None:
+        assert item.critical is not None
         change = threshold.value
-        return 100 + change if threshold.direction == "above" else 100 - change
+        return 100 + change if item.critical.direction == "above" else 100 - change
     if item.rule.unit == "ratio":
         return threshold.value / 100
     return threshold.value
@@ -69,11 +77,8 @@ def detector_payload(item: StackRule) -> dict[str, Any]:
         conditions.append({"type": _OPERATOR[item.warning.direction],
                            "comparison": _number(comparison_value(item, item.warning)),
                            "conditionResult": MEDIUM})
-    # Sentry requires a resolution condition; without one declared, resolve when the value is
-    # back on the good side of the lowest alert threshold.
-    resolve = item.resolve or Threshold(
-        "below" if item.critical.direction == "above" else "above",
-        (item.warning or item.critical).value, item.critical.unit)
+    resolve = item.resolution
+    assert resolve is not None
     conditions.append({"type": _RESOLVE_OPERATOR[item.critical.direction],
                        "comparison": _number(comparison_value(item, resolve)),
                        "conditionResult": RESOLVED})
@@ -156,30 +161,66 @@ def filter_condition(f: IssueFilter) -> dict[str, Any]:
     return {"type": kind, "comparison": comparison, "conditionResult": True}
 
 
+def level_changes(level: int, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The action filter of an alert on a monitor's issue: notify when the issue reaches
+    ``level`` (opened, or escalated from warning to critical) and when it goes back down
+    (de-escalated or resolved)."""
+    return [{"logicType": "any-short", "conditions": [
+        {"type": "issue_priority_greater_or_equal", "comparison": level,
+         "conditionResult": True},
+        {"type": "issue_priority_deescalating", "comparison": level,
+         "conditionResult": True}], "actions": actions}]
+
+
+# Sentry throttles every action of a workflow per issue by its frequency, resolutions and
+# escalations included (filter_recently_fired_workflow_actions, processors/action.py), and an
+# earlier version read a missing frequency as 30 minutes: an alert on a monitor says 0, as
+# Sentry's own migrated metric alerts behave.
+NEVER_THROTTLED = {"frequency": 0}
+# Issues of other categories (performance, cron, metric...) open through the same issue-stream
+# monitor (get_detectors_for_event_data), so an issue rule is for errors unless it names one.
+ERRORS_ONLY = {"type": "issue_category", "comparison": {"value": CATEGORY_IDS["error"],
+                                                       "include": True},
+               "conditionResult": True}
+
+
+def issue_conditions(item: StackRule) -> list[dict[str, Any]]:
+    """The filters of an issue rule, with the error category when the rule is about errors
+    (``issues: errors``, the default) and names no category itself. The spec allows the
+    default only with ``filter_match: all``: Sentry has no way to require a category beside
+    filters matched by ``any`` or ``none``."""
+    conditions = [filter_condition(f) for f in item.rule.filters]
+    if item.rule.errors_only:
+        conditions.append(ERRORS_ONLY)
+    return conditions
+
+
 def workflow_payload(item: StackRule) -> dict[str, Any]:
     """The body of ``POST /organizations/{org}/workflows/`` without ``detectorIds`` (the
     provider adds them) and with channel actions still by name."""
     actions = [channel_action(name, channel, item) for name, channel in item.channels]
     if item.rule.is_metric:
-        level = MEDIUM if item.warning is not None else HIGH
         triggers: list[dict[str, Any]] = []
-        filters = [{"logicType": "any-short", "conditions": [
-            {"type": "issue_priority_greater_or_equal", "comparison": level,
-             "conditionResult": True},
-            {"type": "issue_priority_deescalating", "comparison": level,
-             "conditionResult": True}], "actions": actions}]
+        filters = level_changes(MEDIUM if item.warning is not None else HIGH, actions)
+        # For every environment: the monitor's data source already filters the stack's
+        # environment, and Sentry delivers a resolution (an Activity, which has none) only to
+        # workflows without one (_get_associated_workflows, processors/workflow.py;
+        # getsentry/sentry#121153).
+        environment: str | None = None
+        config: dict[str, Any] = dict(NEVER_THROTTLED)
     else:
         triggers = [{"type": TRIGGERS[t], "comparison": True, "conditionResult": True}
                     for t in item.rule.when]
         match = {"any": "any-short"}.get(item.rule.filter_match, item.rule.filter_match)
-        filters = [{"logicType": match,
-                    "conditions": [filter_condition(f) for f in item.rule.filters],
+        filters = [{"logicType": match, "conditions": issue_conditions(item),
                     "actions": actions}]
+        environment = item.environment
+        config = {"frequency": item.repeat_seconds // 60}
     return {
         "name": item.display_name,
         "enabled": True,
-        "environment": item.environment,
-        "config": {"frequency": item.repeat_seconds // 60},
+        "environment": environment,
+        "config": config,
         # snake_case here, as Sentry's published schema spells it inside `triggers` (its
         # serializer converts camelCase anyway; see SENTRY_ALERTS_API.md §2.1).
         "triggers": {"logic_type": "any-short", "conditions": triggers},

@@ -16,9 +16,13 @@ from sentry_iac.build.crons import build_crons
 from sentry_iac.build.dashboards import build_dashboards
 from sentry_iac.build.organization import SentryOrganization
 from sentry_iac.build.project import SentryProjectComponent
-from sentry_iac.build.provider import sentry_provider
+from sentry_iac.build.provider import TOKEN_ENV_VARS, sentry_provider
 from sentry_iac.build.security import security_settings
 from sentry_iac.build.settings import organization_settings
+from sentry_iac.providers.client import SentryClient
+from sentry_iac.providers.errors import SentryApiError
+from sentry_iac.providers.runtime import DEFAULT_BASE_URL
+from sentry_iac.providers.token_scopes import TokenScopeError, check_token
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import Spec, load_spec
 
@@ -82,6 +86,28 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
         pulumi.export("retention", {**retention.model_dump(), "enforced_by": retention.enforced_by})
 
 
+class TokenError(pulumi.RunError):
+    """The token cannot deploy the stack; raised before any resource is registered."""
+
+
+def check_deploy_token(spec: Spec, stack: str) -> None:
+    """Before an `up` writes anything: does the token have every scope the stack needs?
+    (A preview makes no request to Sentry, so it is not asked then.)"""
+    token = pulumi.runtime.get_config("sentry:token") or next(
+        (os.environ[name] for name in TOKEN_ENV_VARS if os.environ.get(name)), None)
+    if not token:
+        return  # the provider reports the missing token with what to do
+    base_url = (pulumi.runtime.get_config("sentry:baseUrl") or spec.stack(stack).base_url
+                or os.environ.get("SENTRY_BASE_URL") or DEFAULT_BASE_URL)
+    with SentryClient(token, base_url) as client:
+        try:
+            check_token(client, stack, owner=spec.is_owner(stack))
+        except TokenScopeError as exc:
+            raise TokenError(str(exc)) from None
+        except SentryApiError as exc:
+            raise TokenError(f"the Sentry token could not be checked: {exc}") from None
+
+
 def run(root: Path) -> None:
     """Entry point used by ``__main__.py`` under the real CLI and the offline engine alike."""
     spec = load_or_fail(root)
@@ -90,4 +116,7 @@ def run(root: Path) -> None:
         spec.stack(stack)
     except SpecErrors as exc:
         raise InvalidConfigError(str(exc)) from None
-    build(spec, stack, offline=os.environ.get(OFFLINE_ENV) == "1")
+    offline = os.environ.get(OFFLINE_ENV) == "1"
+    if not offline and not pulumi.runtime.is_dry_run():
+        check_deploy_token(spec, stack)
+    build(spec, stack, offline=offline)

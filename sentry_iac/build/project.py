@@ -8,6 +8,7 @@ import pulumiverse_sentry as sentry
 from sentry_iac.build.args import key_args, project_args
 from sentry_iac.build.lifecycle import component_options
 from sentry_iac.build.settings import project_settings
+from sentry_iac.providers.resources import ProjectDefaults
 from sentry_iac.spec.loader import Spec
 
 # Key outputs that carry the DSN or its parts.
@@ -52,8 +53,11 @@ class SentryProjectComponent(pulumi.ComponentResource):
                 **args)
             project_slug = created.slug
             self.project_id = created.internal_id
-            project_settings(spec, index, project, created.slug,
-                             pulumi.ResourceOptions(parent=self, depends_on=[created]))
+            after_project = pulumi.ResourceOptions(parent=self, depends_on=[created])
+            # Sentry's "Default" key and default alert, off a project that has no events yet.
+            ProjectDefaults(project.slug, organization=organization, project=created.slug,
+                            opts=after_project)
+            project_settings(spec, index, project, created.slug, after_project)
         key = key_args(organization, project, stack)
         key["project"] = project_slug
         client_key = sentry.SentryKey(

@@ -14,6 +14,7 @@ import pulumi
 from sentry_iac.providers.resources import (
     EnvironmentVisibility,
     OrganizationPrivacy,
+    ProjectDetails,
     ProjectFingerprinting,
     ProjectPerformanceIssues,
     ProjectPrivacy,
@@ -51,6 +52,17 @@ def project_settings(
     base: Path = ("projects", index)
     identity: dict[str, pulumi.Input[str]] = {"organization": spec.org.organization,
                                               "project": project_slug}
+    details: dict[str, Any] = {}
+    details_sources: dict[str, str] = {}
+    if project.platform is not None:
+        details["platform"] = project.platform
+        details_sources["platform"] = spec.where((*base, "platform"))
+    if project.resolve_age is not None:
+        details["resolveAge"] = project.resolve_age
+        details_sources["resolveAge"] = spec.where((*base, "resolve_age"))
+    if details:
+        ProjectDetails(project.slug, identity=identity, settings=details,
+                       sources=details_sources, opts=opts)
     if project.privacy is not None and project.privacy.api_fields():
         ProjectPrivacy(project.slug, identity=identity, settings=project.privacy.api_fields(),
                        sources=_privacy_sources(spec, (*base, "privacy"), project.privacy),

@@ -20,7 +20,7 @@ from sentry_iac.spec.metrics import PRESETS
 # then how it compares and what issue rules trigger on.
 _MEASURED = ("measure", "percentile", "search", "query")
 _THRESHOLDS = ("window", "critical", "warning", "resolve")
-_COMPARED = ("change", "when", "filters", "filter_match")
+_COMPARED = ("change", "when", "filters", "filter_match", "issues")
 _DEFAULT_REPEAT = "30m"
 _FILES = {"events": "errors.yaml", "events_analytics_platform": "performance.yaml",
           "metrics": "release-health.yaml"}
@@ -71,7 +71,7 @@ def _rule(rule_id: str, first: Instance, projects: list[str],
     rule.update({k: first.content[k] for k in _MEASURED if k in first.content})
     rule.update({k: base[k] for k in _THRESHOLDS if k in base})
     rule.update({k: first.content[k] for k in _COMPARED if k in first.content})
-    if base["repeat_every"] != _DEFAULT_REPEAT:
+    if base.get("repeat_every", _DEFAULT_REPEAT) != _DEFAULT_REPEAT:  # issue rules only
         rule["repeat_every"] = base["repeat_every"]
     rule["priority"] = base["priority"]
     rule["channels"] = base["channels"]

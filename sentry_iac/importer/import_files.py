@@ -23,7 +23,10 @@ from sentry_iac.providers.kinds import KINDS
 
 PROVIDER_TYPE = "pulumi:providers:sentry"
 DYNAMIC_PREFIX = "pulumi-python:dynamic/"
+# Resources without a Sentry id of their own: they are named by their identity. ProjectDefaults
+# acts once, on the project the import found (which keeps Sentry's defaults if it has events).
 SETTINGS_KINDS = {kind.name: kind.identity for kind in KINDS}
+SETTINGS_KINDS["ProjectDefaults"] = ("organization", "project")
 
 
 @dataclass

@@ -166,11 +166,12 @@ class _Builder:
               stack: str, environment: str, name: str, content: dict[str, Any]) -> Instance:
         """The candidate rule, kept only if it renders to exactly this monitor and alert."""
         pending = self.channels(workflow)
-        levels: dict[str, Any] = {"repeat_every": repeat_every(workflow),
-                                  "priority": _priority([c for _, c in pending])}
+        levels: dict[str, Any] = {"priority": _priority([c for _, c in pending])}
         if kind == "metric":
             levels.update({k: v for k, v in content.items() if k in LEVELS})
             content = {k: v for k, v in content.items() if k not in LEVELS}
+        else:  # a metric rule is never throttled (spec.alerts.METRIC_REPEAT)
+            levels["repeat_every"] = repeat_every(workflow)
 
         def rendered(names: list[str], channels: dict[str, Json]) -> Rendered:
             fields = {"id": "imported", "name": name, "projects": [project.slug], **content,
@@ -182,6 +183,9 @@ class _Builder:
         trial_names = [f"pending-{i}" for i in range(len(pending))]
         trial = rendered(trial_names, {n: c for n, (_, c) in zip(trial_names, pending,
                                                                  strict=True)})
+        adjustments: list[tuple[str, str, str]] = []
+        if detector is not None:
+            workflow, adjustments = adjusted_metric_alert(trial.workflow, workflow)
         self.verify(trial, workflow, detector, project)
         names = [self.ctx.channels.register(wanted, channel) for wanted, channel in pending]
         levels["channels"] = names
@@ -193,6 +197,8 @@ class _Builder:
         for what, obj in (("monitor", detector), ("alert", workflow)):
             if obj is not None and obj.get("name") != display:
                 made.renames.append((f"{what} {obj['id']}", str(obj.get("name")), display))
+        made.renames += [(f"alert {workflow['id']} {field}", old, new)
+                         for field, old, new in adjustments]
         return made
 
     def verify(self, trial: Rendered, workflow: Json, detector: Json | None,
@@ -211,7 +217,7 @@ class _Builder:
                                  "declares monitors that are on")
         project_slug = self.ctx.snapshot.project_slug(detector.get("projectId"))
         environment = snuba_query(detector).get("environment")
-        if workflow.get("environment") != environment:
+        if workflow.get("environment") not in (None, environment):
             raise NotExpressible(f"it filters on environment '{workflow.get('environment')}' "
                                  f"while its monitor measures '{environment}'")
         project, stack, env = self.place(project_slug, environment)
@@ -224,6 +230,27 @@ class _Builder:
         content = issue_fields(workflow)
         name = _base_name(str(workflow.get("name")), env)
         return self.build("issue", workflow, None, project, stack, env, name, content)
+
+
+def adjusted_metric_alert(ours: Json, sentry: Json) -> tuple[Json, list[tuple[str, str, str]]]:
+    """Sentry's alert on a metric monitor with the two settings the first `up` gives every
+    metric rule's alert, and (setting, Sentry's value, ours) for each that changes: no
+    environment of its own (the monitor filters it; Sentry delivers resolutions only to alerts
+    without one, getsentry/sentry#121153) and a frequency of 0 (Sentry holds back escalations
+    and resolutions within it). Sentry's own migration writes alerts with the environment."""
+    adjusted = dict(sentry)
+    changes = []
+    if sentry.get("environment") != ours.get("environment"):
+        changes.append(("environment", str(sentry.get("environment")),
+                        "none: the monitor filters it, and resolutions reach the alert"))
+        adjusted["environment"] = ours.get("environment")
+    frequency = (sentry.get("config") or {}).get("frequency")
+    if (sentry.get("config") or {}) != ours.get("config"):
+        if frequency not in (None, 0):
+            changes.append(("frequency", f"{frequency} minutes",
+                            "0: escalations and resolutions are never held back"))
+        adjusted["config"] = ours.get("config")
+    return adjusted, changes
 
 
 def collect_instances(ctx: Context) -> list[Instance]:

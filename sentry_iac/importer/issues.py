@@ -100,12 +100,17 @@ def issue_fields(workflow: Json) -> dict[str, Any]:
     if when:
         fields["when"] = sorted(when, key=list(TRIGGERS).index)
     filters = [issue_filter(c) for c in group.get("conditions") or []]
-    if filters:
-        fields["filters"] = filters
     match = _FILTER_MATCH.get(str(group.get("logicType")))
     if match is None:
         raise NotExpressible(f"its filters combine with '{group.get('logicType')}'; sentry-iac "
                              "writes all, any (any-short) or none")
+    categories = [f for f in filters if "category" in f]
+    if match == "all" and categories == [{"category": "error"}]:
+        filters.remove({"category": "error"})  # what `issues: errors`, the default, adds
+    elif not categories:
+        fields["issues"] = "all"  # Sentry's alert passes issues of every category
+    if filters:
+        fields["filters"] = filters
     if match != "all":
         fields["filter_match"] = match
     return fields

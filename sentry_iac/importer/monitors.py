@@ -95,8 +95,9 @@ def threshold_fields(detector: Json, unit: str, change: bool) -> dict[str, Any]:
 
     def text(condition: Json, side: str) -> str:
         value = float(condition["comparison"])
-        if change:  # current / previous x 100: "above 50%" is sent as 150
-            value = value - 100 if side == "above" else 100 - value
+        if change:  # current / previous x 100: "above 50%" is sent as 150, and every level
+            # is the change in the rule's own direction (build.monitor_payloads)
+            value = value - 100 if direction == "above" else 100 - value
             return threshold(side, value, "%")
         return threshold(side, value * 100 if unit == "ratio" else value, unit)
 

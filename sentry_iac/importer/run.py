@@ -39,9 +39,10 @@ class ImportResult:
 
 
 def _plain(value: Any) -> Any:
-    """As inputs come back from the engine: whole floats are ints."""
+    """A payload compared by value: whole floats (the wire's numbers) are ints, and a null in
+    an object is as good as no key (Pulumi's provider host drops it)."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, float) and value.is_integer():

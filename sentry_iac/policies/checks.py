@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-PAGING_KINDS = frozenset({"pagerduty", "opsgenie"})
+from sentry_iac.spec.models import PAGING_KINDS
+
 LEGACY_PAGING = ("PagerDutyNotifyServiceAction", "OpsgenieNotifyTeamAction")
 DSN_OUTPUTS = frozenset({"dsnPublic", "dsnSecret"})
 
@@ -81,11 +82,17 @@ def _paged(resources: list[Resource]) -> set[tuple[str, str]]:
     """(project, environment) pairs in which some critical rule pages someone. Collected once,
     so the check is linear: 500 projects x 3,000 alerts took 0.3 s as a nested search."""
     paged: set[tuple[str, str]] = set()
+    # An alert on a metric monitor has no environment of its own: its monitor, of the same
+    # logical name, measures one (build.monitor_payloads.workflow_payload).
+    measured = {monitor.name: source.get("environment") for monitor in _of(resources, "Monitor")
+                for source in ((monitor.props.get("detector") or {}).get("dataSources")
+                               or [{}])[:1]}
     for a in _of(resources, "Alert"):
         if a.props.get("priority") == "critical" and any(
                 x.get("kind") in PAGING_KINDS for x in _actions(a)):
             workflow = a.props.get("workflow") or {}
-            paged.add((_key(a.props.get("project")), _key(workflow.get("environment"))))
+            environment = workflow.get("environment") or measured.get(a.name)
+            paged.add((_key(a.props.get("project")), _key(environment)))
     for a in _of(resources, "SentryIssueAlert", "SentryMetricAlert"):
         if any(str(x.get("id", "")).endswith(LEGACY_PAGING) or x.get("type") in PAGING_KINDS
                for x in _legacy_actions(a)):

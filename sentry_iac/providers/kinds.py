@@ -84,6 +84,15 @@ PROJECT_PRIVACY = SettingsKind(
     name="ProjectPrivacy", identity=("organization", "project"), path=_project,
     defaults=_PRIVACY_PROJECT_DEFAULTS)
 
+# What pulumiverse_sentry's SentryProject would set but cannot be trusted with: terraform-provider
+# -sentry 0.11.2 sends resolveAge only when it is not 0 (GetOk), so `resolve_age: 0` never
+# reached Sentry, and it checks `platform` by fetching docs.sentry.io during a preview. Here the
+# platform is checked offline (spec.platforms) and both are plain project fields
+# (ProjectAdminSerializer: platform, resolveAge, project_details.py; null resolveAge is 0).
+PROJECT_DETAILS = SettingsKind(
+    name="ProjectDetails", identity=("organization", "project"), path=_project,
+    defaults={"platform": None, "resolveAge": 0}, text_fields=frozenset({"platform"}))
+
 PROJECT_FINGERPRINTING = SettingsKind(
     name="ProjectFingerprinting", identity=("organization", "project"), path=_project,
     defaults={"fingerprintingRules": ""})
@@ -120,5 +129,5 @@ ORGANIZATION_SECURITY = SecurityKind(
     name="OrganizationSecurity", identity=("organization",), path=_organization,
     defaults=_SECURITY_DEFAULTS)
 
-KINDS = (ORGANIZATION_PRIVACY, PROJECT_PRIVACY, PROJECT_FINGERPRINTING,
+KINDS = (ORGANIZATION_PRIVACY, PROJECT_PRIVACY, PROJECT_DETAILS, PROJECT_FINGERPRINTING,
          PROJECT_PERFORMANCE_ISSUES, ENVIRONMENT_VISIBILITY, ORGANIZATION_SECURITY)

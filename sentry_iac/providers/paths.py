@@ -48,6 +48,8 @@ def canonical_path(path: str) -> str:
     """
     if "?" in path or "#" in path:
         raise ValueError(f"pass query parameters separately, not in the path: {path!r}")
+    if path.strip("/") == API_PREFIX.strip("/"):
+        return API_PREFIX  # the API's index (who the token is, its scopes)
     relative = path.lstrip("/")
     if relative.startswith(API_PREFIX.lstrip("/")):
         relative = relative[len(API_PREFIX) - 1 :]

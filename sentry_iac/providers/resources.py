@@ -1,5 +1,5 @@
-"""Dynamic resources: the Pulumi side of each settings kind, with readable type tokens
-(``pulumi-python:dynamic/sentry-iac:ProjectFingerprinting``)."""
+"""Dynamic resources: the Pulumi side of each settings kind, and of a new project's defaults,
+with readable type tokens (``pulumi-python:dynamic/sentry-iac:ProjectFingerprinting``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pulumi
 
 from sentry_iac.providers import kinds
 from sentry_iac.providers.dynamic import SentryResource
+from sentry_iac.providers.project_defaults import ProjectDefaultsProvider
 from sentry_iac.providers.settings import SETTINGS, SOURCES, SettingsKind, SettingsProvider
 
 
@@ -37,6 +38,10 @@ class ProjectPrivacy(_Settings, module="sentry-iac", name="ProjectPrivacy"):
     kind = kinds.PROJECT_PRIVACY
 
 
+class ProjectDetails(_Settings, module="sentry-iac", name="ProjectDetails"):
+    kind = kinds.PROJECT_DETAILS
+
+
 class ProjectFingerprinting(_Settings, module="sentry-iac", name="ProjectFingerprinting"):
     kind = kinds.PROJECT_FINGERPRINTING
 
@@ -51,3 +56,12 @@ class EnvironmentVisibility(_Settings, module="sentry-iac", name="EnvironmentVis
 
 class OrganizationSecurity(_Settings, module="sentry-iac", name="OrganizationSecurity"):
     kind = kinds.ORGANIZATION_SECURITY
+
+
+class ProjectDefaults(SentryResource, module="sentry-iac", name="ProjectDefaults"):
+    """Takes Sentry's "Default" key and default alert off a new project (project_defaults)."""
+
+    def __init__(self, name: str, *, organization: str, project: pulumi.Input[str],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(ProjectDefaultsProvider(), name,
+                         {"organization": organization, "project": project}, opts)

@@ -41,6 +41,8 @@ class SettingsKind:
     # Fields that must be written before others in a separate request (e.g. a detector switch
     # before its thresholds: Sentry refuses to change a threshold of a disabled detector).
     write_first: frozenset[str] = field(default_factory=frozenset)
+    # Fields whose Sentry default is null but whose value is text (a project's platform).
+    text_fields: frozenset[str] = field(default_factory=frozenset)
 
     def validate(self, settings: Mapping[str, Any], sources: Mapping[str, str]) -> list[str]:
         """Problems with declared values, each placed at the YAML key it came from."""
@@ -51,7 +53,8 @@ class SettingsKind:
                 problems.append(f"{where}'{key}' is not a {self.name} setting (known: "
                                 f"{', '.join(sorted(self.defaults))})")
                 continue
-            expected = _type_error(value, self.defaults[key])
+            default = "" if key in self.text_fields else self.defaults[key]
+            expected = _type_error(value, default)
             if expected:
                 problems.append(f"{where}{key} must be {expected}, not {value!r}")
         return problems
@@ -61,7 +64,8 @@ class SettingsKind:
         where Sentry's default is an int (or None: the inherited crash-report count)."""
         numbers: dict[str, NumberType] = {}
         for key, default in self.defaults.items():
-            if isinstance(default, bool) or not isinstance(default, int | float | None):
+            if key in self.text_fields or isinstance(default, bool) or not isinstance(
+                    default, int | float | None):
                 continue
             numbers[f"{SETTINGS}.{key}"] = NUMBER if isinstance(default, float) else WHOLE
         return WireTypes(numbers, strict=False)

@@ -178,13 +178,36 @@ def sentence(item: StackRule) -> str:
             f"{channels(item)}")
 
 
-def details(item: StackRule) -> list[str]:
-    """What the sentence leaves out: the warning level, resolution, repeats."""
-    out: list[str] = []
+def notices(item: StackRule) -> str:
+    """When a metric rule's channels hear from it: every change of level, never held back."""
     if item.warning is not None:
-        out.append(f"warning {threshold(item.warning)}")
-    if item.resolve is not None:
-        out.append(f"resolves {threshold(item.resolve)}")
-    if not item.rule.is_metric:
+        return ("notified at warning, again when it escalates to critical, and when it "
+                "resolves; never held back")
+    return "notified when it fires and when it resolves; never held back"
+
+
+def issue_kinds(rule: AlertRule) -> str:
+    """Which issues an issue rule is about, when its filters do not say."""
+    if rule.errors_only:
+        return "errors only"
+    if any(f.category is not None for f in rule.filters):
+        return ""
+    return "issues of every category (errors, performance, crons, metric alerts...)"
+
+
+def details(item: StackRule) -> list[str]:
+    """What the sentence leaves out: the warning level, resolution, notices, repeats."""
+    out: list[str] = []
+    if item.rule.is_metric:
+        if item.warning is not None:
+            out.append(f"warning {threshold(item.warning)}")
+        resolution = item.resolution
+        assert resolution is not None
+        out.append(f"resolves {threshold(resolution)}")
+        out.append(notices(item))
+    else:
+        kinds = issue_kinds(item.rule)
+        if kinds:
+            out.append(kinds)
         out.append(f"at most every {duration(item.repeat_seconds)} per issue")
     return out

@@ -11,7 +11,8 @@ from typing import Any
 from sentry_iac.review import english
 from sentry_iac.spec.crons import Cron, interval, minutes
 from sentry_iac.spec.loader import Spec
-from sentry_iac.spec.stack_views import stack_crons, stack_dashboards
+from sentry_iac.spec.models import PAGING_KINDS
+from sentry_iac.spec.stack_views import StackCron, stack_crons, stack_dashboards
 
 ARROW = english.ARROW
 
@@ -68,6 +69,15 @@ def _checks(cron: Cron) -> str:
             f"after {cron.recovery_threshold} good")
 
 
+def _recovery(item: StackCron) -> str:
+    """What the channels hear when the task recovers (build.cron_payloads)."""
+    paging = [english.channel(c) for _, c in item.channels if c.kind in PAGING_KINDS]
+    if paging:
+        return f"when it recovers, {', '.join(paging)} is resolved; the others are not told"
+    return ("no notice when it recovers (Sentry tells only alerts for every environment, and "
+            "this one is for its environment)")
+
+
 def cron_views(spec: Spec, stack: str) -> tuple[CronView, ...]:
     alerts = {item.key: item for item in stack_crons(spec.org, stack)}
     views = []
@@ -76,7 +86,8 @@ def cron_views(spec: Spec, stack: str) -> tuple[CronView, ...]:
             item = alerts.get(f"{project.slug}/{cron.slug}")
             alert = (f"{item.priority} {ARROW} "
                      f"{', '.join(english.channel(c) for _, c in item.channels) or 'nobody'}"
-                     f" (in {item.environment})" if item else f"no alert in {stack}")
+                     f" (in {item.environment}); {_recovery(item)}"
+                     if item else f"no alert in {stack}")
             values = {"name": cron.display_name, "schedule": _schedule(cron),
                       "check-ins": _checks(cron), "owner": cron.owner or project.teams[0]}
             if item is None:

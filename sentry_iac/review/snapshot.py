@@ -146,13 +146,17 @@ def rule_values(item: StackRule) -> dict[str, str]:
         if rule.change is not None:
             values["compared with"] = english.interval(rule.change.compared_to) + " earlier"
         for label, level in (("critical", item.critical), ("warning", item.warning),
-                             ("resolve", item.resolve)):
+                             ("resolve", item.resolution)):
             if level is not None:
                 values[label] = english.threshold(level)
+        values["notices"] = english.notices(item)
     else:
         values["when"] = english.triggers(rule)
         if rule.filters:
             values["filters"] = english.filters(rule)
+        kinds = english.issue_kinds(rule)
+        if kinds:
+            values["issues"] = kinds
         values["repeat"] = f"at most every {english.duration(item.repeat_seconds)}"
     values["priority"] = item.priority
     values["channels"] = ", ".join(name for name, _ in item.channels) or "none"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Literal, Protocol
 
-from pydantic import Field, StrictBool, StrictFloat, StrictInt, StringConstraints, model_validator
+from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
 
 from sentry_iac.spec.base import Strict
 from sentry_iac.spec.durations import Threshold, parse_duration, parse_threshold
@@ -43,6 +43,10 @@ Category = Literal["error", "feedback", "outage", "metric", "db_query", "http_cl
                    "frontend", "mobile"]
 CATEGORY_IDS = {"error": 1, "feedback": 6, "outage": 10, "metric": 11, "db_query": 12,
                 "http_client": 13, "frontend": 14, "mobile": 15}
+METRIC_REPEAT = ("a metric rule notifies each time its level changes (raised, escalated, back "
+                 "down, resolved) and never repeats otherwise; Sentry would also hold back an "
+                 "escalation or a resolution within repeat_every of the last notice "
+                 "(processors/action.py), so metric rules take no repeat_every")
 # How often actions may repeat for one issue: Sentry accepts 5 minutes to 30 days.
 REPEAT_MIN, REPEAT_MAX = 300, 30 * 86400
 
@@ -58,7 +62,9 @@ class EventCount(Strict):
     """More than N events in an interval, or N% more than in an earlier period."""
 
     more_than: StrictInt | None = Field(default=None, ge=0)
-    percent_more_than: StrictInt | StrictFloat | None = Field(default=None, gt=0)
+    # A whole number: event_frequency_percent's comparison schema declares an integer value
+    # (workflow_engine/handlers/condition/event_frequency_handlers.py).
+    percent_more_than: StrictInt | None = Field(default=None, gt=0)
     in_: Interval = Field(alias="in")
     compared_to: ComparisonInterval | None = None
 
@@ -232,11 +238,21 @@ class AlertRule(Strict):
     when: tuple[Trigger, ...] = ()
     filters: tuple[IssueFilter, ...] = ()
     filter_match: Literal["all", "any", "none"] = "all"
+    # Which issues an issue rule is about. Sentry's issue-stream monitor passes issues of every
+    # category (errors, performance, crons, metric alerts...) to its alerts
+    # (get_detectors_for_event_data), so "errors" adds the error category.
+    issues: Literal["errors", "all"] = "errors"
     repeat_every: str = "30m"
 
     @property
     def is_metric(self) -> bool:
         return self.measure is not None or self.query is not None
+
+    @property
+    def errors_only(self) -> bool:
+        """Whether the error category is added to this issue rule's filters."""
+        return (not self.is_metric and self.issues == "errors"
+                and not any(f.category is not None for f in self.filters))
 
     @model_validator(mode="after")
     def _consistent(self) -> AlertRule:
@@ -244,6 +260,7 @@ class AlertRule(Strict):
                                    "change", "percentile", "search")
                        if getattr(self, k) is not None]
         issue_keys = [k for k in ("when", "filters") if getattr(self, k)]
+        issue_keys += [k for k in ("issues", "filter_match") if k in self.model_fields_set]
         if self.measure is not None and self.query is not None:
             raise ValueError("use either measure (a preset) or query (Sentry's own terms), "
                              "not both")
@@ -276,9 +293,20 @@ class AlertRule(Strict):
                 raise ValueError("an issue rule needs `when:` (first-seen, regression, "
                                  "reappeared, high-priority) or `filters:`; a metric rule needs "
                                  "`measure:`")
+            if self.errors_only and self.filter_match != "all":
+                raise ValueError(
+                    f"@filter_match: with filter_match: {self.filter_match}, Sentry cannot also "
+                    "require the error category, and without it the rule fires for issues of "
+                    "every category (performance, cron, metric...): add `issues: all` to mean "
+                    "that, or a `category:` filter, or match `all`")
         if len(set(self.when)) != len(self.when):
             raise ValueError("`when` lists a trigger twice")
         check_repeat(self.repeat_every)
+        repeats = ["repeat_every"] if "repeat_every" in self.model_fields_set else []
+        repeats += [f"environments.{stack}.repeat_every" for stack, o in self.environments.items()
+                    if o.repeat_every is not None]
+        if self.is_metric and repeats:
+            raise ValueError(f"@{repeats[0]}: {METRIC_REPEAT}")
         for stack, override in self.environments.items():
             try:
                 self.check_override(override)
@@ -350,14 +378,17 @@ def check_metric(
         levels["resolve"] = _threshold("resolve", resolve, rule)
     crit = levels["critical"]
     warn = levels.get("warning")
+    # A change rule's levels are sizes of the change in its own direction: a fall of 50% is
+    # worse than a fall of 25%, so they order as an 'above' rule's do.
+    order = "above" if rule.change is not None else crit.direction
     if warn is not None:
         if warn.direction != crit.direction:
             raise ValueError("@warning: critical and warning must both be 'above' or both "
                              "'below'")
-        if crit.direction == "above" and crit.value < warn.value:
+        if order == "above" and crit.value < warn.value:
             raise ValueError("@warning: the critical threshold must be at or above the warning "
                              "threshold")
-        if crit.direction == "below" and crit.value > warn.value:
+        if order == "below" and crit.value > warn.value:
             raise ValueError("@warning: the critical threshold must be at or below the warning "
                              "threshold")
     res = levels.get("resolve")
@@ -367,10 +398,13 @@ def check_metric(
             other = "below" if crit.direction == "above" else "above"
             raise ValueError(f"@resolve: resolve must go the other way: '{crit.direction}' "
                              f"alerts resolve '{other}' a value")
-        if crit.direction == "above" and res.value > lowest.value:
+        if rule.change is not None and res.value > lowest.value:
+            raise ValueError(f"@resolve: a change rule resolves on a smaller change than it "
+                             f"alerts on: at most {lowest.value:g}%")
+        if rule.change is None and crit.direction == "above" and res.value > lowest.value:
             raise ValueError("@resolve: the resolve threshold must not be above the lowest "
                              "alert threshold")
-        if crit.direction == "below" and res.value < lowest.value:
+        if rule.change is None and crit.direction == "below" and res.value < lowest.value:
             raise ValueError("@resolve: the resolve threshold must not be below the lowest "
                              "alert threshold")
 

@@ -201,6 +201,10 @@ class GitHubChannel(Strict):
 CHANNEL_KINDS = ("email", "msteams", "slack", "pagerduty", "opsgenie", "discord", "github")
 
 
+# Channel kinds that page someone (and open incidents that should be resolved).
+PAGING_KINDS = frozenset({"pagerduty", "opsgenie"})
+
+
 class Channel(Strict):
     """A named destination for notifications; resolved to a Sentry integration at deploy time."""
 

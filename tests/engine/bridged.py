@@ -61,9 +61,12 @@ class BridgedSentry(pulumi.runtime.Mocks):
                 return f"{org.slug}/{team.slug}", {**inputs, "internalId": team.id,
                                                    "teamId": team.id}
             if kind == "SentryProject":
-                project = org.projects.get(inputs["slug"]) or org.add_project(
-                    inputs["slug"], teams=inputs.get("teams", []),
-                    environments=list(self.environments))
+                project = org.projects.get(inputs["slug"])
+                if project is None:
+                    project = org.add_project(inputs["slug"], teams=inputs.get("teams", []),
+                                              environments=list(self.environments))
+                    # The Terraform provider 0.11.2 cannot send default_rules: false.
+                    org.add_sentrys_defaults(project)
                 return f"{org.slug}/{project.slug}", {
                     **inputs, "internalId": project.id, "projectId": float(project.id)}
             if kind == "SentryOrganizationMember":

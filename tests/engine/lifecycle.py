@@ -18,6 +18,7 @@ from pathlib import Path
 import dill
 
 from sentry_iac.offline.engine import run_offline
+from sentry_iac.providers.project_defaults import DEFAULT_ALERT
 from tests.engine.engine import Deployment, Resource, StackEngine, Step
 from tests.engine.host import PROVIDER_KEY, HostError, provider_host
 from tests.engine.sentry import delete_in_sentry, edit_in_sentry
@@ -31,6 +32,9 @@ STACKS = ("production", "staging")  # the owner stack first: it makes the projec
 class Lifecycle:
     phases: dict[str, Deployment] = field(default_factory=dict)  # "phase:stack" -> what it did
     gets: dict[str, str] = field(default_factory=dict)  # urn -> "ok" or what went wrong
+    # After the owner's first up: project -> (its client keys' names, Sentry's default alert
+    # still connected to it)
+    defaults_after_up: dict[str, tuple[list[str], bool]] = field(default_factory=dict)
 
     def phase(self, name: str) -> Deployment:
         return self.phases[name]
@@ -101,6 +105,17 @@ def seed_integrations(fake: FakeSentry, program_dir: Path, stack: str) -> None:
         fake.org.add_integration(kind, name=name)
 
 
+def sentrys_defaults(fake: FakeSentry) -> dict[str, tuple[list[str], bool]]:
+    org = fake.org
+    found = {}
+    for slug, project in org.projects.items():
+        stream = org.default_detector(slug, "issue_stream").id
+        default_alert = any(org.workflows[w].name == DEFAULT_ALERT
+                            for w in org.workflow_ids_of(stream))
+        found[slug] = (sorted(k.name for k in project.keys), default_alert)
+    return found
+
+
 def run_lifecycle(fake: FakeSentry, program_dir: Path, changed_dir: Path) -> Lifecycle:
     """Every phase for both stacks; ``changed_dir`` holds the same program with a changed
     config (see ``tests.engine.test_example_lifecycle``)."""
@@ -115,6 +130,8 @@ def run_lifecycle(fake: FakeSentry, program_dir: Path, changed_dir: Path) -> Lif
     for stack, engine in engines.items():  # staging's preview needs production's projects
         life.phases[f"preview:{stack}"] = engine.preview()
         life.phases[f"up:{stack}"] = engine.up()
+        if stack == STACKS[0]:
+            life.defaults_after_up = sentrys_defaults(fake)
     each("refresh", StackEngine.refresh)
     each("no-op", StackEngine.up)
     for engine in engines.values():

@@ -12,9 +12,13 @@ from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
 
 SETTINGS_KINDS = ("OrganizationPrivacy", "OrganizationSecurity", "ProjectPrivacy",
-                  "ProjectFingerprinting", "ProjectPerformanceIssues", "EnvironmentVisibility")
+                  "ProjectDetails", "ProjectFingerprinting", "ProjectPerformanceIssues",
+                  "EnvironmentVisibility")
 OBJECT_KINDS = ("Monitor", "Alert", "CronMonitor", "CronAlert", "Dashboard")
-ALL_KINDS = SETTINGS_KINDS + OBJECT_KINDS
+# Acts once, when it is created, and manages nothing after: no drift to see or repair.
+ONCE_KINDS = ("ProjectDefaults",)
+MANAGING_KINDS = SETTINGS_KINDS + OBJECT_KINDS
+ALL_KINDS = MANAGING_KINDS + ONCE_KINDS
 
 
 @contextmanager
@@ -61,6 +65,12 @@ def edit_in_sentry(fake: FakeSentry, resource: Resource) -> None:
         project = org.projects[inputs["project"]]
         key = next(k for k in inputs["settings"] if k.endswith("_threshold"))
         project.performance[key] = int(inputs["settings"][key]) + 100
+    elif kind == "ProjectDetails":
+        project = org.projects[inputs["project"]]
+        project.platform = "other"
+        project.settings["resolveAge"] = 1
+    elif kind in ONCE_KINDS:
+        return
     else:  # ProjectPrivacy, ProjectFingerprinting: project options
         project = org.projects[inputs["project"]]
         key = next(iter(inputs["settings"]))

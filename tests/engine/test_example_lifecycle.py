@@ -11,7 +11,7 @@ import pytest
 
 from tests.engine.engine import DYNAMIC
 from tests.engine.lifecycle import STACKS, Lifecycle, run_lifecycle
-from tests.engine.sentry import ALL_KINDS, OBJECT_KINDS, empty_organization
+from tests.engine.sentry import ALL_KINDS, MANAGING_KINDS, OBJECT_KINDS, empty_organization
 from tests.fake_sentry import FakeSentry
 from tests.helpers import PROJECT_ROOT, copy_project
 
@@ -111,11 +111,11 @@ def test_a_refresh_right_after_up_reads_every_resource_and_finds_no_drift(
 
 @pytest.mark.parametrize("phase", ["no-op", "repickled", "changed-again"])
 @pytest.mark.parametrize("stack", STACKS)
-def test_an_unchanged_stack_makes_no_request_at_all(
+def test_an_unchanged_stack_makes_no_request_but_the_token_check(
     life: Lifecycle, stack: str, phase: str
 ) -> None:
     deployment = life.phase(f"{phase}:{stack}")
-    assert deployment.exchanges == []
+    assert [(e.method, e.path) for e in deployment.exchanges] == [("GET", "/api/0/")]
     ops = {s.op for s in deployment.steps if s.type.startswith(DYNAMIC)}
     assert ops == {"same"}
 
@@ -143,8 +143,8 @@ def test_the_change_reached_sentry(fake: FakeSentry, life: Lifecycle) -> None:
 
 
 def test_edits_in_sentry_are_seen_by_refresh_and_repaired_by_up(life: Lifecycle) -> None:
-    assert _kinds(life, "drift-preview", "update") == set(ALL_KINDS)
-    assert _kinds(life, "drift-up", "update") == set(ALL_KINDS)
+    assert _kinds(life, "drift-preview", "update") == set(MANAGING_KINDS)
+    assert _kinds(life, "drift-up", "update") == set(MANAGING_KINDS)
     for stack in STACKS:
         assert life.phase(f"drift-preview:{stack}").exchanges == []
 
@@ -163,3 +163,18 @@ def test_destroy_deletes_every_resource(life: Lifecycle, fake: FakeSentry) -> No
     org = fake.org
     assert not [d for d in org.detectors.values() if d.type == "metric_issue"]
     assert not org.workflows and not org.monitors and not org.dashboards
+
+
+def test_a_new_project_keeps_only_what_the_yaml_declares(life: Lifecycle) -> None:
+    """Sentry gives a new project a "Default" key and its default alert; the first up takes
+    both off (the project has no events yet)."""
+    assert life.defaults_after_up == {
+        "spms-backend": (["production"], False), "spms-frontend": (["production"], False)}
+
+
+def test_the_token_is_checked_before_anything_is_written(life: Lifecycle) -> None:
+    for stack in STACKS:
+        first = life.phase(f"up:{stack}").exchanges[0]
+        assert (first.method, first.path) == ("GET", "/api/0/")
+    assert all(e.path != "/api/0/" for stack in STACKS
+               for e in life.phase(f"preview:{stack}").exchanges)

@@ -48,6 +48,7 @@ class Call:
     host: str
     page_size: int
     legacy_brownout: bool = False  # the legacy alert endpoints answer 410
+    scopes: frozenset[str] = frozenset()  # the token's scopes
 
 
 Handler = Callable[[Call], Reply]
@@ -123,9 +124,19 @@ def get_project(call: Call) -> Reply:
     return Reply(200, shapes.project_detail(call.org, _project(call), call.api_root))
 
 
+_PLATFORM = re.compile(r"^[a-z0-9-]+$")
+
+
 def put_project(call: Call) -> Reply:
     project = _project(call)
-    project.settings.update(clean_project_update(_object_body(call), project.settings))
+    body = _object_body(call)
+    platform = body.get("platform", project.platform)
+    # ProjectAdminSerializer.validate_platform (core/endpoints/project_details.py) refuses a
+    # platform outside Sentry's list with "Invalid platform"; the fake checks its form only.
+    if platform is not None and not (isinstance(platform, str) and _PLATFORM.match(platform)):
+        raise Invalid({"platform": ["Invalid platform"]})
+    project.settings.update(clean_project_update(body, project.settings))
+    project.platform = platform
     return Reply(200, shapes.project_detail(call.org, project, call.api_root))
 
 
@@ -192,10 +203,32 @@ def put_environment(call: Call) -> Reply:
     return Reply(200, shapes.environment(env))
 
 
+ANY_TOKEN = "*"  # a route any valid token may call, whatever its scopes
+
+
+def api_index(call: Call) -> Reply:
+    """``GET /api/0/`` (IndexEndpoint, src/sentry/api/endpoints/index.py): the API version and
+    the calling token's scopes (``auth.scopes`` from ``request.auth.get_scopes()``)."""
+    return Reply(200, {"version": "0", "auth": {"scopes": sorted(call.scopes)},
+                       "user": {"id": "1", "name": "sentry-iac tests",
+                                "email": "maintainer@example.org"}})
+
+
 def list_project_keys(call: Call) -> Reply:
     project = _project(call)
     items = [shapes.project_key(project, key, call.host) for key in project.keys]
     return paginated(items, call.query, call.page_size, call.url)
+
+
+def delete_project_key(call: Call) -> Reply:
+    """ProjectKeyDetailsEndpoint.delete (api/endpoints/project_key_details.py): 204, or 404
+    for a key the project does not have."""
+    project = _project(call)
+    key = next((k for k in project.keys if k.id == call.params["key_id"]), None)
+    if key is None:
+        raise not_found()
+    project.keys.remove(key)
+    return Reply(204, None)
 
 
 _ORG_READ = ("org:read", "org:write", "org:admin")
@@ -221,6 +254,7 @@ _PROJECT_ALERTS_READ = ("alerts:read", "alerts:write", *_PROJECT_READ)
 _PROJECT_ALERTS_WRITE = ("alerts:write", *_PROJECT_WRITE)
 
 ROUTES: tuple[Route, ...] = (
+    Route("GET", "/api/0/", api_index, (ANY_TOKEN,)),
     Route("GET", ORG, get_organization, _ORG_READ),
     Route("PUT", ORG, put_organization, ("org:write", "org:admin")),
     Route("GET", ORG + "projects/", list_organization_projects, _ORG_READ),
@@ -234,6 +268,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", ENVIRONMENT, get_environment, _PROJECT_READ),
     Route("PUT", ENVIRONMENT, put_environment, _PROJECT_WRITE),
     Route("GET", PROJECT + "keys/", list_project_keys, _PROJECT_READ),
+    Route("DELETE", PROJECT + "keys/{key_id}/", delete_project_key, _PROJECT_WRITE),
     # Monitors and alerts (SENTRY_ALERTS_API.md section 1.1).
     Route(
         "POST",

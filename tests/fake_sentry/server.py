@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 from tests.fake_sentry.faults import Fault, FaultBook
 from tests.fake_sentry.recording import Exchange
 from tests.fake_sentry.replies import NO_PERMISSION, HttpError, Reply, not_found
-from tests.fake_sentry.routes import ROUTES, Call, Route, resolve
+from tests.fake_sentry.routes import ANY_TOKEN, ROUTES, Call, Route, resolve
 from tests.fake_sentry.state import FakeOrganization
 from tests.fake_sentry.validation import Invalid
 
@@ -247,7 +247,7 @@ class FakeSentry:
         if found is None:
             return None, not_found().reply
         route, params = found
-        if not self.scopes.intersection(route.scopes):
+        if ANY_TOKEN not in route.scopes and not self.scopes.intersection(route.scopes):
             return route, Reply(403, NO_PERMISSION)
         api_root = f"http://{request.host}/api/0/"
         call = Call(
@@ -258,6 +258,7 @@ class FakeSentry:
             url=f"http://{request.host}{request.path}",
             api_root=api_root,
             host=request.host,
+            scopes=self.scopes,
             page_size=self.page_size,
             legacy_brownout=self.legacy_brownout,
         )

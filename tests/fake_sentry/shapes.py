@@ -133,7 +133,7 @@ def project_summary(org: FakeOrganization, project: FakeProject) -> dict[str, An
         "isBookmarked": False,
         "isMember": True,
         "features": [],
-        "firstEvent": None,
+        "firstEvent": project.first_event,
         "firstTransactionEvent": False,
         "access": [],
         **dict.fromkeys(_PROJECT_FLAGS, False),

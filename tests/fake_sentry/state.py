@@ -112,6 +112,7 @@ class FakeProject:
     performance: dict[str, Any] = field(default_factory=dict)  # stored overrides only
     environments: dict[str, FakeEnvironment] = field(default_factory=dict)
     keys: list[FakeKey] = field(default_factory=list)
+    first_event: str | None = None  # when the project received its first event, if ever
 
 
 @dataclass
@@ -296,6 +297,30 @@ class FakeOrganization:
         if slug_or_id in self.projects:
             return self.projects[slug_or_id]
         return next((p for p in self.projects.values() if p.id == slug_or_id), None)
+
+    def add_sentrys_defaults(self, project: FakeProject) -> FakeWorkflow:
+        """What Sentry gives a project created without ``default_rules: false``: a client key
+        named "Default" (``create_keys_for_project``, receivers/core.py) and the alert "Send a
+        notification for high priority issues" on its issue stream (``create_priority_workflow``,
+        workflow_engine/defaults/workflows.py: new or existing high-priority issues, email to
+        the issue owners falling back to active members, frequency 0)."""
+        self.add_key(project, "Default")
+        workflow = FakeWorkflow(
+            id=self.next_id(), name="Send a notification for high priority issues",
+            triggers={"id": self.next_id(), "logic_type": "any-short", "conditions": [
+                {"id": self.next_id(), "type": kind, "comparison": True, "condition_result": True}
+                for kind in ("new_high_priority_issue", "existing_high_priority_issue")]},
+            action_filters=[{"id": self.next_id(), "logic_type": "any-short", "conditions": [],
+                             "actions": [{"id": self.next_id(), "type": "email",
+                                          "integration_id": None,
+                                          "data": {"fallthrough_type": "ActiveMembers"},
+                                          "config": {"target_type": "issue_owners",
+                                                     "target_identifier": None,
+                                                     "target_display": None}}]}],
+            config={"frequency": 0})
+        self.workflows[workflow.id] = workflow
+        self.links.add((self.default_detector(project.slug, "issue_stream").id, workflow.id))
+        return workflow
 
     def find_project_by_id(self, project_id: str) -> FakeProject | None:
         return next((p for p in self.projects.values() if p.id == project_id), None)

@@ -52,7 +52,10 @@ def test_metric_rule_creates_a_linked_monitor_and_alert(fake: FakeSentry, produc
     assert detector.type == "metric_issue"
     assert fake.org.detector_ids_of(alert_id) == [str(monitor_id)]
     workflow = fake.org.workflows[alert_id]
-    assert workflow.environment == "production"
+    # The monitor filters the environment; the alert has none, so resolutions reach it.
+    assert detector.data_source is not None
+    assert detector.data_source["query"]["environment"] == "production"
+    assert workflow.environment is None and workflow.config == {"frequency": 0}
     actions = [a for f in workflow.action_filters for a in f["actions"]]
     assert sorted(a["type"] for a in actions) == ["msteams", "pagerduty"]
 

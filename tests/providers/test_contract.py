@@ -36,6 +36,7 @@ from sentry_iac.providers.alerting import AlertProvider, MonitorProvider
 from sentry_iac.providers.crons import CronAlertProvider, CronMonitorProvider
 from sentry_iac.providers.dashboards import DashboardProvider
 from sentry_iac.providers.kinds import KINDS
+from sentry_iac.providers.paths import API_PREFIX
 from sentry_iac.providers.settings import SettingsProvider
 from tests.fake_sentry import Exchange, FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
@@ -134,7 +135,21 @@ class PrivateOperation:
     responses: dict[str, dict[str, Any] | None]  # status -> body schema (None: no body)
 
 
+# The API's index (IndexEndpoint, src/sentry/api/endpoints/index.py): who calls, with which
+# scopes; the deploy's token check reads it.
+API_INDEX_RESPONSE = {
+    "type": "object",
+    "properties": {"version": {"type": "string"},
+                   "auth": {"type": ["object", "null"],
+                            "properties": {"scopes": {"type": "array",
+                                                      "items": {"type": "string"}}},
+                            "required": ["scopes"]},
+                   "user": {"type": ["object", "null"]}},
+    "required": ["version", "auth", "user"],
+}
+
 NOT_IN_PUBLIC_SCHEMA: dict[tuple[str, str], PrivateOperation] = {
+    ("GET", "/api/0/"): PrivateOperation(None, {"200": API_INDEX_RESPONSE}),
     ("GET", PERFORMANCE): PrivateOperation(None, {"200": PERFORMANCE_RESPONSE}),
     ("PUT", PERFORMANCE): PrivateOperation(PERFORMANCE_REQUEST, {"200": PERFORMANCE_RESPONSE}),
     ("DELETE", PERFORMANCE): PrivateOperation(None, {"204": None}),
@@ -254,8 +269,11 @@ def run_scenario(fake: FakeSentry, client: SentryClient) -> None:
     )
     org.add_project("spms-frontend", teams=["frontend"], platform="javascript-react")
     org.add_key(backend)
-    org.add_key(backend, name="CI")
+    ci_key = org.add_key(backend, name="CI")
     fake.page_size = 1  # every list answer carries Link cursors
+    client.get(API_PREFIX)
+    client.delete(api_path("projects", "dbca", "spms-backend", "keys", ci_key.id))
+    client.delete(api_path("projects", "dbca", "spms-backend", "keys", "999999"), missing_ok=True)
 
     org_path = api_path("organizations", "dbca")
     client.get(org_path)
