@@ -1,4 +1,15 @@
-"""Owners (``"team:<id>"``, ``"user:<id>"``) as Sentry's actor field checks and shows them."""
+"""Owners (``"team:<id>"``, ``"user:<id>"``) as Sentry's actor field checks and shows them.
+
+Source: ``src/sentry/api/fields/actor.py`` ``ActorField`` / ``OwnerActorField`` ->
+``src/sentry/types/actor.py`` ``parse_and_validate_actor``: empty means no owner; an
+identifier ``Actor.from_identifier`` cannot parse is "Could not parse actor. Format should be
+`type:id` where type is `team` or `user`." (a bare number is a user); a team of another
+organisation is "Team is not a member of this organization", a user without membership "User
+is not a member of this organization". An id that exists nowhere is "<type> does not exist"
+in Sentry; the fake, which knows one organisation only, answers the membership texts.
+``OwnerActorField`` also refuses a team the requesting user may not assign (no team:admin,
+not a member, closed membership); the fake's token may assign any team.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,14 @@
 
 Conditions and action filters come back in a shuffled order, as Sentry's do, and Slack
 channel names gain a leading ``#``.
+
+Sources: ``src/sentry/workflow_engine/endpoints/serializers/workflow_serializer.py`` and
+``detector_serializer.py`` (action filters gathered through a set: no stable order); the
+action ``data`` of ticketing actions comes back camelCased except the keys inside
+``additionalFields`` (``notification_action/action_handler_registry/base.py``
+``TicketingActionHandler.serialize_data``), which ``casing.camel_keys`` keeps. source not
+found for the ``#`` on Slack channel names: terraform-provider-sentry commit 33d201a
+(SENTRY_ALERTS_API.md §2.8).
 """
 
 from __future__ import annotations

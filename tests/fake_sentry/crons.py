@@ -3,6 +3,12 @@
 As Sentry does, creating a monitor also creates its ``monitor_check_in_failure`` detector, with
 a ``cron_monitor`` data source naming the monitor; deleting the monitor removes both. Monitor
 ids are GUIDs; paths take the slug (or the GUID). DELETE answers 202, as Sentry's does.
+
+Sources: ``src/sentry/monitors/validators.py`` ``MonitorValidator.create`` (``ensure_cron_detector``
+in ``monitors/utils.py``; a monitor without a seat is created disabled), the checks in
+``cron_checks``; ``src/sentry/monitors/endpoints/organization_monitor_index.py`` and
+``base_monitor_details.py`` for the routes. source not found for the 202 of DELETE (not
+re-read): kept from SENTRY_API.md.
 """
 
 from __future__ import annotations

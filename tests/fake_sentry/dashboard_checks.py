@@ -1,6 +1,25 @@
 """Dashboard payload checks with Sentry's texts (``DashboardDetailsSerializer``,
 ``DashboardWidgetSerializer`` and ``DashboardWidgetQuerySerializer`` in
-``sentry/api/serializers/rest_framework/dashboard.py``)."""
+``src/sentry/api/serializers/rest_framework/dashboard.py``).
+
+- ``DashboardWidgetSerializer``: ``title`` ``CharField(allow_blank=True, max_length=255)``,
+  ``display_type`` / ``widget_type`` ``ChoiceField``s (``models/dashboard_widget.py``
+  ``DashboardWidgetDisplayTypes`` / ``DashboardWidgetTypes``), ``interval`` checked by
+  ``validate_interval`` (``utils/dates.py`` ``parse_stats_period``: "Invalid interval"),
+  ``limit`` ``IntegerField(1..10, allow_null)``, ``layout`` ``LayoutField``; ``validate``:
+  "One or more queries are required to create a widget", "Title is required during creation.",
+  "displayType is required during creation.".
+- ``LayoutField.to_internal_value``: "Missing required keys: …" (camelCased, sorted); a key
+  that is null is skipped; any other value must pass ``isinstance(value, int)`` ("Expected
+  number for: <key>"): unlike DRF's ``IntegerField`` it refuses ``0.0`` (and, being
+  ``isinstance``, it takes ``True``).
+- ``DashboardWidgetQuerySerializer``: list fields of ``CharField``s; ``validate``: "fields are
+  required during creation." / "conditions are required during creation." together.
+- ``DashboardDetailsSerializer``: ``title`` (required on create, max 255), ``widgets``
+  ("Number of widgets must be less than <n>"), ``projects`` ``ListField(child=IntegerField())``
+  and ``validate_projects`` / ``validate_project_ids`` (403 for projects the caller cannot see).
+  source not found for ``MAX_WIDGETS`` (30): from SENTRY_API.md.
+"""
 
 from __future__ import annotations
 
@@ -37,11 +56,11 @@ def _layout(layout: Any) -> tuple[Any, list[str]]:
     if missing:
         return None, [f"Missing required keys: {', '.join(missing)}"]
     # LayoutField.to_internal_value checks isinstance(value, int) itself: unlike DRF's
-    # IntegerField it refuses 0.0 (api/serializers/rest_framework/dashboard.py).
+    # IntegerField it refuses 0.0; null keys are skipped (not stored).
     for key in LAYOUT_KEYS:
-        if not isinstance(layout[key], int) or isinstance(layout[key], bool):
+        if layout[key] is not None and not isinstance(layout[key], int):
             return None, [f"Expected number for: {key}"]
-    return {_camel(k): layout[k] for k in LAYOUT_KEYS}, []
+    return {_camel(k): layout[k] for k in LAYOUT_KEYS if layout[k] is not None}, []
 
 
 def _query(query: Any, org: FakeOrganization) -> tuple[dict[str, Any], dict[str, Any]]:

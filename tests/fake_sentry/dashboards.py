@@ -1,9 +1,11 @@
 """Dashboard endpoints (``/organizations/{org}/dashboards/``).
 
 Titles are unique in an organisation: a POST with a taken title answers 409 with Sentry's bare
-text "Dashboard title already taken", a PUT 409 with a ``detail``. The list starts with
-Sentry's prebuilt "General" dashboard, as Sentry's does. A PUT's ``widgets`` replace the
-dashboard's widgets (those sent without an id are created anew).
+text "Dashboard title already taken", a PUT 409 with a ``detail`` (``src/sentry/dashboards/
+endpoints/organization_dashboards.py`` ``post`` and ``organization_dashboard_details.py`` ``put``
+catch the ``IntegrityError``; source not found for the PUT text, kept from SENTRY_API.md).
+The list starts with Sentry's prebuilt "General" dashboard, as Sentry's does. A PUT's
+``widgets`` replace the dashboard's widgets (those sent without an id are created anew).
 """
 
 from __future__ import annotations

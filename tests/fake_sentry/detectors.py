@@ -1,4 +1,15 @@
-"""Monitor (detector) endpoints (SENTRY_ALERTS_API.md sections 1.1, 1.4, 1.5 and 4)."""
+"""Monitor (detector) endpoints (SENTRY_ALERTS_API.md sections 1.1, 1.4, 1.5 and 4).
+
+Sources (getsentry/sentry, ``src/sentry/workflow_engine/endpoints/``):
+``organization_project_detector_index.py`` (create), ``organization_detector_index.py``
+``OrganizationDetectorIndexEndpoint`` (``get``: "Invalid sort field"; ``put`` / ``delete``: the
+"At least one of …" 400 before the body is read, ``DetectorWorkflowMutationValidator``
+requiring ``enabled``, "Some detectors were not found or you do not have permission to
+update/delete them." when ``id`` names missing ones, 200 "No detectors found.",
+``can_delete_detectors`` refusing system monitors with 403) and
+``organization_detector_details.py`` ``OrganizationDetectorDetailsEndpoint`` (``delete``:
+``can_delete_detector``, 403 for system monitors).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +29,8 @@ from tests.fake_sentry.validation import REQUIRED, Invalid, boolean
 if TYPE_CHECKING:
     from tests.fake_sentry.routes import Call
 
-NOT_ALL_FOUND = "Some detectors were not found or you do not have permission to update them."
+NOT_ALL_FOUND = "Some detectors were not found or you do not have permission to {verb} them."
+NO_FILTER = "At least one of 'id', 'query', 'project', or 'projectSlug' must be provided."
 
 
 def _sort_keys(org: FakeOrganization) -> dict[str, Callable[[FakeDetector], Any]]:
@@ -45,7 +57,9 @@ def create_detector(call: Call) -> Reply:
     body = object_body(call)
     with camel_errors():
         values = clean_detector(org, snake_keys(body))
-        workflow_ids = requested_links(body, "workflowIds", org.workflows, "workflows")
+        workflow_ids = requested_links(
+            body, "workflowIds", org.workflows, "workflows", creating=True
+        )
     detector = FakeDetector(id=org.next_id(), project_id=project.id, type="metric_issue", **values)
     org.detectors[detector.id] = detector
     _link(org, detector.id, workflow_ids)
@@ -78,7 +92,9 @@ def _assignee(org: FakeOrganization, owner: str | None) -> str:
 def _selected(call: Call) -> list[FakeDetector]:
     org = org_of(call)
     ids = listing.requested_ids(call.query)
-    projects = None if ids is not None else listing.project_ids(org, call.query, "project")
+    projects = (
+        None if ids is not None else listing.project_ids(org, call.query, "project", "projectSlug")
+    )
     terms = listing.parse_query(call.query.get("query", [""])[0])
     found = [
         d
@@ -97,29 +113,29 @@ def list_detectors(call: Call) -> Reply:
     return listing.counted(items, call.query, call.page_size, call.url)
 
 
-def _bulk_targets(call: Call) -> list[FakeDetector]:
-    if not any(name in call.query for name in ("id", "query", "project")):
-        raise HttpError(
-            400, {"detail": "At least one of 'id', 'query', or 'project' must be provided."}
-        )
+def _require_filter(call: Call) -> None:
+    if not any(name in call.query for name in ("id", "query", "project", "projectSlug")):
+        raise HttpError(400, {"detail": NO_FILTER})
+
+
+def _bulk_targets(call: Call, verb: str) -> list[FakeDetector]:
+    _require_filter(call)
     found = _selected(call)
     ids = listing.requested_ids(call.query)
     if ids is not None and len(found) < len(set(ids)):
-        raise HttpError(
-            400,
-            {"detail": NOT_ALL_FOUND},
-        )
+        raise HttpError(400, {"detail": NOT_ALL_FOUND.format(verb=verb)})
     return found
 
 
 def bulk_update_detectors(call: Call) -> Reply:
     body = object_body(call)
+    _require_filter(call)
     if "enabled" not in body:
         raise Invalid({"enabled": [REQUIRED]})
     enabled, errors = boolean(body["enabled"])
     if errors:
         raise Invalid({"enabled": errors})
-    found = _bulk_targets(call)
+    found = _bulk_targets(call, "update")
     if not found:
         return Reply(200, {"detail": "No detectors found."})
     for detector in found:
@@ -138,7 +154,7 @@ def _delete(org: FakeOrganization, detectors: list[FakeDetector]) -> None:
 
 
 def bulk_delete_detectors(call: Call) -> Reply:
-    found = _bulk_targets(call)
+    found = _bulk_targets(call, "delete")
     if not found:
         return Reply(200, {"detail": "No detectors found."})
     _delete(call.org, found)

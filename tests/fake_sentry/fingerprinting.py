@@ -3,6 +3,11 @@
 One rule per line: ``matcher:value [matcher:value ...] -> fp_value[, fp_value ...] [title="..."]``
 with ``#`` comments. Error texts follow Sentry's ``InvalidFingerprintingConfig`` messages. Like
 Sentry's parser, a line that does not parse is reported at its start.
+
+Source: ``src/sentry/grouping/fingerprinting/`` (``FingerprintingConfig.from_config_string``,
+the parsimonious grammar and its ``InvalidFingerprintingConfig`` texts; ``MATCHERS`` in
+``matchers.py``), as SENTRY_API.md §3.1 describes them; the grammar file itself was not
+re-read, so the "near" column logic is the fake's reading of that section.
 """
 
 from __future__ import annotations

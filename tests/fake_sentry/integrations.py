@@ -2,6 +2,12 @@
 
 ``GET /organizations/{org}/integrations/?providerKey=pagerduty`` (Sentry also reads
 ``provider_key``); a PagerDuty integration lists its services in ``configData.service_table``.
+
+Source: ``src/sentry/integrations/api/endpoints/organization_integrations_index.py``
+``OrganizationIntegrationsEndpoint.get`` (``providerKey`` / ``provider_key`` and ``features``
+filters). source not found for the providers' feature lists (``FEATURES`` below): each
+provider's ``IntegrationProvider.features`` was not read; they matter for
+``processors/action.py`` ``is_action_permitted``, which the fake does not model.
 """
 
 from __future__ import annotations

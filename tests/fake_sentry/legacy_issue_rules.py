@@ -2,6 +2,25 @@
 
 Conditions, filters and actions are "nodes" named by dotted class paths; a few node forms are
 checked as Sentry's do, the rest only by id.
+
+Sources (getsentry/sentry):
+
+- ``src/sentry/api/serializers/rest_framework/rule.py``: ``RuleSetSerializer`` /
+  ``RuleSerializer`` (``actionMatch`` / ``filterMatch`` ``ChoiceField``s, ``frequency``
+  ``IntegerField(min_value=5, max_value=60 * 24 * 30)``, ``name`` max 256, ``environment``,
+  ``owner`` ``ActorField``); ``validate``: "Must select a filter match (all, any, none) if
+  filters are supplied."; ``validate_actions``: "You must add an action for this alert to
+  fire."; ``RuleNodeField.to_internal_value``: "Incorrect type. Expected a mapping, but got
+  <t>", "Missing attribute 'id'", "Invalid node. Could not find '<id>'", and the node's own
+  form errors (``rules/conditions/*``, ``rules/filters/*``, ``mail/forms/notify_email.py``).
+  The texts of the node forms ("Ensure all required fields are filled in.", the "Select a
+  valid choice" of Django's ``ChoiceField``, "comparisonInterval is required when comparing
+  by percent", "You need to specify a Team or Member to send a mail to.") were not traced to
+  each form: source not found, from SENTRY_API.md §2.2-2.4.
+- ``src/sentry/api/endpoints/project_rules.py`` ``ProjectRulesEndpoint.post``: "This
+  environment has not been created." for an unknown environment (SENTRY_API.md §2.1).
+- Node keys the forms do not declare are kept in the stored node (Sentry stores the node
+  dict); the fake drops only ``name`` (a label), as Sentry's answer does.
 """
 
 from __future__ import annotations
@@ -15,9 +34,11 @@ from tests.fake_sentry.validation import REQUIRED, Invalid, integer, string
 
 C = "sentry.rules.conditions."
 F = "sentry.rules.filters."
+# rules/conditions/event_frequency.py STANDARD_INTERVALS, PERCENT_INTERVALS, COMPARISON_INTERVALS
 INTERVALS = ("1m", "5m", "15m", "1h", "1d", "1w", "30d")
 PERCENT_INTERVALS = ("1m", "5m", "10m", "30m", "1h")
 COMPARISON_INTERVALS = ("5m", "15m", "1h", "1d", "1w", "30d")
+# rules/match.py MATCH_CHOICES
 MATCHES = ("eq", "ne", "sw", "ew", "co", "nc", "is", "ns", "in", "nin", "nsw", "new")
 FILL_IN = "Ensure all required fields are filled in."
 NodeCheck = Callable[[dict[str, Any]], str | None]

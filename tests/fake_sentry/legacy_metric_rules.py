@@ -2,6 +2,22 @@
 
 The query part is the monitors' check with ``timeWindow`` in minutes (1..1440); triggers are
 one critical and an optional warning, each with actions, and thresholds in a sane order.
+
+Sources (getsentry/sentry), as SENTRY_API.md §1 cites them:
+
+- ``src/sentry/incidents/serializers/alert_rule.py`` ``AlertRuleSerializer`` (a
+  ``SnubaQueryValidator`` with minutes: see ``snuba_query``): ``name`` max 256,
+  ``thresholdType`` (0/1/2: "Invalid threshold type, valid values are [0, 1, 2]"),
+  ``thresholdPeriod`` 1..20, ``comparisonDelta``, ``resolveThreshold``, ``owner``
+  ``ActorField``, ``projects``; ``validate`` / ``_validate_trigger_thresholds`` /
+  ``_validate_critical_warning_triggers``: the trigger-count, label, "Percentage-based
+  alerts require a comparison delta", above/below and threshold-order texts.
+- ``src/sentry/incidents/serializers/alert_rule_trigger.py`` ``AlertRuleTriggerSerializer``
+  and ``alert_rule_trigger_action.py`` ``AlertRuleTriggerActionSerializer`` (action type,
+  target type, integration and target-identifier texts).
+- source not found (not re-read for this file): the exact texts above are from SENTRY_API.md
+  §1.5-1.8; the "off by one" tolerance between alert and resolve thresholds of integers, and
+  "Metric alerts take at most one project." (the fake's own wording) in particular.
 """
 
 from __future__ import annotations

@@ -2,6 +2,12 @@
 
 ``query`` takes ``email:``, ``role:`` and ``isInvited:`` terms (several values of one key match
 any of them) and free text on email and name.
+
+Source: ``src/sentry/core/endpoints/organization_member_index.py`` (older:
+``api/endpoints/organization_member_index.py``) ``OrganizationMemberIndexEndpoint.get``, which
+reads those query keys; the answer shape is ``api/serializers/models/organization_member``
+``OrganizationMemberSerializer``. source not found for the exact key list: from SENTRY_API.md
+§7. Unknown query keys are ignored there and here.
 """
 
 from __future__ import annotations

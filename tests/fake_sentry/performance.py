@@ -2,6 +2,18 @@
 
 Private endpoint ``/projects/{org}/{project}/performance-issues/configure/``; the settings are
 stored as the project option ``sentry:performance_issue_settings``.
+
+Source: ``src/sentry/issues/endpoints/project_performance_issue_settings.py``:
+``ProjectPerformanceIssueSettingsSerializer`` (the ranges below: ``IntegerField``s,
+``render_blocking_fcp_ratio`` a ``FloatField``, ``large_http_payload_filtered_paths`` a
+``CharField(max_length=1000, allow_blank=True)``, the toggles ``BooleanField``s) and
+``ProjectPerformanceIssueSettingsEndpoint.put``: a key outside ``ALL_ALLOWED_KEYS`` (or an empty
+body) is 400 "Invalid settings option"; an ``INTERNAL_ENABLED_KEYS`` key without superuser is
+403 ``{"detail": {"message": "Passed options are only modifiable internally", "code":
+"superuser-required"}}``; then the serializer; then ``get_disabled_threshold_options`` against
+the settings stored *before* this request (turning a detector on and setting its threshold in
+one PUT is refused): 403 "Disabled options can not be modified". Defaults: SENTRY_API.md 4
+(``src/sentry/options/defaults.py``, ``projectoptions/defaults.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.fake_sentry.replies import HttpError
-from tests.fake_sentry.validation import Invalid, boolean, integer, string
+from tests.fake_sentry.validation import Invalid, boolean, drf_float, integer, string
 
 
 @dataclass(frozen=True)
@@ -103,7 +115,11 @@ def clean_update(body: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]
     if not body or any(key not in known for key in body):
         raise HttpError(400, {"detail": "Invalid settings option"})
     if any(key in INTERNAL_ONLY for key in body):
-        raise HttpError(403, {"detail": "Passed options are only modifiable internally"})
+        raise HttpError(
+            403,
+            {"detail": {"message": "Passed options are only modifiable internally",
+                        "code": "superuser-required"}},
+        )
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for key, value in body.items():
@@ -114,10 +130,10 @@ def clean_update(body: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]
             values[key] = checked[0]
     if errors:
         raise Invalid(errors)
-    merged = effective({**stored, **values})
+    current = effective(stored)  # the settings before this request
     for key in values:
         threshold = THRESHOLDS.get(key)
-        if threshold and not detector_enabled(threshold.detector, merged):
+        if threshold and not detector_enabled(threshold.detector, current):
             raise HttpError(403, {"detail": "Disabled options can not be modified"})
     return values
 
@@ -127,7 +143,8 @@ def _check_threshold(threshold: Threshold, value: Any) -> tuple[Any, list[str]]:
         return string(int(threshold.maximum))(value)
     if threshold.kind is int:
         return integer(int(threshold.minimum), int(threshold.maximum))(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    value = drf_float(value)  # DRF FloatField: "0.5" and True are numbers too
+    if value is None:
         return None, ["A valid number is required."]
     if value < threshold.minimum:
         return None, [f"Ensure this value is greater than or equal to {threshold.minimum}."]

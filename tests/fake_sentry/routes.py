@@ -95,7 +95,15 @@ def _object_body(call: Call) -> dict[str, Any]:
 
 
 def get_organization(call: Call) -> Reply:
-    return Reply(200, shapes.organization_detail(_org(call), call.api_root))
+    """Features only with ``?include_feature_flags=1`` (organization_details.py, since
+    getsentry/sentry#71438; older Sentry always lists them)."""
+    org = _org(call)
+    body = shapes.organization_detail(org, call.api_root)
+    if call.query.get("include_feature_flags", ["0"])[0] != "0":
+        body["features"] = sorted(org.features)
+    else:
+        body.pop("features", None)
+    return Reply(200, body)
 
 
 def put_organization(call: Call) -> Reply:

@@ -144,4 +144,4 @@ def github(integration: FakeIntegration, repo: str, labels: list[str]) -> dict[s
 
 def webhook() -> dict[str, Any]:
     return {"type": "webhook", "integrationId": None, "data": {},
-            "config": {"targetType": "specific", "targetIdentifier": "webhooks"}}
+            "config": {"targetType": None, "targetIdentifier": "webhooks"}}

@@ -3,6 +3,30 @@
 SENTRY_ALERTS_API.md sections 2.2 and 3.1, SENTRY_API.md sections 1.2-1.4. Monitors take
 ``timeWindow`` in seconds, legacy metric alerts in minutes. Sentry also runs the query against
 Snuba; the fake checks only the syntax it can see.
+
+Source: ``src/sentry/snuba/snuba_query_validator.py`` ``SnubaQueryValidator``:
+
+- fields: ``query_type`` ``IntegerField`` (optional; ``validate_query_type``: "Invalid query
+  type <n>"), ``dataset`` ``CharField`` (``validate_dataset``: "Invalid dataset, valid values
+  are [...]"), ``query`` ``CharField(allow_blank=True)`` (``validate_query``:
+  ``UNSUPPORTED_QUERIES``),
+  ``aggregate`` ``CharField`` (``validate_aggregate``: no ``upsampled_count()``),
+  ``time_window`` ``IntegerField``, ``environment`` ``EnvironmentField(required=True,
+  allow_null=True)`` (``api/serializers/rest_framework/environment.py``: "Environment is not
+  part of this organization"), ``event_types`` a required ``ListField(child=CharField())``
+  (``validate_event_types``: "Invalid event_type, valid values are [...]"), ``group_by``
+  (flag-gated in ``_validate_group_by``), ``extrapolation_mode`` (``validate_extrapolation_mode``:
+  "Invalid extrapolation mode: <m>"). Unknown keys are dropped (plain DRF).
+- ``validate``: ``_validate_aggregate`` (``incidents/logic.py`` ``check_aggregate_column_support``
+  and ``translate_aggregate_field``, the alias rewriting), ``_validate_query``
+  (``QUERY_TYPE_VALID_DATASETS``: "Invalid dataset for this query type. Valid datasets are
+  [...]"; ``snuba/entity_subscription.py`` ``get_entity_subscription`` for crash-rate
+  aggregates), ``_validate_snql_query`` -> ``_validate_time_window``
+  (``CRASH_RATE_ALERTS_ALLOWED_TIME_WINDOWS``), then crash-rate ``event_types = []``,
+  ``QUERY_TYPE_VALID_EVENT_TYPES`` and the one-event-type rule for EAP.
+- ``_validate_snql_query`` (and so ``_validate_time_window``) is skipped for
+  ``events_analytics_platform``: its "at least 5 minutes" branch is never reached there in
+  the version read, so the fake no longer refuses short EAP windows.
 """
 
 from __future__ import annotations
@@ -12,14 +36,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from tests.fake_sentry.state import FakeOrganization
-from tests.fake_sentry.validation import REQUIRED, drf_int
+from tests.fake_sentry.validation import REQUIRED, drf_int, string
 
-ERROR, PERFORMANCE, CRASH_RATE = 0, 1, 2
-# Dataset enum values, in Sentry's order, for "Invalid dataset" messages.
+ERROR, PERFORMANCE, CRASH_RATE = 0, 1, 2  # snuba/models.py SnubaQuery.Type
+# snuba/dataset.py Dataset values, in Sentry's order, for "Invalid dataset" messages.
 DATASETS = [
     "events", "transactions", "discover", "search_issues", "metrics", "generic_metrics",
     "sessions", "spans", "events_analytics_platform", "replays", "profiles", "outcomes",
 ]  # fmt: skip
+# incidents/logic.py query_datasets_to_type (the default query type of a dataset); inverted,
+# QUERY_TYPE_VALID_DATASETS.
 DATASET_QUERY_TYPE = {
     "events": ERROR,
     "transactions": PERFORMANCE,
@@ -35,25 +61,30 @@ _MEMBER_NAMES = {
     "events_analytics_platform": "eventsanalyticsplatform",
     "metrics": "metrics",
 }
+# snuba/models.py SnubaQueryEventType.EventType names, lower-cased
 EVENT_TYPES = [
     "error", "default", "transaction", "trace_item_span", "trace_item_log", "trace_item_metric",
 ]  # fmt: skip
-VALID_EVENT_TYPES = {
+VALID_EVENT_TYPES = {  # QUERY_TYPE_VALID_EVENT_TYPES
     ERROR: {"error", "default"},
     PERFORMANCE: {"transaction", "trace_item_span", "trace_item_log"},
 }
+# snuba/models.py ExtrapolationMode names
 EXTRAPOLATION_MODES = ("unknown", "none", "client_and_server_weighted", "server_weighted")
-CRASH_RATE_WINDOWS = (1800, 3600, 7200, 14400, 43200, 86400)  # seconds
+# CRASH_RATE_ALERTS_ALLOWED_TIME_WINDOWS (seconds)
+CRASH_RATE_WINDOWS = (1800, 3600, 7200, 14400, 43200, 86400)
+# entity_subscription.py: crash-rate entities accept only these percentages
 CRASH_RATE_AGGREGATE = re.compile(
     r"^percentage\(\s*(sessions_crashed|users_crashed)\s*,\s*(sessions|users)\s*\)"
 )
+# Approximates check_aggregate_column_support / are_columns_resolved (which need Snuba).
 _FUNCTION = re.compile(r"^\w+\(.*\)(\s+AS\s+\w+)?$")
-_ALIASES = {
+_ALIASES = {  # incidents/logic.py translate_aggregate_field
     "user": "tags[sentry:user]",
     "dist": "tags[sentry:dist]",
     "release": "tags[sentry:release]",
 }
-UNSUPPORTED_QUERIES = ("release:latest",)
+UNSUPPORTED_QUERIES = ("release:latest",)  # snuba_query_validator.py UNSUPPORTED_QUERIES
 
 
 def _valid_datasets(query_type: int) -> str:
@@ -68,21 +99,31 @@ def _field_errors(
     for name in ("dataset", "query", "aggregate", "time_window", "environment", "event_types"):
         if name not in source:
             errors[name] = [REQUIRED]
-    for name in ("dataset", "query", "aggregate"):
-        if name in source and not isinstance(source[name], str):
-            errors[name] = ["Not a valid string."]
-    if isinstance(source.get("aggregate"), str):
-        aggregate = source["aggregate"]
-        if not aggregate:
-            errors["aggregate"] = ["This field may not be blank."]
-        elif aggregate == "upsampled_count()":
+    for name, blank in (("dataset", False), ("query", True), ("aggregate", False)):
+        if name in source:
+            _, problems = string(allow_blank=blank)(source[name])  # DRF CharField
+            if problems:
+                errors[name] = problems
+    if "event_types" in source and source["event_types"] is None:
+        errors["event_types"] = ["This field may not be null."]
+    if source.get("group_by") is not None:
+        # _validate_group_by: the organization feature
+        # workflow-engine-metric-alert-group-by-creation, which the fake never has
+        errors["group_by"] = ["Group by Metric Alerts feature must be enabled to use this field"]
+    if isinstance(source.get("aggregate"), str) and "aggregate" not in errors:
+        aggregate = source["aggregate"].strip()
+        if aggregate == "upsampled_count()":
             errors["aggregate"] = [
                 "upsampled_count() is not allowed as user input. Use count() instead - "
                 "it will be automatically converted to upsampled_count() when appropriate."
             ]
-    if isinstance(source.get("dataset"), str) and source["dataset"] not in DATASETS:
+    if (
+        isinstance(source.get("dataset"), str)
+        and "dataset" not in errors
+        and source["dataset"].strip() not in DATASETS
+    ):
         errors["dataset"] = [f"Invalid dataset, valid values are {DATASETS}"]
-    if isinstance(source.get("query"), str):
+    if isinstance(source.get("query"), str) and "query" not in errors:
         for term in source["query"].split():
             if term in UNSUPPORTED_QUERIES:
                 errors["query"] = [
@@ -99,7 +140,7 @@ def _field_errors(
         window = drf_int(source["time_window"])
         if window is None:
             errors["time_window"] = ["A valid integer is required."]
-        elif max_minutes is not None and not 1 <= window <= max_minutes:
+        elif max_minutes is not None and not 1 <= window <= max_minutes:  # legacy serializer
             bound = (
                 "greater than or equal to 1"
                 if window < 1
@@ -152,8 +193,6 @@ def _cross_check(data: dict[str, Any], seconds: bool) -> str | None:
             "Invalid Time Window: Allowed time windows for crash rate alerts are: "
             "30min, 1h, 2h, 4h, 12h and 24h"
         )
-    if dataset == "events_analytics_platform" and window < 300:
-        return "Invalid Time Window: Time window for this alert type must be at least 5 minutes."
     if query_type == CRASH_RATE:
         data["event_types"] = []  # Sentry drops them for crash-rate queries
     event_types = data["event_types"]
@@ -176,8 +215,8 @@ def clean_snuba_query(
     if errors:
         return {}, errors
     data = {
-        "dataset": source["dataset"],
-        "query": source["query"],
+        "dataset": str(source["dataset"]).strip(),
+        "query": str(source["query"]).strip(),
         "time_window": drf_int(source["time_window"]),
         "environment": source["environment"],
         "event_types": [e.lower() for e in source["event_types"]],
@@ -185,7 +224,7 @@ def clean_snuba_query(
     }
     if "query_type" in source:
         data["query_type"] = drf_int(source["query_type"])
-    data["aggregate"], problem = _aggregate(source["aggregate"])
+    data["aggregate"], problem = _aggregate(str(source["aggregate"]).strip())
     if problem:
         return {}, {"aggregate": [problem]}
     problem = _cross_check(data, seconds)

@@ -27,6 +27,12 @@ PROVIDERS = {
 }
 
 
+# What a Business plan organisation has that alerts care about.
+PLAN_FEATURES = ("integrations-ticket-rules", "integrations-issue-basic",
+                 "integrations-issue-sync", "integrations-alert-rule",
+                 "integrations-incident-management", "relay")
+
+
 def org_settings_defaults() -> dict[str, Any]:
     """Writable organisation fields, by API name, with Sentry's defaults."""
     return {
@@ -235,6 +241,9 @@ class FakeOrganization:
     # Sentry lists conditions and action filters in no stable order; a seeded shuffle keeps
     # that visible to clients while tests stay reproducible. Set False for stable output.
     shuffle_reads: bool = True
+    # The organisation's features (features/permanent.py names; plans give them). Without
+    # integrations-ticket-rules, GitHub and Jira ticket actions are refused.
+    features: set[str] = field(default_factory=lambda: set(PLAN_FEATURES))
     # Sentry since 2026-06 reads ?project= as ids or slugs; before, ids only (listing.project_ids)
     project_slugs_in_queries: bool = True
     # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.

@@ -1,4 +1,29 @@
-"""Field checks the fake applies to PUT bodies, with the texts Sentry (DRF) returns."""
+"""Field checks the fake applies to PUT bodies, with the texts Sentry (DRF) returns.
+
+Where each rule lives in Sentry (getsentry/sentry; Django REST framework underneath):
+
+- ``boolean``: DRF ``fields.BooleanField.to_internal_value`` (TRUE_VALUES / FALSE_VALUES).
+- ``drf_int``, ``integer``: DRF ``fields.IntegerField.to_internal_value`` (``re_decimal``) and
+  its min/max validators.
+- ``drf_float``: DRF ``fields.FloatField.to_internal_value``.
+- ``string``: DRF ``fields.CharField`` (``trim_whitespace``, ``allow_blank``, ``max_length``).
+- project fields: ``src/sentry/core/endpoints/project_details.py`` ``ProjectAdminSerializer``
+  (field list and texts from SENTRY_API.md 3.1).
+- organization fields: ``src/sentry/core/endpoints/organization_details.py``
+  ``OrganizationSerializer`` (field list and texts from SENTRY_API.md 3.2).
+- ``relay_pii_config``, ``safe_fields``: ``src/sentry/relay/datascrubbing.py``, which calls
+  Relay's ``validate_pii_config`` / ``validate_pii_selector`` (so does the fake).
+- ``fingerprinting_rules``: ``ProjectAdminSerializer.validate_fingerprintingRules`` ->
+  ``src/sentry/grouping/fingerprinting`` ``FingerprintingConfig.from_config_string``.
+- ``require2FA``: ``organization_details.py`` ``OrganizationSerializer.validate_require2FA``.
+- ``trusted_relays``: ``src/sentry/api/serializers/models/organization.py``
+  ``TrustedRelaySerializer.to_internal_value``; duplicates: ``organization_details.py``
+  ``OrganizationSerializer.validate_trustedRelays``.
+
+Unknown keys: Sentry's serializers are plain DRF ``Serializer``s, which drop keys they do not
+declare without a word (``Serializer.to_internal_value`` only reads declared fields); ``clean``
+does the same.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +37,11 @@ from sentry_relay.exceptions import RelayError
 from sentry_iac.spec.privacy import validate_pii_config, validate_pii_selector
 from tests.fake_sentry.fingerprinting import check_fingerprinting_rules
 
+# MAX_SENSITIVE_FIELD_CHARS of project_details.py and organization_details.py (SENTRY_API.md 3.1).
 MAX_SENSITIVE_FIELD_CHARS = 4000
-STORE_CRASH_REPORTS_MAX = 100  # highest value the UI and the schema's enum offer
+# source not found: value from SENTRY_API.md 3.1 (the UI's and schema's highest value); Sentry's
+# constant of the same name is in src/sentry/constants.py.
+STORE_CRASH_REPORTS_MAX = 100
 REQUIRED = "This field is required."
 
 FieldErrors = dict[str, Any]  # Sentry mostly sends lists of messages, sometimes a bare string
@@ -28,12 +56,20 @@ class Invalid(Exception):
         self.errors = errors
 
 
+# DRF fields.BooleanField.TRUE_VALUES / FALSE_VALUES (1.0 and 0.0 hash like 1 and 0).
+_TRUE = ("t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1")
+_FALSE = ("f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
+          "0")
+
+
 def boolean(value: Any) -> tuple[Any, list[str]]:
+    """DRF ``BooleanField.to_internal_value``: its true/false spellings, else "Must be a valid
+    boolean." (``null`` too, as none of these fields allow null)."""
     if isinstance(value, bool):
         return value, []
-    if value in ("true", "True", "1", 1):
+    if value in _TRUE or (isinstance(value, (int, float)) and value == 1):
         return True, []
-    if value in ("false", "False", "0", 0):
+    if value in _FALSE or (isinstance(value, (int, float)) and value == 0):
         return False, []
     return None, ["Must be a valid boolean."]
 
@@ -50,6 +86,16 @@ def drf_int(value: Any) -> int | None:
         return int(_DRF_DECIMAL.sub("", str(value)))
     except (TypeError, ValueError):
         return None
+
+
+def drf_float(value: Any) -> float | None:
+    """What DRF's ``FloatField.to_internal_value`` makes of ``value`` (``float(data)``), or None
+    where it fails with "A valid number is required.": ``"0.5"`` and ``True`` pass, as in DRF."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number or number in (float("inf"), float("-inf")) else number
 
 
 def integer(
@@ -72,20 +118,34 @@ def integer(
     return check
 
 
-def string(max_length: int | None = None, *, nullable: bool = False) -> Checker:
+def string(
+    max_length: int | None = None, *, nullable: bool = False, allow_blank: bool = True
+) -> Checker:
+    """DRF's ``CharField``: numbers become text, other non-strings are "Not a valid string.",
+    surrounding whitespace is trimmed (``trim_whitespace``) before the blank and length checks
+    (``CharField.run_validation`` / ``to_internal_value``). ``allow_blank`` defaults to True
+    here because most callers model ``allow_blank=True`` fields; pass False for DRF's default."""
+
     def check(value: Any) -> tuple[Any, list[str]]:
         if value is None:
             return (None, []) if nullable else (None, ["This field may not be null."])
-        if not isinstance(value, str):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             return None, ["Not a valid string."]
-        if max_length is not None and len(value) > max_length:
+        text = str(value).strip()
+        if not text and not allow_blank:
+            return None, ["This field may not be blank."]
+        if max_length is not None and len(text) > max_length:
             return None, [f"Ensure this field has no more than {max_length} characters."]
-        return value, []
+        return text, []
 
     return check
 
 
 def string_list(*, allow_empty_entries: bool, max_total_chars: int | None = None) -> Checker:
+    """DRF ``ListField(child=CharField())``; "Empty values are not allowed." is the organization
+    serializer's ``validate_sensitiveFields`` / ``validate_safeFields``, "List of sensitive fields
+    is too long." both serializers' ``MAX_SENSITIVE_FIELD_CHARS`` check (SENTRY_API.md 3.1-3.2)."""
+
     def check(value: Any) -> tuple[Any, list[str]]:
         if value is None:
             return None, ["This field may not be null."]
@@ -137,6 +197,7 @@ def fingerprinting_rules(value: Any) -> tuple[Any, list[str]]:
 
 
 def allowed_domains(value: Any) -> tuple[Any, list[str]]:
+    """``ProjectAdminSerializer.validate_allowedDomains`` (``project_details.py``)."""
     domains, errors = string_list(allow_empty_entries=True)(value)
     if errors:
         return None, errors
@@ -152,13 +213,17 @@ ERR_SSO_ENABLED = "Cannot require two-factor authentication with SSO enabled"
 
 
 def role(value: Any) -> tuple[Any, list[str]]:
-    """attachmentsRole / debugFilesRole: any organisation role (``roles.get``)."""
+    """attachmentsRole / debugFilesRole: any organisation role (``organization_details.py``
+    ``OrganizationSerializer.validate_attachmentsRole`` / ``validate_debugFilesRole``,
+    ``roles.get``)."""
     if not isinstance(value, str):
         return None, ["Not a valid string."]
     return (value, []) if value in ORG_ROLES else (None, ["Invalid role"])
 
 
 def choice(choices: tuple[str, ...]) -> Checker:
+    """DRF ``ChoiceField.to_internal_value``: '"x" is not a valid choice.'."""
+
     def check(value: Any) -> tuple[Any, list[str]]:
         if value in choices:
             return value, []
@@ -168,7 +233,8 @@ def choice(choices: tuple[str, ...]) -> Checker:
 
 
 def _relay(item: Any) -> tuple[dict[str, Any] | None, str | None]:
-    """One relay as Sentry's TrustedRelaySerializer reads it, with its error texts."""
+    """One relay as Sentry's ``TrustedRelaySerializer.to_internal_value`` reads it
+    (``src/sentry/api/serializers/models/organization.py``), with its error texts."""
     if not isinstance(item, dict):
         return None, "Bad structure received for Trusted Relays"
     name, key = item.get("name"), item.get("publicKey") or ""
@@ -277,11 +343,12 @@ def clean(body: Mapping[str, Any], fields: Mapping[str, Checker]) -> dict[str, A
 def clean_project_update(body: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
     values = clean(body, PROJECT_FIELDS)
     if "resolveAge" in values and values["resolveAge"] is None:
-        values["resolveAge"] = 0  # Sentry stores "off" as 0
+        values["resolveAge"] = 0  # ProjectDetailsEndpoint.put stores "off" as 0
     low = values.get("digestsMinDelay", current["digestsMinDelay"])
     high = values.get("digestsMaxDelay", current["digestsMaxDelay"])
     if low > high:
-        # Sentry sends this one as a bare string, not a list.
+        # ProjectAdminSerializer.validate (project_details.py) compares with the stored value
+        # when only one is sent; Sentry sends this one as a bare string, not a list.
         raise Invalid(
             {"digestsMinDelay": "The minimum delay on digests must be lower than the maximum."}
         )

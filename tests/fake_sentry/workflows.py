@@ -1,4 +1,12 @@
-"""Alert (workflow) endpoints (SENTRY_ALERTS_API.md sections 1.1, 1.3-1.5 and 2.8-2.13)."""
+"""Alert (workflow) endpoints (SENTRY_ALERTS_API.md sections 1.1, 1.3-1.5 and 2.8-2.13).
+
+Sources (getsentry/sentry, ``src/sentry/workflow_engine/endpoints/``):
+``organization_workflow_index.py`` ``OrganizationWorkflowIndexEndpoint`` (``post``; ``put`` and
+``delete``: the "At least one of …" 400 comes before the body is read, then
+``validators/detector_workflow_mutation.py`` ``DetectorWorkflowMutationValidator`` requires
+``enabled``; nothing found is a 200 "No workflows found."; ``filter_workflows``) and
+``organization_workflow_details.py`` ``OrganizationWorkflowDetailsEndpoint``.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +41,9 @@ def create_workflow(call: Call) -> Reply:
     body = object_body(call)
     with camel_errors():
         values = clean_workflow(org, snake_keys(body))
-        detector_ids = requested_links(body, "detectorIds", org.detectors, "detectors")
+        detector_ids = requested_links(
+            body, "detectorIds", org.detectors, "detectors", creating=True, wrapped=False
+        )
     workflow = FakeWorkflow(id=org.next_id(), **values)
     org.workflows[workflow.id] = workflow
     _link(org, workflow.id, detector_ids)
@@ -104,6 +114,7 @@ def _bulk_targets(call: Call) -> list[FakeWorkflow]:
 
 def bulk_update_workflows(call: Call) -> Reply:
     body = object_body(call)
+    _bulk_targets(call)  # the filter check comes first
     if "enabled" not in body:
         raise Invalid({"enabled": [REQUIRED]})
     enabled, errors = boolean(body["enabled"])
