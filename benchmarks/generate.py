@@ -139,7 +139,7 @@ def organization(shape: Shape) -> dict[str, Any]:
         "privacy": {"data_scrubber": True, "data_scrubber_defaults": True,
                     "scrub_ip_addresses": True, "sensitive_fields": ["password", "token"],
                     "store_crash_reports": 0},
-        "retention": {"plan": "team", "errors_days": 90, "performance_days": 30},
+        "retention": {"plan": "business", "errors_days": 90, "performance_days": 30},
         "security": {"require_2fa": False, "open_membership": True, "default_role": "member"},
         "integrations": {"github": "bench-org"},
         "repositories": repositories,

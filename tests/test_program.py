@@ -175,5 +175,5 @@ def test_settings_belong_to_the_owner_stack_only(staging: Plan) -> None:
 
 def test_retention_is_exported_not_set(production: Plan) -> None:
     assert production.outputs["retention"] == {
-        "plan": "team", "errors_days": 90, "performance_days": 30,
-        "enforced_by": "the sentry.io team plan (not settable through the API)"}
+        "plan": "business", "errors_days": 90, "performance_days": 30,
+        "enforced_by": "the sentry.io business plan (not settable through the API)"}

@@ -22,7 +22,7 @@ GET_INTEGRATION = ("sentry:index/getSentryOrganizationIntegration:"
                    "getSentryOrganizationIntegration")
 RELAY_KEY = "Eo8qSwkWYOaeJBxwT7NWJLYAgim5HIV2z28AtXdOh-U"
 OTHER_KEY = "dcnC0mpKDUNLr4fnZavKplKyHdie1capyHLH-bfbvII"
-LINK_TYPES = {"OrganizationSecurity", "SentryOrganizationRepositoryGithub",
+LINK_TYPES = {"OrganizationSecurity", "Repository",
               "SentryOrganizationCodeMapping"}
 
 
@@ -56,22 +56,20 @@ def test_owner_stack_manages_the_security_settings(production: Plan) -> None:
 def test_owner_stack_adds_the_repository_through_the_named_integration(
     production: Plan,
 ) -> None:
-    repositories = by_name(production, "SentryOrganizationRepositoryGithub")
-    integration_id = repositories["dbca-wa/science-projects"]["integrationId"]
-    assert repositories == {"dbca-wa/science-projects": {
+    # The repository provider finds the integration by name at deploy time (and adopts a
+    # repository that is already linked); the code mappings take its id from the lookup.
+    assert by_name(production, "Repository") == {"dbca-wa/science-projects": {
         "organization": "dbca", "identifier": "dbca-wa/science-projects",
-        "integrationId": integration_id}}
-    assert integration_id.isdigit()
+        "integration": "dbca-wa"}}
     integration_lookups = [x for x in production.lookups if x["token"] == GET_INTEGRATION]
     assert [x["args"] for x in integration_lookups] == [
         {"organization": "dbca", "providerKey": "github", "name": "dbca-wa"}]
 
 
 def test_owner_stack_maps_backend_and_frontend_to_their_folders(production: Plan) -> None:
-    integration_id = by_name(production, "SentryOrganizationRepositoryGithub")[
-        "dbca-wa/science-projects"]["integrationId"]
-    repository_id = placeholder_id("SentryOrganizationRepositoryGithub",
-                                   "dbca-wa/science-projects")
+    integration_id = placeholder_id("integration", "github:dbca-wa")
+    repository_id = ("dbca-wa/science-projects-"
+                     + placeholder_id("Repository", "dbca-wa/science-projects"))
     common = {"organization": "dbca", "integrationId": integration_id,
               "repositoryId": repository_id, "defaultBranch": "main"}
     assert by_name(production, "SentryOrganizationCodeMapping") == {
@@ -121,10 +119,9 @@ def test_a_repository_can_name_its_own_integration(tmp_path: Path) -> None:
                      "  - dbca-wa/science-projects\n"
                      "  - {name: parks-wa/spms-docs, integration: parks-wa}\n")
     plan = run_offline(project, "production")
-    repositories = by_name(plan, "SentryOrganizationRepositoryGithub")
+    repositories = by_name(plan, "Repository")
     assert set(repositories) == {"dbca-wa/science-projects", "parks-wa/spms-docs"}
-    assert (repositories["dbca-wa/science-projects"]["integrationId"]
-            != repositories["parks-wa/spms-docs"]["integrationId"])
+    assert repositories["parks-wa/spms-docs"]["integration"] == "parks-wa"
     names = [x["args"]["name"] for x in plan.lookups if x["token"] == GET_INTEGRATION]
     assert sorted(names) == ["dbca-wa", "parks-wa"]  # each integration looked up once
 

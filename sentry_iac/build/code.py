@@ -14,6 +14,7 @@ import pulumi
 import pulumiverse_sentry as sentry
 
 from sentry_iac.build.project import SentryProjectComponent
+from sentry_iac.providers.resources import Repository as LinkedRepository
 from sentry_iac.spec.models import Organization
 from sentry_iac.spec.repositories import CodeMapping, Repository
 
@@ -56,11 +57,12 @@ def link_code(
                 organization=org.organization, provider_key=GITHUB, name=name,
                 opts=pulumi.InvokeOptions(parent=parent))
             integrations[name] = found.internal_id
-        created = sentry.SentryOrganizationRepositoryGithub(
-            repository.name, integration_id=integrations[name],
-            opts=pulumi.ResourceOptions(parent=parent),
-            **repository_args(org.organization, repository))
-        repositories[repository.name] = (integrations[name], created.internal_id)
+        # A dynamic resource, not pulumiverse_sentry's: that one fails on a repository that is
+        # already linked (providers.repositories adopts it).
+        created = LinkedRepository(repository.name, integration=name,
+                                   opts=pulumi.ResourceOptions(parent=parent),
+                                   **repository_args(org.organization, repository))
+        repositories[repository.name] = (integrations[name], created.id)
     for project in org.projects:
         component = projects[project.slug]
         for mapping in project.code_mappings:

@@ -139,6 +139,11 @@ ALERT_WIRE = WireTypes(numbers={"workflow.**": WHOLE},
                        nulls=("workflow.environment",))
 
 
+# Ticket actions need this organisation feature (spec.plans says which plans have it).
+TICKET_FEATURE = "integrations-ticket-rules"
+TICKET_ACTIONS = frozenset({"github", "github_enterprise", "jira", "jira_server", "azure_devops"})
+
+
 class _ObjectProvider(SentryApiProvider):
     """Create-by-POST objects: shared create/update/read/delete around a few hooks."""
 
@@ -312,6 +317,11 @@ class AlertProvider(_ObjectProvider):
         spec = props[self.spec_key]
         filters = [{**f, "actions": [resolver.action(a) for a in f.get("actions", [])]}
                    for f in spec.get("actionFilters", [])]
+        tickets = sorted({a["type"] for f in filters for a in f["actions"]
+                          if a["type"] in TICKET_ACTIONS})
+        if tickets:
+            resolver.require_feature(TICKET_FEATURE, f"alert '{spec.get('name')}' "
+                                                     f"({', '.join(tickets)} issues)")
         detectors = [str(d) for d in props.get("detectors") or []] or [
             resolver.default_detector(props["project"])]
         return {**spec, "actionFilters": filters, "detectorIds": detectors}

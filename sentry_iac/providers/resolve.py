@@ -65,6 +65,29 @@ class Resolver:
             self._cache[key] = [str(project["id"])]
         return str(self._cache[key][0])
 
+    def features(self) -> list[str] | None:
+        """The organisation's features, or None where Sentry does not list them. Sentry lists
+        them only with ``?include_feature_flags=1`` (organization_details.py, since 2024)."""
+        key = self._key(("features",), None)
+        if key not in self._cache:
+            body = self.client.get(api_path("organizations", self.organization),
+                                   {"include_feature_flags": "1"})
+            features = body.get("features") if isinstance(body, dict) else None
+            self._cache[key] = [features if isinstance(features, list) else None]
+        found = self._cache[key][0]
+        return [str(f) for f in found] if isinstance(found, list) else None
+
+    def require_feature(self, feature: str, needed_by: str) -> None:
+        """Refuse, before anything is sent, what Sentry would refuse for a missing feature
+        (BaseActionValidator._check_action_type: "Organization does not allow this action
+        type")."""
+        features = self.features()
+        if features is not None and feature not in features:
+            raise ResolveError(
+                f"{needed_by} needs the organisation feature '{feature}', which organization "
+                f"'{self.organization}' does not have (Sentry's Business and Enterprise plans "
+                "do); route the rule elsewhere or change the plan")
+
     def integration(self, provider: str, name: str | None = None) -> dict[str, Any]:
         def named(items: list[Any]) -> dict[str, Any] | None:
             return next((i for i in items if name is None or i.get("name") == name), None)

@@ -11,6 +11,7 @@ import pulumi
 from sentry_iac.providers import kinds
 from sentry_iac.providers.dynamic import SentryResource
 from sentry_iac.providers.project_defaults import ProjectDefaultsProvider
+from sentry_iac.providers.repositories import RepositoryProvider
 from sentry_iac.providers.settings import SETTINGS, SOURCES, SettingsKind, SettingsProvider
 
 
@@ -65,3 +66,13 @@ class ProjectDefaults(SentryResource, module="sentry-iac", name="ProjectDefaults
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(ProjectDefaultsProvider(), name,
                          {"organization": organization, "project": project}, opts)
+
+
+class Repository(SentryResource, module="sentry-iac", name="Repository"):
+    """A GitHub repository linked to the organisation; adopted when already linked."""
+
+    def __init__(self, name: str, *, organization: str, identifier: str, integration: str,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(RepositoryProvider(), name,
+                         {"organization": organization, "identifier": identifier,
+                          "integration": integration}, opts)

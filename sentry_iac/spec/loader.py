@@ -18,6 +18,7 @@ from sentry_iac.spec.import_files import Adoptions, load_import_files
 from sentry_iac.spec.messages import to_spec_errors
 from sentry_iac.spec.models import Channel, Organization
 from sentry_iac.spec.observability_refs import legacy_cron_problems
+from sentry_iac.spec.plans import plan_problems
 from sentry_iac.spec.source import LoadedYaml, SourceMap, format_path, load_yaml
 from sentry_iac.spec.stack_config import StackConfig, discover_stacks, load_stack_config
 
@@ -189,6 +190,7 @@ def _load_spec(root: Path) -> Spec:
         errors.extend(_legacy_problems(org, named_alerts, stacks))
         legacy = [name for name, config in stacks.items() if config.alerts_backend == "legacy"]
         errors.extend(legacy_cron_problems(org, legacy, sources[ORG_FILE], _channel_kinds(org)))
+        errors.extend(plan_problems(org, alerts, stacks, sources[ORG_FILE]))
 
     adoptions, problems = load_import_files(root, stacks)
     errors.extend(problems)

@@ -26,7 +26,7 @@ from sentry_iac.spec.performance import PerformanceIssues
 from sentry_iac.spec.platforms import RESERVED_PROJECT_SLUGS, SENTRY_PLATFORMS
 from sentry_iac.spec.privacy import Privacy, ProjectPrivacy
 from sentry_iac.spec.repositories import CodeMapping, Integrations, Repository
-from sentry_iac.spec.retention import Retention
+from sentry_iac.spec.retention import Plan, Retention
 from sentry_iac.spec.security import Security
 
 # Sentry slugs: lowercase letters, digits, '-' and '_', and not only digits (those read as ids).
@@ -257,6 +257,8 @@ class Organization(Strict):
     version: Literal[1]
     organization: Slug
     owner_stack: Name = "production"
+    # The organisation's Sentry plan: what it allows is checked offline (spec.plans).
+    plan: Plan | None = None
     teams: tuple[Team, ...] = ()
     members: tuple[Member, ...] = ()
     projects: tuple[Project, ...] = ()

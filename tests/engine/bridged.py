@@ -23,7 +23,6 @@ COMPUTED = {
     "SentryProject": ("internalId", "projectId", "slug"),
     "SentryOrganizationMember": ("internalId", "pending", "expired"),
     "SentryKey": ("dsnPublic", "dsnSecret", "dsnCsp", "public", "secret", "projectId"),
-    "SentryOrganizationRepositoryGithub": ("internalId",),
     "SentryOrganizationCodeMapping": ("internalId",),
 }
 GET_TEAM = "sentry:index/getSentryTeam:getSentryTeam"

@@ -15,8 +15,9 @@ SETTINGS_KINDS = ("OrganizationPrivacy", "OrganizationSecurity", "ProjectPrivacy
                   "ProjectDetails", "ProjectFingerprinting", "ProjectPerformanceIssues",
                   "EnvironmentVisibility")
 OBJECT_KINDS = ("Monitor", "Alert", "CronMonitor", "CronAlert", "Dashboard")
-# Acts once, when it is created, and manages nothing after: no drift to see or repair.
-ONCE_KINDS = ("ProjectDefaults",)
+# Nothing of theirs can be edited in Sentry: no drift to see or repair (Sentry's defaults are
+# taken off once; a repository is linked or not).
+ONCE_KINDS = ("ProjectDefaults", "Repository")
 MANAGING_KINDS = SETTINGS_KINDS + OBJECT_KINDS
 ALL_KINDS = MANAGING_KINDS + ONCE_KINDS
 
@@ -101,6 +102,8 @@ def delete_in_sentry(fake: FakeSentry, resource: Resource) -> None:
         del org.monitors[inputs["monitor"]["slug"]]
     elif kind == "Dashboard":
         del org.dashboards[resource.id]
+    elif kind == "Repository":
+        org.repositories[resource.id].status = "pending_deletion"  # unlinked in Sentry's UI
     else:
         path = settings_path(resource)
         fake.fail("GET", path, status=404, times=1,

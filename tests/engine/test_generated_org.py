@@ -53,7 +53,8 @@ def test_about_a_hundred_dynamic_resources_are_made_once_each_several_at_a_time(
     assert phases["up"].most_at_once > 1  # steps overlapped, as under the engine
     # No object was asked for twice. Alerts of one rule share a name across its projects:
     # the monitors they connect to tell them apart.
-    posts = Counter((e.path, str(e.body.get("name")), str(sorted(e.body.get("detectorIds", []))))
+    posts = Counter((e.path, str(e.body.get("name") or e.body.get("identifier")),
+                     str(sorted(e.body.get("detectorIds", []))))
                     for e in phases["up"].exchanges if e.method == "POST")
     assert max(posts.values()) == 1
     kinds = Counter(s.kind for s in created)

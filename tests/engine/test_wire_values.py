@@ -71,16 +71,16 @@ CASES = [
     ("Alert", AlertProvider, ("workflow", "config", "frequency"), 12.5,
      "workflow.config.frequency must be a whole number, not 12.5"),
     ("CronMonitor", CronMonitorProvider, ("monitor", "config", "checkin_margin"), 15.5,
-     "org.yaml:60:9: projects[0].crons[0].checkin_margin: monitor.config.checkin_margin must "
+     "org.yaml:61:9: projects[0].crons[0].checkin_margin: monitor.config.checkin_margin must "
      "be a whole number, not 15.5"),
     ("Dashboard", DashboardProvider, ("widgets", 0, "layout", "x"), 0.5,
      "widgets[0].layout.x must be a whole number, not 0.5"),
     ("Dashboard", DashboardProvider, ("dashboard", "period"), 7.0,
-     "org.yaml:171:5: dashboards[0].period: dashboard.period is not a number field Sentry "
+     "org.yaml:172:5: dashboards[0].period: dashboard.period is not a number field Sentry "
      "takes, so 7.0 cannot be sent"),
     ("ProjectPerformanceIssues", lambda: SettingsProvider(PROJECT_PERFORMANCE_ISSUES),
      ("settings", "slow_db_query_duration_threshold"), 1000.5,
-     "org.yaml:48:7: projects[0].performance_issues.slow_db_query_ms: "
+     "org.yaml:49:7: projects[0].performance_issues.slow_db_query_ms: "
      "settings.slow_db_query_duration_threshold must be a whole number, not 1000.5"),
 ]
 

@@ -17,6 +17,7 @@ from tests.fake_sentry import (
     members,
     migration,
     performance,
+    repositories,
     shapes,
     workflows,
 )
@@ -263,6 +264,10 @@ _PROJECT_ALERTS_WRITE = ("alerts:write", *_PROJECT_WRITE)
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/0/", api_index, (ANY_TOKEN,)),
+    Route("GET", ORG + "repos/", repositories.list_repositories, _ORG_READ),
+    Route("POST", ORG + "repos/", repositories.create_repository, ("org:write", "org:admin")),
+    Route("DELETE", ORG + "repos/{repo_id}/", repositories.delete_repository,
+          ("org:write", "org:admin")),
     Route("GET", ORG, get_organization, _ORG_READ),
     Route("PUT", ORG, put_organization, ("org:write", "org:admin")),
     Route("GET", ORG + "projects/", list_organization_projects, _ORG_READ),

@@ -235,6 +235,7 @@ class FakeOrganization:
     metric_rules: dict[str, FakeLegacyRule] = field(default_factory=dict)
     monitors: dict[str, FakeCronMonitor] = field(default_factory=dict)  # by slug
     dashboards: dict[str, FakeDashboard] = field(default_factory=dict)  # by id
+    repositories: dict[str, Any] = field(default_factory=dict)  # id -> repositories.FakeRepo
     # Alerts Sentry migrated from legacy rules: workflow id -> {"ruleId", "alertRuleId"}
     # (fake_sentry.migration answers alert-rule-workflow lookups from it).
     legacy_ids: dict[str, dict[str, str | None]] = field(default_factory=dict)

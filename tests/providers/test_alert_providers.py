@@ -228,3 +228,17 @@ def test_a_lost_create_never_adopts_the_same_named_monitor_of_another_project(
     projects = {fake.org.detectors[i].project_id for i in (frontend, backend)}
     assert projects == {fake.org.projects["spms-frontend"].id,
                         fake.org.projects["spms-backend"].id}
+
+
+def test_a_ticket_alert_is_refused_before_sending_when_the_plan_lacks_tickets(
+    fake: FakeSentry, production: Plan
+) -> None:
+    fake.org.features.discard("integrations-ticket-rules")
+    props = inputs(production, "Alert", "new-error-types/spms-backend")
+    with pytest.raises(ResolveError, match="'integrations-ticket-rules'") as raised:
+        configured(AlertProvider(), fake).create(props)
+    assert "New error types [production]" in str(raised.value)
+    assert fake.requests("POST", WORKFLOWS) == []
+    # Without a ticket channel the same organisation takes the alert.
+    assert configured(AlertProvider(), fake).create(
+        inputs(production, "Alert", "high-error-rate/spms-backend") | {"detectors": []}).id

@@ -31,7 +31,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from sentry_iac.offline.engine import run_offline
-from sentry_iac.providers import SentryApiError, SentryClient, api_path
+from sentry_iac.providers import SentryApiError, SentryClient, SentryValidationError, api_path
 from sentry_iac.providers.alerting import AlertProvider, MonitorProvider
 from sentry_iac.providers.crons import CronAlertProvider, CronMonitorProvider
 from sentry_iac.providers.dashboards import DashboardProvider
@@ -120,13 +120,22 @@ ERROR_BODY = {
     },
     "type": "object",
     "minProperties": 1,
-    "properties": {"detail": {"type": "string"}},
+    # A SentryAPIException's detail is {code, message, extra} (api/exceptions.py):
+    # RepoExistsError, ProjectMoved, superuser-required.
+    "properties": {"detail": {"anyOf": [
+        {"type": "string"},
+        {"type": "object", "required": ["code", "message"],
+         "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}]}},
     "additionalProperties": {"$ref": "#/definitions/messages"},
 }
 # Query parameters Sentry reads that the schema leaves out: every paginated list takes cursor and
 # per_page (SENTRY_ALERTS_API.md section 1.5); the member list filters by query (email:...).
 PAGINATION = frozenset({"cursor", "per_page"})
-UNDECLARED_QUERY = {("GET", "/api/0/organizations/{organization_id_or_slug}/members/"): {"query"}}
+UNDECLARED_QUERY = {
+    ("GET", "/api/0/organizations/{organization_id_or_slug}/members/"): {"query"},
+    # organization_details.py reads it: features are listed only with it (since #71438).
+    ("GET", "/api/0/organizations/{organization_id_or_slug}/"): {"include_feature_flags"},
+}
 
 
 @dataclass(frozen=True)
@@ -148,7 +157,19 @@ API_INDEX_RESPONSE = {
     "required": ["version", "auth", "user"],
 }
 
+REPOSITORY = {"type": "object", "required": ["id", "name", "status", "integrationId"],
+              "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                             "status": {"type": "string"}}}
+REPOSITORIES = "/api/0/organizations/{organization_id_or_slug}/repos/"
+
 NOT_IN_PUBLIC_SCHEMA: dict[tuple[str, str], PrivateOperation] = {
+    # OrganizationRepositoriesEndpoint.post / OrganizationRepositoryDetailsEndpoint.delete
+    # (integrations/api/endpoints/): the public schema has only the list.
+    ("POST", REPOSITORIES): PrivateOperation(
+        {"type": "object", "required": ["provider", "installation", "identifier"]},
+        {"201": REPOSITORY, "400": ERROR_BODY, "404": ERROR_BODY}),
+    ("DELETE", REPOSITORIES + "{repo_id}/"): PrivateOperation(None, {"202": REPOSITORY,
+                                                                     "404": ERROR_BODY}),
     ("GET", "/api/0/"): PrivateOperation(None, {"200": API_INDEX_RESPONSE}),
     ("GET", PERFORMANCE): PrivateOperation(None, {"200": PERFORMANCE_RESPONSE}),
     ("PUT", PERFORMANCE): PrivateOperation(PERFORMANCE_REQUEST, {"200": PERFORMANCE_RESPONSE}),
@@ -272,6 +293,16 @@ def run_scenario(fake: FakeSentry, client: SentryClient) -> None:
     ci_key = org.add_key(backend, name="CI")
     fake.page_size = 1  # every list answer carries Link cursors
     client.get(API_PREFIX)
+    client.get(api_path("organizations", "dbca"), {"include_feature_flags": "1"})
+    github = org.add_integration("github", name="dbca-wa")
+    repos = api_path("organizations", "dbca", "repos")
+    linked = client.post(repos, {"provider": "integrations:github", "installation": github.id,
+                                 "identifier": "dbca-wa/science-projects"})
+    with pytest.raises(SentryValidationError):
+        client.post(repos, {"provider": "integrations:github", "installation": github.id,
+                            "identifier": "dbca-wa/science-projects"})
+    list(client.paginate(repos, {"query": "science"}))
+    client.delete(api_path("organizations", "dbca", "repos", str(linked["id"])))
     client.delete(api_path("projects", "dbca", "spms-backend", "keys", ci_key.id))
     client.delete(api_path("projects", "dbca", "spms-backend", "keys", "999999"), missing_ok=True)
 
