@@ -177,3 +177,24 @@ def test_retention_is_exported_not_set(production: Plan) -> None:
     assert production.outputs["retention"] == {
         "plan": "business", "errors_days": 90, "performance_days": 30,
         "enforced_by": "the sentry.io business plan (not settable through the API)"}
+
+
+def test_resolve_age_0_reaches_sentry(tmp_path: Path) -> None:
+    """The Terraform provider sent resolveAge only when it was not 0 (GetOk), so 'never
+    auto-resolve' was silently not applied; ProjectDetails sends it."""
+    from sentry_iac.providers.kinds import PROJECT_DETAILS
+    from sentry_iac.providers.settings import SettingsProvider
+    from tests.providers.scaffold import configured, delivered, example_fake
+
+    project = copy_project(tmp_path / "p")
+    org = project / "org.yaml"
+    org.write_text(org.read_text().replace("resolve_age: 720               #",
+                                           "resolve_age: 0                 #", 1))
+    plan = run_offline(project, "production")
+    inputs = by_name(plan, "ProjectDetails")["spms-backend"]
+    assert inputs["settings"]["resolveAge"] == 0
+    assert "resolveAge" not in by_name(plan, "SentryProject")["spms-backend"]
+    with example_fake() as fake:
+        fake.org.projects["spms-backend"].settings["resolveAge"] = 720
+        configured(SettingsProvider(PROJECT_DETAILS), fake).create(delivered(inputs))
+        assert fake.org.projects["spms-backend"].settings["resolveAge"] == 0
