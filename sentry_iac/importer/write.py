@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from sentry_iac.importer.to_spec import ImportedConfig
 from sentry_iac.spec.import_files import IMPORT_DIR
+from sentry_iac.spec.stack_config import LOCAL_HOSTS
 
 MAIN_PY = '''"""The Pulumi program: the organisation in org.yaml and alerts/, for this stack."""
 
@@ -49,7 +51,12 @@ def stack_file(stack: str, base_url: str | None) -> str:
              "#   pulumi config set --secret sentry:token <token>    (or export "
              "SENTRY_AUTH_TOKEN)"]
     if base_url and base_url.rstrip("/") != DEFAULT_BASE_URL.rstrip("/"):
-        return "\n".join([*lines, "config:", f"  sentry:baseUrl: {base_url}", ""])
+        config = [f"  sentry:baseUrl: {base_url}"]
+        if urlsplit(base_url).scheme == "http" and urlsplit(base_url).hostname in LOCAL_HOSTS:
+            # The import itself read this Sentry over http on this machine; say so, as
+            # validate refuses http:// anywhere else.
+            config.append("  sentry-iac:allowInsecureHttp: true")
+        return "\n".join([*lines, "config:", *config, ""])
     return "\n".join([*lines, "config: {}", ""])
 
 

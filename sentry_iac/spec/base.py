@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+# The largest number a count, threshold or duration may hold. Pulumi carries every number as a
+# 64-bit float, so a much larger whole number would arrive changed, and one past 1.8e308 (or
+# .inf) not at all, after other resources had been sent; nothing Sentry counts comes near it
+# (its integer columns end here).
+MAX_NUMBER = 2_147_483_647
+# Sentry slugs: lowercase letters, digits, '-' and '_', and not only digits (those read as ids).
+# Without look-arounds, which neither the Rust engine nor every JSON Schema reader has.
+SLUG_PATTERN = r"^[a-z0-9_-]*[a-z_-][a-z0-9_-]*$"
 
 
 class Strict(BaseModel):
     """Immutable and without unknown keys. Numbers and booleans use strict types so quoted text
     such as "10" or "yes" is an error, not a silent conversion."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="python-re")
+    # Rust's regex engine: its `$` ends the text, where Python's also matches before a final
+    # line break, and so took 'api\n' (a `|` block scalar) as a slug.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="rust-regex")
+
+
+def _not_a_boolean(value: Any) -> Any:
+    # Python's True == 1, so a Literal[1] would take `version: true`.
+    if isinstance(value, bool):
+        raise ValueError(f"the boolean {str(value).lower()} is not allowed; use one of: 1")
+    return value
+
+
+# A file's format version: exactly the number 1.
+FormatVersion = Annotated[Literal[1], BeforeValidator(_not_a_boolean)]

@@ -12,12 +12,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
 
-from sentry_iac.spec.base import Strict
+from sentry_iac.spec.base import SLUG_PATTERN, Strict
 from sentry_iac.spec.durations import parse_duration
 from sentry_iac.spec.metrics import PRESETS
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-Slug = Annotated[str, StringConstraints(pattern=r"^(?![0-9]+$)[a-z0-9_-]+$", max_length=100)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
 Percentile = Literal["p50", "p75", "p90", "p95", "p99"]
 Chart = Literal["line", "area", "bar", "big_number"]
 IssueSort = Literal["frequency", "users", "new", "recent"]

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from sentry_iac.spec.base import MAX_NUMBER
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
@@ -18,7 +21,15 @@ def parse_duration(text: str) -> int:
     if not match:
         raise ValueError(f"'{text}' is not a duration; write a number and a unit: s, m, h, d "
                          "or w (e.g. 5m, 1h, 1d)")
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    count = match.group(1)
+    if len(count) > len(str(MAX_NUMBER)) or int(count) > MAX_NUMBER:
+        raise ValueError(f"'{_shorten(text)}' is too long a duration: the number is at most "
+                         f"{MAX_NUMBER}")
+    return int(count) * _UNITS[match.group(2)]
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:40]}..."
 
 
 def format_duration(seconds: int) -> str:
@@ -53,4 +64,7 @@ def parse_threshold(text: str) -> Threshold:
     direction, number, unit = match.group(1), float(match.group(2)), match.group(3) or ""
     if unit == "s":
         number, unit = number * 1000, "ms"
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        raise ValueError(f"'{_shorten(str(text))}': the number is too large; a threshold is at "
+                         f"most {MAX_NUMBER}" + (" ms" if unit == "ms" else ""))
     return Threshold(direction, number, unit)  # type: ignore[arg-type]

@@ -6,6 +6,9 @@ non-text keys or duplicate keys (every file sentry-iac writes, and nearly every 
 does) can be read straight from the parser's events instead, about 40% faster. For anything
 else, and for every malformed file, ``read_plain`` returns None and the node path runs: it stays
 the one that decides what a file means and what its errors say.
+
+Neither path recurses without bound: a file nested deeper than ``MAX_DEPTH`` levels goes to the
+node path, which refuses it before composing (``source.check_structure``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from yaml.events import (
 )
 
 STR = "tag:yaml.org,2002:str"
+# Lists and mappings nest at most this deep. Configuration needs a dozen levels; building the
+# data of a file nested 10,000 levels deep would exhaust Python's recursion limit.
+MAX_DEPTH = 64
 
 
 class FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -94,8 +100,13 @@ def _reader(parser: Any, positions: dict[Any, Any]) -> Callable[[Any, tuple[Any,
             tag = resolve(scalar_node, event.value, event.implicit)
             if tag == STR:
                 return event.value
-            return construct(scalar_node(tag, event.value, event.start_mark, event.end_mark,
-                                         event.style))
+            try:
+                return construct(scalar_node(tag, event.value, event.start_mark,
+                                             event.end_mark, event.style))
+            except (ValueError, OverflowError):
+                raise _Unusual from None  # e.g. the date 2024-02-30: the node path says so
+        if len(path) >= MAX_DEPTH:
+            raise _Unusual  # too deep: the node path says so
         if kind is MappingStartEvent:
             result: dict[str, Any] = {}
             while True:

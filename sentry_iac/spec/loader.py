@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sentry_iac.spec.alert_refs import check_alert_references
 from sentry_iac.spec.alerts import AlertsFile, legacy_problems, rule_channels
 from sentry_iac.spec.crossref import check_references
+from sentry_iac.spec.environments import paging_environment_problems
 from sentry_iac.spec.errors import SpecError, SpecErrors
 from sentry_iac.spec.gcpause import paused_gc
 from sentry_iac.spec.import_files import Adoptions, load_import_files
@@ -166,12 +167,22 @@ def _load_spec(root: Path) -> Spec:
         org_data = loaded_org.data
         org = _validate(Organization, loaded_org, errors)
         errors.extend(check_references(loaded_org.data, discover_stacks(root), loaded_org.source))
+        if org is not None:
+            errors.extend(paging_environment_problems(org, discover_stacks(root),
+                                                      loaded_org.source))
     except SpecErrors as exc:
         errors.extend(exc.errors)
 
     alerts: list[AlertsFile] = []
     raw_alerts: dict[str, tuple[Any, SourceMap]] = {}
     named_alerts: list[tuple[SourceMap, AlertsFile]] = []
+    # Alert files end in .yaml: one spelling that every tool reading alerts/ (the schema's
+    # file pattern, review, import) agrees on. A .yml file is refused rather than read, so no
+    # tool can silently see a different set of rules than validate does.
+    for path in sorted((root / ALERTS_DIR).glob("*.yml")):
+        errors.append(SpecError(f"{ALERTS_DIR}/{path.name}", 0, 0, "",
+                                f"alert files end in .yaml; rename it to {ALERTS_DIR}/"
+                                f"{path.stem}.yaml"))
     for path in sorted((root / ALERTS_DIR).glob("*.yaml")):
         display = f"{ALERTS_DIR}/{path.name}"
         try:

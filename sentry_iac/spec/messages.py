@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from collections.abc import Sequence
@@ -10,14 +11,16 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from sentry_iac.spec.base import SLUG_PATTERN
+from sentry_iac.spec.environments import ENVIRONMENT_MEANING, ENVIRONMENT_PATTERN
 from sentry_iac.spec.errors import SpecError
 from sentry_iac.spec.source import SourceMap, format_path
 
 # What a regular expression in the models means, for people.
 _PATTERN_MEANING = {
-    r"^(?![0-9]+$)[a-z0-9_-]+$": "a slug: lowercase letters, digits, '-' and '_', not only digits",
+    SLUG_PATTERN: "a slug: lowercase letters, digits, '-' and '_', not only digits",
     r"^[a-z0-9][a-z0-9_-]*$": "a name: lowercase letters, digits, '-' and '_'",
-    r"^[^\n\r\f/]+$": "an environment name: no '/' and no line breaks",
+    ENVIRONMENT_PATTERN: ENVIRONMENT_MEANING,
     r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "an email address",
     r"^[#@].+": "a Slack channel starting with '#' or a user starting with '@'",
     r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$": "a GitHub repository as owner/name",
@@ -31,14 +34,39 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        shown = number(value)
+        return shown if shown.startswith("a number") else f"the number {shown}"
     if isinstance(value, str):
-        return f"the text '{value}'"
+        return f"the text '{visible(value)}'"
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\f": "\\f"}
+
+
+def visible(text: str, limit: int = 200) -> str:
+    """``text`` on one line: control characters as escapes (a trailing line break from a ``|``
+    block shows as ``\\n``), and a long text cut short."""
+    if len(text) > limit:
+        text = f"{text[:limit]}... ({len(text)} characters)"
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _ESCAPES.get(c, f"\\u{ord(c):04x}") for c in text)
+
+
+def number(value: float) -> str:
+    """A number as YAML spells it; one with more digits than anyone reads is not repeated."""
+    if isinstance(value, float) and math.isnan(value):
+        return ".nan (not a number)"
+    if isinstance(value, float) and math.isinf(value):
+        return f"{'-' if value < 0 else ''}.inf (infinity)"
+    if isinstance(value, int) and not -10**20 < value < 10**20:
+        return "a number of more than 20 digits"  # (str() refuses ints of over 4,300 digits)
+    return str(value)
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -82,7 +110,8 @@ def _range_message(error: ErrorDetails) -> str:
         "greater_than": f"must be greater than {ctx.get('gt')}",
         "less_than": f"must be less than {ctx.get('lt')}",
     }
-    return f"{bounds[error['type']]} (got {got})"
+    shown = number(got) if isinstance(got, int | float) and not isinstance(got, bool) else got
+    return f"{bounds[error['type']]} (got {shown})"
 
 
 def to_spec_errors(
@@ -117,6 +146,16 @@ def to_spec_errors(
     return out
 
 
+def _edges(value: Any) -> str:
+    """Why a text that looks right is not: a line break or space at an end."""
+    if not isinstance(value, str) or value == value.strip() or not value.strip():
+        return ""
+    if value.rstrip(" \t") != value.rstrip():
+        return (" (it ends in a line break, as a `|` or `>` block leaves one: write the value "
+                "on the key's line, or use `|-`)")
+    return " (it begins or ends with a space or tab)"
+
+
 def _message(kind: str, value: Any, ctx: dict[str, Any], error: ErrorDetails) -> str:
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
@@ -126,7 +165,7 @@ def _message(kind: str, value: Any, ctx: dict[str, Any], error: ErrorDetails) ->
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern"))
         meaning = _PATTERN_MEANING.get(pattern, f"text matching {pattern}")
-        return f"{describe(value)} is not {meaning}"
+        return f"{describe(value)} is not {meaning}{_edges(value)}"
     if kind == "string_too_long":
         return f"{describe(value)} is longer than {ctx.get('max_length')} characters"
     if kind == "string_too_short":

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, StrictInt, model_validator
 
-from sentry_iac.spec.base import Strict
+from sentry_iac.spec.base import MAX_NUMBER, Strict
 
 Plan = Literal["developer", "team", "business", "enterprise", "self-hosted"]
 
@@ -23,8 +23,8 @@ PLAN_RETENTION: dict[str, tuple[int, int]] = {
 
 class Retention(Strict):
     plan: Plan
-    errors_days: StrictInt = Field(ge=1)
-    performance_days: StrictInt | None = Field(default=None, ge=1)
+    errors_days: StrictInt = Field(ge=1, le=MAX_NUMBER)
+    performance_days: StrictInt | None = Field(default=None, ge=1, le=MAX_NUMBER)
 
     @model_validator(mode="after")
     def _matches_plan(self) -> Retention:
