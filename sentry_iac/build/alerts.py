@@ -41,11 +41,13 @@ def _monitors_backend(item: StackRule, organization: str, parent: pulumi.Resourc
     if item.rule.is_metric:
         monitor = Monitor(item.key, organization=organization, project=item.project.slug,
                           detector=detector_payload(item),
-                          adopt=adopted.get(("Monitor", item.key)), opts=opts)
+                          adopt=adopted.get(("Monitor", item.key)), opts=opts,
+                          renamed_from=item.project.previous_slugs)
         detectors.append(monitor.id)
     Alert(item.key, organization=organization, project=item.project.slug,
           workflow=workflow_payload(item), detectors=detectors, priority=item.priority,
-          adopt=adopted.get(("Alert", item.key)), opts=opts)
+          adopt=adopted.get(("Alert", item.key)), opts=opts,
+          renamed_from=item.project.previous_slugs)
 
 
 def build_alerts(

@@ -71,7 +71,8 @@ def link_code(
                 code_mapping_name(project.slug, mapping),
                 integration_id=integration_id, repository_id=repository_id,
                 project_id=_project_id(component),
-                opts=pulumi.ResourceOptions(parent=component),
+                # Released on removal, like the repository it maps to.
+                opts=pulumi.ResourceOptions(parent=component, retain_on_delete=True),
                 **code_mapping_args(org.organization, mapping))
 
 

@@ -40,11 +40,13 @@ def _sources(spec: Spec, base: tuple[str | int, ...], cron: Cron) -> dict[str, s
     return sources
 
 
-def project_input(component: pulumi.Resource, slug: str) -> pulumi.Input[str]:
-    """The project's slug, depending on the project where this stack creates it (a child may
-    not depend on its own parent component, so the dependency rides on the input)."""
-    project_id: pulumi.Output[str] | None = getattr(component, "project_id", None)
-    return project_id.apply(lambda _: slug) if project_id is not None else slug
+def after_project(component: pulumi.Resource) -> list[pulumi.Resource]:
+    """What a child of the project's component waits for: the project, where this stack
+    creates it (a child may not depend on its own parent component). The project goes in as
+    its slug, never as an output: an output is unknown in a preview whenever the project is
+    registered anew, and an unknown project looks like another one to a provider's diff."""
+    created: pulumi.Resource | None = getattr(component, "project_resource", None)
+    return [created] if created is not None else []
 
 
 def _legacy_alert(item: StackCron, spec: Spec, team_ids: Mapping[str, pulumi.Output[str]],
@@ -66,10 +68,13 @@ def build_crons(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource],
                 key = f"{project.slug}/{cron.slug}"
                 parent = projects[project.slug]
                 monitors[key] = CronMonitor(
-                    key, organization=organization, project=project_input(parent, project.slug),
+                    key, organization=organization, project=project.slug,
                     monitor=monitor_payload(cron, project),
                     sources=_sources(spec, ("projects", i, "crons", j), cron),
-                    opts=pulumi.ResourceOptions(parent=parent))
+                    # Its check-in history is data: released on removal unless opted in.
+                    opts=pulumi.ResourceOptions(parent=parent, depends_on=after_project(parent),
+                                                retain_on_delete=not cron.delete_when_removed),
+                    renamed_from=project.previous_slugs)
     for item in stack_crons(spec.org, stack):
         parent = projects[item.project.slug]
         # The owner stack's alert waits for its monitor; other stacks find the monitor made
@@ -81,9 +86,9 @@ def build_crons(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource],
         opts = pulumi.ResourceOptions(parent=parent, depends_on=after)
         CronAlert(item.key, organization=organization, project=item.project.slug,
                   cron=item.cron.slug, workflow=cron_workflow_payload(item),
-                  priority=item.priority, opts=opts)
+                  priority=item.priority, opts=opts, renamed_from=item.project.previous_slugs)
         resolution = cron_resolution_payload(item)
         if resolution is not None:
             CronAlert(f"{item.key}/resolution", organization=organization,
                       project=item.project.slug, cron=item.cron.slug, workflow=resolution,
-                      priority=item.priority, opts=opts)
+                      priority=item.priority, opts=opts, renamed_from=item.project.previous_slugs)

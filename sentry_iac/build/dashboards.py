@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pulumi
 
-from sentry_iac.build.crons import project_input
+from sentry_iac.build.crons import after_project
 from sentry_iac.build.dashboard_payloads import (
     dashboard_payload,
     dashboard_sources,
@@ -22,7 +22,8 @@ def build_dashboards(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resou
     for index, item in stack_dashboards(spec.org, stack):
         parent = projects[item.project.slug]
         Dashboard(item.key, organization=spec.org.organization,
-                  project=project_input(parent, item.project.slug),
+                  project=item.project.slug,
                   dashboard=dashboard_payload(item), widgets=widget_payloads(item.dashboard),
                   sources=dashboard_sources(spec, index, item.dashboard),
-                  opts=pulumi.ResourceOptions(parent=parent))
+                  opts=pulumi.ResourceOptions(parent=parent, depends_on=after_project(parent)),
+                  renamed_from=item.project.previous_slugs)

@@ -24,7 +24,6 @@ class SentryOrganization(pulumi.ComponentResource):
         self, org: Organization, *, owner: bool, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("sentry-iac:index:Organization", org.organization, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         self.team_slugs, self.team_ids = {}, {}
         if owner:
             for team in org.teams:
@@ -38,7 +37,8 @@ class SentryOrganization(pulumi.ComponentResource):
                 args = member_args(org.organization, member)
                 # Depend on the teams so a member is never invited to a team not yet created.
                 args["teams"] = [self.team_slugs[slug] for slug in args["teams"]]
-                sentry.SentryOrganizationMember(member.email, opts=child, **args)
+                sentry.SentryOrganizationMember(member.email, opts=pulumi.ResourceOptions(
+                    parent=self, retain_on_delete=not member.delete_when_removed), **args)
         else:
             for team in org.teams:
                 # The parent's provider answers the lookup.

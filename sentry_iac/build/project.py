@@ -27,6 +27,8 @@ class SentryProjectComponent(pulumi.ComponentResource):
     dsn: pulumi.Output[str]
     # Sentry's id of the project, for code mappings; None where another stack owns it.
     project_id: pulumi.Output[str] | None = None
+    # The project resource where this stack creates it: what its children wait for.
+    project_resource: pulumi.Resource | None = None
 
     def __init__(
         self,
@@ -53,11 +55,15 @@ class SentryProjectComponent(pulumi.ComponentResource):
                 **args)
             project_slug = created.slug
             self.project_id = created.internal_id
+            self.project_resource = created
             after_project = pulumi.ResourceOptions(parent=self, depends_on=[created])
             # Sentry's "Default" key and default alert, off a project that has no events yet.
-            ProjectDefaults(project.slug, organization=organization, project=created.slug,
-                            opts=after_project)
-            project_settings(spec, index, project, created.slug, after_project)
+            # The slug itself, not the resource's output: an output is unknown in a preview
+            # whenever the project is (re)registered, and an unknown identity looks like
+            # another project to a provider's diff (a replacement). depends_on orders them.
+            ProjectDefaults(project.slug, organization=organization, project=project.slug,
+                            opts=after_project, renamed_from=project.previous_slugs)
+            project_settings(spec, index, project, project.slug, after_project)
         key = key_args(organization, project, stack)
         key["project"] = project_slug
         client_key = sentry.SentryKey(

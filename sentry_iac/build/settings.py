@@ -62,16 +62,18 @@ def project_settings(
         details_sources["resolveAge"] = spec.where((*base, "resolve_age"))
     if details:
         ProjectDetails(project.slug, identity=identity, settings=details,
-                       sources=details_sources, opts=opts)
+                       sources=details_sources, opts=opts,
+                       renamed_from=project.previous_slugs)
     if project.privacy is not None and project.privacy.api_fields():
         ProjectPrivacy(project.slug, identity=identity, settings=project.privacy.api_fields(),
                        sources=_privacy_sources(spec, (*base, "privacy"), project.privacy),
-                       opts=opts)
+                       opts=opts, renamed_from=project.previous_slugs)
     if project.fingerprinting is not None:
         ProjectFingerprinting(
             project.slug, identity=identity,
             settings={"fingerprintingRules": rules_text(project.fingerprinting)},
-            sources={"fingerprintingRules": spec.where((*base, "fingerprinting"))}, opts=opts)
+            sources={"fingerprintingRules": spec.where((*base, "fingerprinting"))},
+            opts=opts, renamed_from=project.previous_slugs)
     perf = project.performance_issues
     if perf is not None and perf.api_fields():
         sources: dict[str, str] = {}
@@ -82,9 +84,10 @@ def project_settings(
         settings: dict[str, Any] = perf.api_fields()
         ProjectPerformanceIssues(project.slug, identity=identity, settings=settings,
                                  sources={k: v for k, v in sources.items() if k in settings},
-                                 opts=opts)
+                                 opts=opts, renamed_from=project.previous_slugs)
     for j, environment in enumerate(project.hidden_environments or ()):
         EnvironmentVisibility(
             f"{project.slug}/{environment}",
             identity={**identity, "environment": environment}, settings={"isHidden": True},
-            sources={"isHidden": spec.where((*base, "hidden_environments", j))}, opts=opts)
+            sources={"isHidden": spec.where((*base, "hidden_environments", j))},
+            opts=opts, renamed_from=project.previous_slugs)

@@ -184,6 +184,14 @@ def run_offline(root: Path, stack: str, spec: Spec | None = None) -> Plan:
                if rule.previous_ids]
     attention += [f"{spec.where(c.path)}: {c.message}"
                   for c in lifecycle_callouts(spec.org, owner, [])]
+    previous_owner = spec.org.previous_owner_stack
+    if previous_owner is not None and stack in (previous_owner, spec.org.owner_stack):
+        message = (f"takes the organisation over from stack '{previous_owner}': adopt what "
+                   "Sentry already has into this stack's state before its first up (README: "
+                   "\"Handing over ownership\")" if owner else
+                   f"hands the organisation over to stack '{spec.org.owner_stack}': its next up "
+                   "releases teams, members, projects and their settings; Sentry keeps them")
+        attention.append(f"{spec.where(('previous_owner_stack',))}: {message}")
     for file, path, rule_id, previous in renames:
         (callout,) = lifecycle_callouts(spec.org, False, [(path, rule_id, previous)])
         attention.append(f"{spec.where(callout.path, file)}: {callout.message}")

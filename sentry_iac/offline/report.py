@@ -33,7 +33,8 @@ HIDDEN_INPUTS = frozenset({"sources"})
 
 
 # Objects whose deletion destroys data in Sentry: the plan says what removing them would do.
-DATA_HOLDERS = frozenset({"SentryProject", "SentryTeam", "SentryKey"})
+DATA_HOLDERS = frozenset({"SentryProject", "SentryTeam", "SentryKey", "SentryOrganizationMember",
+                          "CronMonitor"})
 
 
 def _flags(resource: RegisteredResource) -> list[str]:

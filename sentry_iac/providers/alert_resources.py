@@ -18,13 +18,13 @@ class Monitor(SentryResource, module="sentry-iac", name="Monitor"):
     def __init__(
         self, name: str, *, organization: str, project: pulumi.Input[str],
         detector: dict[str, Any], adopt: str | None = None,
-        opts: pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
     ) -> None:
         props: dict[str, Any] = {"organization": organization, "project": project,
                                  "detector": detector}
         if adopt:
             props[ADOPT] = adopt  # an existing detector to take over (sentry-iac import)
-        super().__init__(MonitorProvider(), name, props, opts)
+        super().__init__(MonitorProvider(), name, props, opts, renamed_from)
 
 
 class Alert(SentryResource, module="sentry-iac", name="Alert"):
@@ -34,7 +34,7 @@ class Alert(SentryResource, module="sentry-iac", name="Alert"):
         self, name: str, *, organization: str, project: pulumi.Input[str],
         workflow: dict[str, Any], detectors: Sequence[pulumi.Input[str]] = (),
         priority: str | None = None, adopt: str | None = None,
-        opts: pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
     ) -> None:
         # `priority` is the rule's priority name: not sent to Sentry, kept so reviews and
         # policies can see what the alert is for.
@@ -43,4 +43,4 @@ class Alert(SentryResource, module="sentry-iac", name="Alert"):
                                  "priority": priority}
         if adopt:
             props[ADOPT] = adopt  # an existing workflow to take over (sentry-iac import)
-        super().__init__(AlertProvider(), name, props, opts)
+        super().__init__(AlertProvider(), name, props, opts, renamed_from)

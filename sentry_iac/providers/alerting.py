@@ -34,7 +34,7 @@ from sentry_iac.providers.errors import (
 )
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import Resolver
-from sentry_iac.providers.runtime import SentryApiProvider
+from sentry_iac.providers.runtime import PREVIOUS_PROJECTS, SentryApiProvider
 from sentry_iac.providers.wire import NUMBER, WHOLE, WireTypes
 
 APPLIED, LIVE = "applied", "live"
@@ -197,11 +197,12 @@ class _ObjectProvider(SentryApiProvider):
 
     def diff_inputs(self, _id: str, olds: dict[str, Any], news: dict[str, Any]
                     ) -> dyn.DiffResult:
-        replaces = [k for k in self.identity if olds.get(k) != news.get(k)]
+        replaces = self.replacements(olds, news)
         # __provider is the pickled provider: a new pickle of the same provider (another
         # Pulumi or dill version) changes nothing in Sentry.
         inputs = sorted(k for k in set(olds) | set(news)
-                        if k not in (APPLIED, LIVE, SOURCES, ADOPT, PROVIDER_KEY)
+                        if k not in (APPLIED, LIVE, SOURCES, ADOPT, PROVIDER_KEY,
+                                     PREVIOUS_PROJECTS)
                         and olds.get(k) != news.get(k))
         drifted = olds.get(LIVE) is not None and olds.get(LIVE) != olds.get(APPLIED)
         return dyn.DiffResult(changes=bool(replaces or inputs or drifted), replaces=replaces,

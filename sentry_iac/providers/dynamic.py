@@ -11,6 +11,7 @@ serves all the resources that share it, with or without this.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -19,7 +20,7 @@ from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 from pulumi.runtime._serialization import _serialize
 
 from sentry_iac.providers.pickling import unwrap_pulumi_pickler
-from sentry_iac.providers.runtime import SentryApiProvider
+from sentry_iac.providers.runtime import PREVIOUS_PROJECTS, SentryApiProvider
 
 # Provider class -> (pickled state, serialized provider) pairs seen in this process.
 _SERIALIZED: dict[type, list[tuple[dict[str, Any], str]]] = {}
@@ -47,11 +48,13 @@ class SentryResource(dyn.Resource):
 
     def __init__(
         self, provider: SentryApiProvider, name: str, props: dict[str, Any],
-        opts: pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
     ) -> None:
         if PROVIDER_KEY in props:
             raise ValueError("A dynamic resource must not define the __provider key")
         props = {**props, PROVIDER_KEY: serialized_provider(provider)}
+        if renamed_from:  # the project's earlier slugs: a rename updates, never replaces
+            props[PREVIOUS_PROJECTS] = list(renamed_from)
         # dynamic.Resource.__init__ does only the pickling done above, then this.
         pulumi.CustomResource.__init__(
             self, f"pulumi-python:{self._resource_type_name}", name, props, opts)

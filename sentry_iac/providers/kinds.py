@@ -1,7 +1,8 @@
 """The settings sentry-iac manages through Sentry's REST API, one ``SettingsKind`` each.
 
-Defaults are Sentry's, restored when a resource is deleted (SENTRY_API.md §3-§5). Paths are
-module-level functions, not lambdas, so the pickled provider refers to them by name.
+Defaults are Sentry's (SENTRY_API.md §3-§5): they say which fields a kind may manage and of
+what type; nothing is ever reset to them. Paths are module-level functions, not lambdas, so the
+pickled provider refers to them by name.
 """
 
 from __future__ import annotations

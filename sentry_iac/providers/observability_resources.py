@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
@@ -18,11 +19,11 @@ class CronMonitor(SentryResource, module="sentry-iac", name="CronMonitor"):
     def __init__(
         self, name: str, *, organization: str, project: pulumi.Input[str],
         monitor: dict[str, Any], sources: dict[str, str],
-        opts: pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
     ) -> None:
         props = {"organization": organization, "project": project, "monitor": monitor,
                  "sources": sources}
-        super().__init__(CronMonitorProvider(), name, props, opts)
+        super().__init__(CronMonitorProvider(), name, props, opts, renamed_from)
 
 
 class CronAlert(SentryResource, module="sentry-iac", name="CronAlert"):
@@ -31,11 +32,12 @@ class CronAlert(SentryResource, module="sentry-iac", name="CronAlert"):
     def __init__(
         self, name: str, *, organization: str, project: pulumi.Input[str], cron: str,
         workflow: dict[str, Any], priority: str, opts: pulumi.ResourceOptions | None = None,
+        renamed_from: Sequence[str] = (),
     ) -> None:
         # `priority` is not sent to Sentry: it shows reviews and policies what the alert is for.
         props = {"organization": organization, "project": project, "cron": cron,
                  "workflow": workflow, "priority": priority}
-        super().__init__(CronAlertProvider(), name, props, opts)
+        super().__init__(CronAlertProvider(), name, props, opts, renamed_from)
 
 
 class Dashboard(SentryResource, module="sentry-iac", name="Dashboard"):
@@ -44,9 +46,9 @@ class Dashboard(SentryResource, module="sentry-iac", name="Dashboard"):
     def __init__(
         self, name: str, *, organization: str, project: pulumi.Input[str],
         dashboard: dict[str, Any], widgets: list[dict[str, Any]], sources: dict[str, str],
-        opts: pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
     ) -> None:
         # Widgets sit beside the dashboard's own settings so a plan lists one per line.
         props = {"organization": organization, "project": project, "dashboard": dashboard,
                  "widgets": widgets, "sources": sources}
-        super().__init__(DashboardProvider(), name, props, opts)
+        super().__init__(DashboardProvider(), name, props, opts, renamed_from)

@@ -40,8 +40,9 @@ class ProjectDefaultsProvider(SentryApiProvider):
 
     def diff_inputs(self, _id: str, olds: dict[str, Any], news: dict[str, Any]
                     ) -> dyn.DiffResult:
-        replaces = [k for k in self.identity if olds.get(k) != news.get(k)]
-        return dyn.DiffResult(changes=bool(replaces), replaces=replaces,
+        replaces = self.replacements(olds, news)
+        moved = [k for k in self.identity if olds.get(k) != news.get(k)]
+        return dyn.DiffResult(changes=bool(moved), replaces=replaces,
                               stables=list(self.identity), delete_before_replace=False)
 
     def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:

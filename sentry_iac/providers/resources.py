@@ -3,7 +3,7 @@ with readable type tokens (``pulumi-python:dynamic/sentry-iac:ProjectFingerprint
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -13,6 +13,13 @@ from sentry_iac.providers.dynamic import SentryResource
 from sentry_iac.providers.project_defaults import ProjectDefaultsProvider
 from sentry_iac.providers.repositories import RepositoryProvider
 from sentry_iac.providers.settings import SETTINGS, SOURCES, SettingsKind, SettingsProvider
+
+
+def released_on_removal(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """``retain_on_delete``: leaving the program (or a stack's destroy) releases the resource
+    and leaves Sentry as it is. Settings have nothing to delete, and putting Sentry's defaults
+    back would silently reset what an organisation relies on (scrubbing off, 2FA optional)."""
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(retain_on_delete=True))
 
 
 class _Settings(SentryResource):
@@ -25,10 +32,11 @@ class _Settings(SentryResource):
         identity: Mapping[str, pulumi.Input[str]],
         settings: Mapping[str, Any],
         sources: Mapping[str, str],
-        opts: pulumi.ResourceOptions | None = None,
+        opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
     ) -> None:
         props: dict[str, Any] = {**identity, SETTINGS: dict(settings), SOURCES: dict(sources)}
-        super().__init__(SettingsProvider(self.kind), name, props, opts)
+        super().__init__(SettingsProvider(self.kind), name, props, released_on_removal(opts),
+                         renamed_from)
 
 
 class OrganizationPrivacy(_Settings, module="sentry-iac", name="OrganizationPrivacy"):
@@ -63,9 +71,11 @@ class ProjectDefaults(SentryResource, module="sentry-iac", name="ProjectDefaults
     """Takes Sentry's "Default" key and default alert off a new project (project_defaults)."""
 
     def __init__(self, name: str, *, organization: str, project: pulumi.Input[str],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+                 opts: pulumi.ResourceOptions | None = None,
+                 renamed_from: Sequence[str] = ()) -> None:
         super().__init__(ProjectDefaultsProvider(), name,
-                         {"organization": organization, "project": project}, opts)
+                         {"organization": organization, "project": project},
+                         released_on_removal(opts), renamed_from)
 
 
 class Repository(SentryResource, module="sentry-iac", name="Repository"):
@@ -73,6 +83,7 @@ class Repository(SentryResource, module="sentry-iac", name="Repository"):
 
     def __init__(self, name: str, *, organization: str, identifier: str, integration: str,
                  opts: pulumi.ResourceOptions | None = None) -> None:
+        # Unlinking a repository loses its commit history in Sentry: removal releases it.
         super().__init__(RepositoryProvider(), name,
                          {"organization": organization, "identifier": identifier,
-                          "integration": integration}, opts)
+                          "integration": integration}, released_on_removal(opts))

@@ -29,6 +29,8 @@ from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.wire import WireTypes
 
 TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
+# Input of a resource of a renamed project: the slugs it had (spec: previous_slugs).
+PREVIOUS_PROJECTS = "previous_projects"
 DEFAULT_BASE_URL = "https://sentry.io/"
 
 
@@ -157,6 +159,15 @@ class SentryApiProvider(dyn.ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self.delete_object(id_, self.sentry_values(props))
+
+    def replacements(self, olds: dict[str, Any], news: dict[str, Any],
+                     keys: tuple[str, ...] | None = None) -> list[str]:
+        """The identity keys whose change means another Sentry object. A project renamed with
+        ``previous_slugs`` is the same project: its resources update, never replace."""
+        renamed_from = news.get(PREVIOUS_PROJECTS) or []
+        return [k for k in (self.identity if keys is None else keys)
+                if olds.get(k) != news.get(k)
+                and not (k == "project" and olds.get(k) in renamed_from)]
 
     # -- hooks, with values in Sentry's types --------------------------------------------------
 

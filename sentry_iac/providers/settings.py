@@ -3,9 +3,10 @@
 Sentry has no create or delete for these (an organisation's privacy settings, a project's
 fingerprinting rules, an environment's visibility): they are fields of an object that exists
 anyway. So ``create`` and ``update`` write only the fields the YAML declares, ``read`` returns
-their live values so ``pulumi refresh`` shows drift made in the UI, and ``delete`` puts Sentry's
-defaults back for those fields and touches nothing else. ``diff`` is local: previews cost no API
-call.
+their live values so ``pulumi refresh`` shows drift made in the UI, and removal releases: a
+field, or a whole resource, that leaves the YAML stops being managed and keeps its value in
+Sentry (nothing is ever reset to Sentry's defaults by omission). ``diff`` is local: previews
+cost no API call.
 
 The auth token reaches the provider through ``configure`` (the stack's ``sentry:token`` secret,
 else ``SENTRY_AUTH_TOKEN`` / ``SENTRY_TOKEN``) and is dropped whenever the provider is pickled,
@@ -14,14 +15,12 @@ so it never lands in Pulumi state.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi.dynamic as dyn
 
-from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.runtime import SentryApiProvider
 from sentry_iac.providers.wire import NUMBER, WHOLE, NumberType, WireTypes
 
@@ -129,9 +128,10 @@ class SettingsProvider(SentryApiProvider):
 
     def diff_inputs(self, _id: str, olds: dict[str, Any], news: dict[str, Any]
                     ) -> dyn.DiffResult:
-        replaces = [k for k in self.kind.identity if olds.get(k) != news.get(k)]
+        replaces = self.replacements(olds, news)
+        moved = [k for k in self.kind.identity if olds.get(k) != news.get(k)]
         changes = _setting_changes(olds, news)
-        return dyn.DiffResult(changes=bool(replaces or changes), replaces=replaces,
+        return dyn.DiffResult(changes=bool(moved or changes), replaces=replaces,
                               stables=list(self.kind.identity), delete_before_replace=False)
 
     def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
@@ -141,12 +141,9 @@ class SettingsProvider(SentryApiProvider):
     def update_object(self, _id: str, olds: dict[str, Any], news: dict[str, Any]
                       ) -> dyn.UpdateResult:
         new = news[SETTINGS]
+        # A field no longer declared is released: Sentry keeps its value, as it keeps a whole
+        # settings resource that leaves the program. Only declared fields are written.
         fields = {k: new[k] for k in _setting_changes(olds, news) if k in new}
-        # A field no longer declared goes back to Sentry's default rather than keeping the
-        # last value sentry-iac wrote.
-        for k in _setting_changes(olds, news):
-            if k not in new:
-                fields[k] = self.kind.defaults[k]
         self._write(news, fields)
         return dyn.UpdateResult(outs=news)
 
@@ -157,10 +154,9 @@ class SettingsProvider(SentryApiProvider):
         return dyn.ReadResult(id_, {**props, SETTINGS: self.kind.live(body, managed)})
 
     def delete_object(self, _id: str, props: dict[str, Any]) -> None:
-        defaults = {k: self.kind.defaults[k] for k in props.get(SETTINGS) or {}}
-        # If the object is gone its settings went with it: nothing to restore.
-        with contextlib.suppress(SentryNotFoundError):
-            self._write(props, defaults)
+        # Released, never reset: the resources are retain_on_delete, and should the engine
+        # still ask (an older state), Sentry is left as it is.
+        return None
 
     # -- helpers -------------------------------------------------------------------------------
 

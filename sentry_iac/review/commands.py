@@ -87,6 +87,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
         _print_json(diff_report.as_json(diffs, args.base, head_label))
     else:
         print(diff_report.markdown(diffs, args.base, head_label), end="")
+    if any(d.refused for d in diffs):
+        print("sentry-iac diff: the change is refused (see the first lines of the report)",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 

@@ -85,6 +85,8 @@ class StackDiff:
     elsewhere: str | None = None
     # Projects whose slug changed without previous_slugs: old slug -> new slug.
     replaced_projects: dict[str, str] = field(default_factory=dict)
+    # A change the report refuses (diff exits 1): an owner change without a hand-over.
+    refused: bool = False
 
     @property
     def changed(self) -> bool:
@@ -95,6 +97,7 @@ class StackDiff:
     def as_json(self) -> dict[str, Any]:
         return {
             "stack": self.stack, "owner": self.owner, "changed": self.changed,
+            "refused": self.refused,
             "deletes_or_replaces": [c.as_json() for c in self.callouts],
             "rules": {"added": [r.as_json() for r in self.rules_added],
                       "removed": [r.as_json() for r in self.rules_removed],
@@ -311,6 +314,36 @@ def _observability(diff: StackDiff, base: Snapshot, head: Snapshot) -> None:
                       for subject, message in dashboards.deleted]
 
 
+HANDOVER = "see the README's \"Handing over ownership\""
+
+
+def _ownership(diff: StackDiff, base: Snapshot, head: Snapshot) -> None:
+    """A change of owner_stack: refused unless the head names the old owner, and then said
+    first in both stacks' reports."""
+    old, new = base.owner_stack, head.owner_stack
+    if not old or not new or old == new or diff.stack not in (old, new):
+        return
+    if head.previous_owner_stack != old:
+        diff.callouts.append(Callout(
+            "owner-change-refused", diff.stack,
+            f"REFUSED: owner_stack changes from {old} to {new} without "
+            f"`previous_owner_stack: {old}`. Ownership moves in two reviewed steps ({HANDOVER})"))
+        diff.refused = True
+        return
+    if diff.stack == old:
+        diff.callouts.append(Callout(
+            "owner-released", old,
+            f"`{old}` hands the organisation over to `{new}`: it releases teams, members, "
+            "projects, their settings, repositories, code mappings and cron monitors. Sentry "
+            "keeps every one as it is; nothing is deleted or reset"))
+    else:
+        diff.callouts.append(Callout(
+            "owner-adopts", new,
+            f"`{new}` takes the organisation over from `{old}`: what already exists in Sentry "
+            f"must be adopted into its state before its first `up` ({HANDOVER}); the settings "
+            "are written as the YAML says"))
+
+
 def diff_stack(stack: str, base: Snapshot, head: Snapshot) -> StackDiff:
     """What changes in ``stack`` going from ``base`` to ``head``."""
     diff = StackDiff(stack, owner=head.is_owner or (not head.owner_stack and base.is_owner))
@@ -319,6 +352,7 @@ def diff_stack(stack: str, base: Snapshot, head: Snapshot) -> StackDiff:
             "backend-changed", stack, f"the alerts backend changes from {base.alerts_backend} "
             f"to {head.alerts_backend}: every alert rule of {stack} is deleted and created "
             "again through the other API"))
+    _ownership(diff, base, head)
     _projects(diff, base, head)
     _rules(diff, base, head)
     _routing(diff, base, head)

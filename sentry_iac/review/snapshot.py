@@ -101,6 +101,8 @@ class Snapshot:
     # cron monitors (organisation-wide) with this stack's alert, and this stack's dashboards
     crons: tuple[CronView, ...] = ()
     dashboards: tuple[DashboardView, ...] = ()
+    # org.yaml's previous_owner_stack: the owner this revision hands over from, if any
+    previous_owner_stack: str | None = None
 
     @property
     def is_owner(self) -> bool:
@@ -202,6 +204,7 @@ def snapshot(spec: Spec, stack: str) -> Snapshot:
     config = spec.stacks.get(stack)
     return Snapshot(
         stack=stack, organization=org.organization, owner_stack=org.owner_stack,
+        previous_owner_stack=org.previous_owner_stack,
         alerts_backend=config.alerts_backend if config else "monitors",
         projects=tuple(projects), routes=routes, channels=channels,
         teams={t.slug: t.display_name for t in org.teams},

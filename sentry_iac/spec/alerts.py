@@ -12,8 +12,9 @@ from typing import Annotated, Literal, Protocol
 
 from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
 
-from sentry_iac.spec.base import Strict
+from sentry_iac.spec.base import MAX_NUMBER, SLUG_PATTERN, FormatVersion, Strict
 from sentry_iac.spec.durations import Threshold, parse_duration, parse_threshold
+from sentry_iac.spec.environments import EnvironmentName
 from sentry_iac.spec.metrics import (
     COMPARISON_DELTAS,
     EVENT_TYPES,
@@ -24,7 +25,7 @@ from sentry_iac.spec.metrics import (
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-Slug = Annotated[str, StringConstraints(pattern=r"^(?![0-9]+$)[a-z0-9_-]+$", max_length=100)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
 # Rule names leave room for " [<environment>]", which makes monitor names unique per stack
 # within Sentry's 200-character limit.
 RuleName = Annotated[str, StringConstraints(min_length=1, max_length=128)]
@@ -61,10 +62,10 @@ def _duration(text: str, what: str) -> int:
 class EventCount(Strict):
     """More than N events in an interval, or N% more than in an earlier period."""
 
-    more_than: StrictInt | None = Field(default=None, ge=0)
+    more_than: StrictInt | None = Field(default=None, ge=0, le=MAX_NUMBER)
     # A whole number: event_frequency_percent's comparison schema declares an integer value
     # (workflow_engine/handlers/condition/event_frequency_handlers.py).
-    percent_more_than: StrictInt | None = Field(default=None, gt=0)
+    percent_more_than: StrictInt | None = Field(default=None, gt=0, le=MAX_NUMBER)
     in_: Interval = Field(alias="in")
     compared_to: ComparisonInterval | None = None
 
@@ -79,7 +80,7 @@ class EventCount(Strict):
 
 
 class UserCount(Strict):
-    more_than: StrictInt = Field(ge=0)
+    more_than: StrictInt = Field(ge=0, le=MAX_NUMBER)
     in_: Interval = Field(alias="in")
 
 
@@ -125,7 +126,7 @@ class AgeMatch(Strict):
 
 
 class Occurrences(Strict):
-    at_least: StrictInt = Field(ge=1)
+    at_least: StrictInt = Field(ge=1, le=MAX_NUMBER)
 
 
 FILTER_KINDS = ("events", "users", "tag", "level", "age", "occurrences", "latest_release",
@@ -211,7 +212,7 @@ class Override(Strict):
     priority: Name | None = None
     channels: tuple[Name, ...] | None = None
     repeat_every: str | None = None
-    environment: str | None = None
+    environment: EnvironmentName | None = None
 
 
 class AlertRule(Strict):
@@ -418,6 +419,9 @@ def _threshold(label: str, text: str, rule: AlertRule) -> Threshold:
     if rule.change is not None:
         if threshold.unit not in ("%", ""):
             raise ValueError(f"@{label}: a change is measured in percent, e.g. 'above 50%'")
+        if threshold.value < 0:
+            raise ValueError(f"@{label}: a change is a size in percent, 0 or more: 'above' "
+                             "is a rise and 'below' a fall (e.g. 'below 50%')")
         return threshold
     if threshold.unit == "ms" and unit != "ms":
         raise ValueError(f"@{label}: {rule.measure or 'this measure'} is not a duration; "
@@ -426,13 +430,18 @@ def _threshold(label: str, text: str, rule: AlertRule) -> Threshold:
         raise ValueError(f"@{label}: {rule.measure or 'this measure'} is not a percentage")
     if unit in ("%", "ratio") and not 0 <= threshold.value <= 100:
         raise ValueError(f"@{label}: a percentage is between 0 and 100")
+    if threshold.value < 0 and rule.measure is not None:
+        # Durations and counts are never negative: such a rule would fire always or never.
+        kind = "a duration" if unit == "ms" else "a count"
+        raise ValueError(f"@{label}: {rule.measure} is {kind}, never negative; give a "
+                         f"threshold of 0 or more (got '{text}')")
     return threshold
 
 
 class AlertsFile(Strict):
     """One ``alerts/*.yaml`` file."""
 
-    version: Literal[1]
+    version: FormatVersion
     alerts: tuple[AlertRule, ...] = ()
 
 

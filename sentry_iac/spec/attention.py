@@ -83,6 +83,20 @@ def lifecycle_callouts(org: Organization, owner: bool, rule_renames: list[tuple[
                 out.append(Callout((key, index, "previous_slugs"),
                                    f"{kind} renamed from {', '.join(item.previous_slugs)} to "
                                    f"'{item.slug}': updated in place, nothing re-created"))
+    if owner:
+        for i, member in enumerate(org.members):
+            if member.delete_when_removed:
+                out.append(Callout(("members", i, "delete_when_removed"),
+                                   f"removing member {member.email} from the YAML will REMOVE "
+                                   "them from the organisation; without this flag they would "
+                                   "only be released"))
+        for i, project in enumerate(org.projects):
+            for j, cron in enumerate(project.crons):
+                if cron.delete_when_removed:
+                    out.append(Callout(("projects", i, "crons", j, "delete_when_removed"),
+                                       f"removing cron '{cron.slug}' from the YAML will DELETE "
+                                       "its monitor and check-in history; without this flag "
+                                       "it would only be released"))
     for path, rule_id, previous in rule_renames:
         out.append(Callout(path, f"rule renamed from {', '.join(previous)} to '{rule_id}': "
                                  "updated in place, nothing re-created"))

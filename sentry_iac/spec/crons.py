@@ -22,16 +22,17 @@ from pydantic import (
 )
 
 from sentry_iac.spec.alerts import AlertRule
-from sentry_iac.spec.base import Strict
+from sentry_iac.spec.base import SLUG_PATTERN, Strict
 from sentry_iac.spec.crontab import parse_crontab
 from sentry_iac.spec.durations import format_duration, parse_duration
+from sentry_iac.spec.environments import EnvironmentName
 
 # Sentry's monitor slugs: lowercase letters, digits, '-' and '_', at most 50 characters.
 MonitorSlug = Annotated[
-    str, StringConstraints(pattern=r"^(?![0-9]+$)[a-z0-9_-]+$", min_length=1, max_length=50)
+    str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=50)
 ]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-TeamSlug = Annotated[str, StringConstraints(pattern=r"^(?![0-9]+$)[a-z0-9_-]+$", max_length=50)]
+TeamSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=50)]
 
 MAX_MINUTES = 40320  # Sentry's MAX_MARGIN and MAX_TIMEOUT: 28 days
 MAX_THRESHOLD = 720
@@ -77,14 +78,16 @@ class CronOverride(Strict):
     enabled: StrictBool = True
     priority: Name | None = None
     channels: tuple[Name, ...] | None = None
-    environment: Annotated[str, StringConstraints(pattern=r"^[^\n\r\f/]+$", min_length=1,
-                                                  max_length=64)] | None = None
+    environment: EnvironmentName | None = None
 
 
 class Cron(Strict):
     """One scheduled task of a project, e.g. a Celery beat job."""
 
     slug: MonitorSlug  # what the task checks in with (monitor_slug); unique in the organisation
+    # Removing the cron from the YAML releases its monitor and check-in history, unless this
+    # reviewed opt-in says to delete them.
+    delete_when_removed: StrictBool = False
     name: str | None = Field(default=None, min_length=1, max_length=128)
     schedule: str | None = None  # a crontab: '0 2 * * *', '@daily'
     every: str | None = None  # or an interval: 30m, 6h, 1d, 1w

@@ -86,6 +86,9 @@ def check_references(data: Any, stacks: Iterable[str], source: SourceMap) -> lis
     owner = data.get("owner_stack", "production") if isinstance(data, dict) else None
     if isinstance(owner, str):
         c.exists(("owner_stack",), "stack", owner, known_stacks)
+    previous_owner = data.get("previous_owner_stack") if isinstance(data, dict) else None
+    if isinstance(previous_owner, str):
+        c.exists(("previous_owner_stack",), "stack", previous_owner, known_stacks)
 
     for i, member in _entries(data, "members"):
         memberships: list[tuple[KeyPath, str]] = []

@@ -18,9 +18,10 @@ from pydantic import (
     model_validator,
 )
 
-from sentry_iac.spec.base import Strict
+from sentry_iac.spec.base import SLUG_PATTERN, FormatVersion, Strict
 from sentry_iac.spec.crons import Cron
 from sentry_iac.spec.dashboards import Dashboard
+from sentry_iac.spec.environments import EnvironmentName
 from sentry_iac.spec.fingerprinting import FingerprintRule
 from sentry_iac.spec.performance import PerformanceIssues
 from sentry_iac.spec.platforms import RESERVED_PROJECT_SLUGS, SENTRY_PLATFORMS
@@ -29,16 +30,10 @@ from sentry_iac.spec.repositories import CodeMapping, Integrations, Repository
 from sentry_iac.spec.retention import Plan, Retention
 from sentry_iac.spec.security import Security
 
-# Sentry slugs: lowercase letters, digits, '-' and '_', and not only digits (those read as ids).
-SLUG_PATTERN = r"^(?![0-9]+$)[a-z0-9_-]+$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=50)]
 ProjectSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=100)]
 # A name that other entries refer to (channels, priorities, stacks).
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-# Sentry environment names: at most 64 characters, no newline, carriage return, form feed or '/'.
-EnvironmentName = Annotated[
-    str, StringConstraints(pattern=r"^[^\n\r\f/]+$", min_length=1, max_length=64)
-]
 Email = Annotated[
     str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=75)
 ]
@@ -71,6 +66,9 @@ class Member(Strict):
     email: Email
     role: OrgRole = "member"
     teams: tuple[MemberTeam, ...] = ()
+    # Removing a member from the YAML releases it (Sentry keeps the membership) unless this
+    # reviewed opt-in says to remove them from the organisation.
+    delete_when_removed: StrictBool = False
 
     @field_validator("teams", mode="before")
     @classmethod
@@ -232,7 +230,7 @@ class Channel(Strict):
 class Priority(Strict):
     """Who is told, per stack: every key but ``respond`` names a stack and lists channels."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, strict=False, regex_engine="python-re")
+    model_config = ConfigDict(extra="allow", frozen=True, strict=False, regex_engine="rust-regex")
     __pydantic_extra__: dict[Name, tuple[Name, ...]] = Field(init=False)
 
     respond: str | None = Field(default=None, description="expected response time (documentation)")
@@ -254,9 +252,12 @@ class Policies(Strict):
 class Organization(Strict):
     """The whole of ``org.yaml``."""
 
-    version: Literal[1]
+    version: FormatVersion
     organization: Slug
     owner_stack: Name = "production"
+    # The stack that owned the organisation until now, while ownership is handed over (see the
+    # README's "Handing over ownership"); a change of owner_stack without it is refused.
+    previous_owner_stack: Name | None = None
     # The organisation's Sentry plan: what it allows is checked offline (spec.plans).
     plan: Plan | None = None
     teams: tuple[Team, ...] = ()
@@ -272,6 +273,13 @@ class Organization(Strict):
     repositories: tuple[Repository, ...] = ()
     # One dashboard per project and stack (see spec.dashboards).
     dashboards: tuple[Dashboard, ...] = ()
+
+    @model_validator(mode="after")
+    def _handover(self) -> Organization:
+        if self.previous_owner_stack is not None and self.previous_owner_stack == self.owner_stack:
+            raise ValueError("@previous_owner_stack: the previous owner is owner_stack itself; "
+                             "remove previous_owner_stack once the hand-over is done")
+        return self
 
 
 def _similar(value: str, choices: frozenset[str]) -> str | None:

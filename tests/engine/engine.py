@@ -438,6 +438,8 @@ class EngineMonitor(MockMonitor):
         with self._lock:
             self._aliases[urn] = aliases
             self.seen.add(urn)
+            # The state entry an alias matches is this resource: not left over to delete.
+            self.seen.update(a for a in aliases if a in self.engine.state)
             self._in_flight += 1
             self.deployment.most_at_once = max(self.deployment.most_at_once, self._in_flight)
         try:

@@ -158,11 +158,22 @@ def test_the_next_up_makes_them_again(life: Lifecycle) -> None:
     assert _kinds(life, "recreate", "create") == set(ALL_KINDS)
 
 
-def test_destroy_deletes_every_resource(life: Lifecycle, fake: FakeSentry) -> None:
-    assert _kinds(life, "destroy", "delete") == set(ALL_KINDS)
+def test_destroy_deletes_the_alerting_and_releases_the_data(
+    life: Lifecycle, fake: FakeSentry
+) -> None:
+    """Monitors, alerts and dashboards are configuration: destroy deletes them. Settings,
+    Sentry's defaults, repositories and cron monitors (check-in history) are released."""
+    deleted = {"Monitor", "Alert", "CronAlert", "Dashboard"}
+    assert _kinds(life, "destroy", "delete") == deleted
+    released = {s.kind for stack in STACKS
+                for s in life.phase(f"destroy:{stack}").ops("release")}
+    assert released == set(ALL_KINDS) - deleted
     org = fake.org
     assert not [d for d in org.detectors.values() if d.type == "metric_issue"]
-    assert not org.workflows and not org.monitors and not org.dashboards
+    assert not org.dashboards
+    assert not [w for w in org.workflows.values() if w.name.endswith("]")]  # ours gone
+    assert set(org.monitors) == {"nightly-import", "nightly-cleanup"}
+    assert org.settings["dataScrubber"] is True  # released as the YAML left it, not reset
 
 
 def test_a_new_project_keeps_only_what_the_yaml_declares(life: Lifecycle) -> None:

@@ -76,6 +76,10 @@ def test_refresh_reads_everything_and_writes_nothing(phases: dict[str, Deploymen
 
 def test_destroy_leaves_no_monitor_or_alert(phases: dict[str, Deployment],
                                             fake: FakeSentry) -> None:
-    assert len(phases["destroy"].ops("delete")) == len(phases["up"].ops("create"))
+    created = phases["up"].ops("create")
+    alerting = [s for s in created if s.kind in ("Monitor", "Alert")]
+    assert len(phases["destroy"].ops("delete")) == len(alerting)
+    # the rest (settings, Sentry's defaults, repositories) is released, not reset
+    assert len(phases["destroy"].ops("release")) == len(created) - len(alerting)
     assert not [d for d in fake.org.detectors.values() if d.type == "metric_issue"]
     assert not fake.org.workflows

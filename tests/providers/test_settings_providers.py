@@ -161,24 +161,26 @@ def test_update_sends_only_what_changed(case: Case, fake: FakeSentry) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_delete_restores_defaults_of_managed_fields_only(case: Case, fake: FakeSentry) -> None:
+def test_delete_releases_and_leaves_sentry_as_it_is(case: Case, fake: FakeSentry) -> None:
+    """Removing a settings resource (or destroying its stack) stops managing it; putting
+    Sentry's defaults back would silently turn scrubbing off or make 2FA optional."""
     provider = provider_for(case.kind, fake, RecordingSleep())
-    before = {k: v for k, v in case.stored(fake).items() if k not in case.declared}
     provider.create(props(case, case.declared))
+    before = dict(case.stored(fake))
+    fake.clear_exchanges()
     provider.delete("id", props(case, case.declared))
-    live = live_settings(provider, case)
-    assert live == {k: case.kind.defaults[k] for k in case.declared}
-    after = {k: v for k, v in case.stored(fake).items() if k not in case.declared}
-    assert after == before
+    assert [e for e in fake.exchanges if e.method != "GET"] == []
+    assert case.stored(fake) == before
 
 
-def test_a_field_no_longer_declared_goes_back_to_its_default(fake: FakeSentry) -> None:
+def test_a_field_no_longer_declared_is_released(fake: FakeSentry) -> None:
     case = CASES[0]
     provider = provider_for(case.kind, fake, RecordingSleep())
     provider.create(props(case, case.declared))
     fake.clear_exchanges()
     provider.update("id", props(case, case.declared), props(case, {"dataScrubber": True}))
-    assert puts(fake, case) == [{"sensitiveFields": []}]
+    assert puts(fake, case) == []  # sensitiveFields keeps its value; dataScrubber is unchanged
+    assert live_settings(provider, case)["dataScrubber"] is True
 
 
 def test_check_reports_unknown_settings_and_missing_identity() -> None:
