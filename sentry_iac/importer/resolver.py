@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from sentry_iac.importer.snapshot import Snapshot
-from sentry_iac.providers.resolve import Resolver
+from sentry_iac.providers.resolve import Lookups, Resolver
 
 
 class SnapshotResolver(Resolver):
     def __init__(self, snapshot: Snapshot) -> None:
         # No client: every list comes from the snapshot.
         self.organization = snapshot.organization
-        self._cache: dict[str, list[Any]] = {}
+        self._cache = Lookups()
         self.snapshot = snapshot
 
     def project_id(self, slug: str) -> str:
@@ -26,8 +26,12 @@ class SnapshotResolver(Resolver):
             raise KeyError(f"the import read no project '{slug}'")
         return str(project.detail["id"])
 
-    def _list(self, *segments: str, params: dict[str, str] | None = None) -> list[Any]:
-        params = params or {}
+    def _list(self, *segments: str, params: dict[str, str] | None = None
+              ) -> tuple[list[Any], bool]:
+        # As read: never stale, so a miss is final.
+        return self._read(segments, params or {}), False
+
+    def _read(self, segments: tuple[str, ...], params: dict[str, str]) -> list[Any]:
         kind = segments[0]
         if kind == "integrations":
             key = params.get("providerKey")

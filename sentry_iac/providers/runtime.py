@@ -26,6 +26,7 @@ import pulumi.dynamic as dyn
 
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryNotFoundError
+from sentry_iac.providers.resolve import Lookups
 from sentry_iac.providers.wire import WireTypes
 
 TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
@@ -64,7 +65,7 @@ class _Shared:
 
     key: tuple[str, str, Callable[[str, str], SentryClient]]
     client: SentryClient
-    lookups: dict[str, list[Any]] = field(default_factory=dict)
+    lookups: Lookups = field(default_factory=Lookups)
 
 
 # Guards creating a provider's shared state: the provider host calls providers from a pool of
@@ -193,7 +194,7 @@ class SentryApiProvider(dyn.ResourceProvider):
 
     # -- what the hooks share ------------------------------------------------------------------
 
-    def lookups(self) -> dict[str, list[Any]]:
+    def lookups(self) -> Lookups:
         """The cache of deploy-time lookups (integrations, teams...) this provider shares
         between its calls (see providers.resolve)."""
         return self._shared().lookups
