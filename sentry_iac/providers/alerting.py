@@ -211,12 +211,16 @@ class _ObjectProvider(SentryApiProvider):
     def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
         with self.client() as client:
             body = self.payload(client, props)
-            if props.get(ADOPT):
-                # An object `sentry-iac import` found: make it what the YAML says, keep its id.
-                id_ = str(props[ADOPT])
-                client.put(self.item(props, id_), body, field_locations=props.get(SOURCES))
+            # An object `sentry-iac import` found, or one an earlier deploy made but could not
+            # record (interrupted after Sentry answered): make it what the YAML says and keep
+            # its id, rather than make a second one (people would be paged twice).
+            existing = (str(props[ADOPT]) if props.get(ADOPT)
+                        else self.find_created(client, props, body))
+            if existing is not None:
+                client.put(self.item(props, existing), body, field_locations=props.get(SOURCES))
                 applied = self.normalize(body, props)
-                return dyn.CreateResult(id_, outs={**props, APPLIED: applied, LIVE: applied})
+                return dyn.CreateResult(existing,
+                                        outs={**props, APPLIED: applied, LIVE: applied})
             try:
                 id_ = str(client.post(self.collection(props), body,
                                       field_locations=props.get(SOURCES))["id"])

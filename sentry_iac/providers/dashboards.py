@@ -16,6 +16,7 @@ import pulumi.dynamic as dyn
 from sentry_iac.providers.alerting import _ObjectProvider
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
+from sentry_iac.providers.resolve import ResolveError
 from sentry_iac.providers.wire import WHOLE, WireTypes
 
 MAX_WIDGETS = 30
@@ -81,12 +82,19 @@ class DashboardProvider(_ObjectProvider):
 
     def find_created(self, client: SentryClient, props: dict[str, Any],
                      body: dict[str, Any]) -> str | None:
+        # Titles are unique in an organisation (a second one is 409 "Dashboard title already
+        # taken"): one with ours is what an interrupted deploy made if it shows our project.
         for dashboard in client.paginate(self.collection(props)):
             if dashboard.get("title") != body["title"]:
                 continue
             details = client.get(self.item(props, str(dashboard["id"])))
-            if [int(p) for p in details.get("projects") or []] == body["projects"]:
+            projects = [int(p) for p in details.get("projects") or []]
+            if projects == body["projects"]:
                 return str(dashboard["id"])
+            raise ResolveError(
+                f"dashboard title '{body['title']}' is taken by dashboard {dashboard['id']}, "
+                f"which shows other projects ({projects or 'all'}); rename one of them, or "
+                "adopt it with `sentry-iac import`")
         return None
 
     def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:

@@ -45,6 +45,9 @@ def check_alert_references(
     priorities = _keys(org, "priorities")
     known_stacks = set(stacks)
     first_seen: dict[str, str] = {}
+    # (project, name) -> where: an alert's name in its project is what Sentry shows, and what
+    # tells the objects an interrupted deploy made apart (providers find_created).
+    named: dict[tuple[str, str], str] = {}
     all_ids: set[str] = set()
     for data, _ in files.values():
         rules = data.get("alerts") if isinstance(data, dict) else None
@@ -78,6 +81,15 @@ def check_alert_references(
                 if project not in projects:
                     fail(("projects", j), f"unknown project '{project}' (known: "
                                           f"{_known(projects)})")
+                name = rule.get("name")
+                if isinstance(name, str):
+                    if (project, name) in named:
+                        fail(("name",), f"the rule at {named[project, name]} already alerts "
+                                        f"on project '{project}' under the name '{name}'; "
+                                        "give each rule of a project its own name")
+                    else:
+                        line = source.locate(("alerts", index, "name")).line
+                        named[project, name] = f"{display}:{line}"
             for j, channel in _texts(rule.get("channels")):
                 if channel not in channels:
                     fail(("channels", j), f"unknown channel '{channel}' (known: "

@@ -135,6 +135,9 @@ UNDECLARED_QUERY = {
     ("GET", "/api/0/organizations/{organization_id_or_slug}/members/"): {"query"},
     # organization_details.py reads it: features are listed only with it (since #71438).
     ("GET", "/api/0/organizations/{organization_id_or_slug}/"): {"include_feature_flags"},
+    # OrganizationWorkflowIndexEndpoint.filter_workflows reads getlist("detector")
+    # (workflow_engine/endpoints/organization_workflow_index.py; WorkflowParams.DETECTOR).
+    ("GET", "/api/0/organizations/{organization_id_or_slug}/workflows/"): {"detector"},
 }
 
 
@@ -635,7 +638,12 @@ def test_provider_traffic_matches_the_schema(
 ) -> None:
     problems, public, private = check_all(openapi, provider_exchanges)
     assert problems == []
-    assert all(e.applied for e in provider_exchanges)  # the fake accepted every payload
+    # The fake accepted every payload; a 404 is only ever the look for a cron monitor an
+    # interrupted deploy may have made before a create.
+    refused = [f"{e.method} {e.path} -> {e.status}" for e in provider_exchanges
+               if not e.applied and not (e.method == "GET" and e.status == 404
+                                         and "/monitors/" in e.path)]
+    assert refused == []
     assert public >= 10 and private >= 3
 
 

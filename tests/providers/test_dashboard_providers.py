@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from sentry_iac.offline.engine import Plan
-from sentry_iac.providers import SentryApiError, SentryClient, SentryValidationError
+from sentry_iac.providers import SentryClient, SentryValidationError
 from sentry_iac.providers.alerting import APPLIED, LIVE
 from sentry_iac.providers.dashboards import DashboardProvider
+from sentry_iac.providers.resolve import ResolveError
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
 from tests.providers.scaffold import configured, example_fake, faults, inputs
@@ -113,9 +114,12 @@ def test_a_title_taken_by_a_hand_made_dashboard_is_refused(
 ) -> None:
     SentryClient(FAKE_TOKEN, fake.url).post(DASHBOARDS, {
         "title": "Weekly report: SPMS Backend [production]"})
-    with pytest.raises(SentryApiError, match="Dashboard title already taken"):
+    with pytest.raises(ResolveError, match=r"title 'Weekly report: SPMS Backend \[production\]' "
+                                           r"is taken by dashboard \d+, which shows other "
+                                           r"projects \(all\); rename one of them"):
         configured(DashboardProvider(), fake).create(inputs(production, "Dashboard", BACKEND))
     assert len(fake.org.dashboards) == 1  # the hand-made one, untouched
+    assert [e.method for e in fake.exchanges].count("POST") == 1  # only the hand-made one
 
 
 def test_check_refuses_more_widgets_than_sentry_allows(production: Plan) -> None:
