@@ -27,6 +27,7 @@ from pulumi.dynamic.dynamic import PROVIDER_KEY
 from pulumi.output import Unknown
 
 from sentry_iac.providers.client import SentryClient
+from sentry_iac.providers.drift import report
 from sentry_iac.providers.errors import (
     SentryConnectionError,
     SentryNotFoundError,
@@ -165,6 +166,12 @@ class _ObjectProvider(SentryApiProvider):
                 return found
             time.sleep(self.lost_create_poll)
 
+    def describe(self, id_: str, props: dict[str, Any]) -> str:
+        """The object as a person finds it in Sentry: kind, name and id."""
+        kind = type(self).__name__.removesuffix("Provider")
+        name = (props.get(self.spec_key) or {}).get(self.name_key)
+        return f"{kind} '{name}' (id {id_})"
+
     def collection(self, props: dict[str, Any]) -> str:
         raise NotImplementedError
 
@@ -205,6 +212,9 @@ class _ObjectProvider(SentryApiProvider):
                                      PREVIOUS_PROJECTS)
                         and olds.get(k) != news.get(k))
         drifted = olds.get(LIVE) is not None and olds.get(LIVE) != olds.get(APPLIED)
+        if drifted:
+            report(self.describe(_id, olds), olds.get(APPLIED), olds.get(LIVE),
+                   "the next up writes the YAML's values back")
         return dyn.DiffResult(changes=bool(replaces or inputs or drifted), replaces=replaces,
                               stables=list(self.identity), delete_before_replace=False)
 
@@ -236,10 +246,16 @@ class _ObjectProvider(SentryApiProvider):
             applied = self.normalize(body, props)
         return dyn.CreateResult(id_, outs={**props, APPLIED: applied, LIVE: applied})
 
-    def update_object(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]
+    def update_object(self, id_: str, olds: dict[str, Any], news: dict[str, Any]
                       ) -> dyn.UpdateResult:
         with self.client() as client:
             body = self.payload(client, news)
+            if olds.get(APPLIED) is not None:
+                # The PUT replaces the whole object: say first which edits made in Sentry it
+                # overwrites, even when the change that caused it is elsewhere in the YAML.
+                live = self.normalize(client.get(self.item(news, id_)), news)
+                report(self.describe(id_, olds), olds[APPLIED], live,
+                       "this update overwrites it with the YAML's values")
             client.put(self.item(news, id_), body, field_locations=news.get(SOURCES))
             applied = self.normalize(body, news)
         return dyn.UpdateResult(outs={**news, APPLIED: applied, LIVE: applied})
