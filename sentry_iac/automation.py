@@ -7,6 +7,11 @@ encrypted with the passphrase from ``PULUMI_CONFIG_PASSPHRASE`` (or ``..._FILE``
 created on first use from its ``Pulumi.<stack>.yaml``, and the CLI installed with
 ``PulumiCommand.install()`` when it is missing. Output is streamed as Pulumi prints it, with
 secrets hidden.
+
+``sentry-iac preview --read-only`` (a pull request's preview) gives Pulumi only the read-only
+token of ``SENTRY_IAC_READ_ONLY_TOKEN``: the deploy token variables are blanked, the providers
+ignore ``sentry:token`` and refuse every write, and a stack file holding ``sentry:token`` is
+refused (whoever has the passphrase could decrypt it).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi import automation as auto
+
+from sentry_iac.providers.runtime import READ_ONLY_TOKEN_ENV, TOKEN_ENV_VARS
 
 DEFAULT_STATE_DIR = ".pulumi-state"
 PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
@@ -57,12 +64,40 @@ class DeploySettings:
     policy_packs: list[str]
 
 
+def read_only_env(environ: dict[str, str], stack: str, *, stack_file_token: bool
+                  ) -> dict[str, str]:
+    """The variables of a read-only run: the read-only token, and the deploy token variables
+    blanked (Pulumi's processes inherit the caller's environment)."""
+    token = environ.get(READ_ONLY_TOKEN_ENV)
+    if not token:
+        raise DeployError(f"--read-only needs the read-only Sentry token in {READ_ONLY_TOKEN_ENV} "
+                          "(scopes org:read, project:read, team:read, member:read, alerts:read)")
+    if stack_file_token:
+        raise DeployError(
+            f"Pulumi.{stack}.yaml holds sentry:token, and a read-only preview has the "
+            "passphrase that decrypts it: remove it (`pulumi config rm sentry:token --stack "
+            f"{stack}`) and give the deploy token to the deploy jobs only, as "
+            f"{TOKEN_ENV_VARS[0]}")
+    return {READ_ONLY_TOKEN_ENV: token, **dict.fromkeys(TOKEN_ENV_VARS, "")}
+
+
+def refuse_read_only_up(environ: dict[str, str] | None = None) -> None:
+    """An ``up`` never runs where the read-only token is set: its providers would refuse every
+    write halfway through."""
+    if (os.environ if environ is None else environ).get(READ_ONLY_TOKEN_ENV):
+        raise DeployError(f"{READ_ONLY_TOKEN_ENV} is set: this environment only previews; "
+                          "unset it to deploy with the deploy token")
+
+
 def deploy_settings(
     root: Path, stack: str, *, backend_url: str | None = None, policies: bool = True,
+    read_only: bool = False, stack_file_token: bool = False,
     environ: dict[str, str] | None = None,
 ) -> DeploySettings:
     """The backend, environment and policy packs for a run; raises ``DeployError`` for what
-    would only fail later inside Pulumi (a self-managed backend without a passphrase)."""
+    would only fail later inside Pulumi (a self-managed backend without a passphrase) and, for
+    ``read_only``, what would let the run use another token than the read-only one
+    (``stack_file_token``: the stack file holds ``sentry:token``)."""
     environ = dict(os.environ if environ is None else environ)
     backend = backend_url or environ.get("PULUMI_BACKEND_URL") or default_backend(root)
     env = {"PULUMI_BACKEND_URL": backend}
@@ -74,6 +109,8 @@ def deploy_settings(
             "PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) and keep it safe; the "
             "same passphrase is needed for every later run")
     env.update(passphrase)
+    if read_only:
+        env.update(read_only_env(environ, stack, stack_file_token=stack_file_token))
     packs = [str(root / POLICY_PACK_DIR)] if policies and (root / POLICY_PACK_DIR).is_dir() \
         else []
     return DeploySettings(root, stack, backend, env, packs)

@@ -17,9 +17,14 @@ EXIT_OK, EXIT_PROBLEMS = 0, 1
 def cmd_deploy(args: argparse.Namespace) -> int:
     root = Path(args.dir).resolve()
     try:
-        load_spec(root).stack(args.stack)  # a broken configuration never reaches Pulumi
+        stack = load_spec(root).stack(args.stack)  # a broken configuration never reaches Pulumi
+        read_only = args.command == "preview" and args.read_only
+        if args.command == "up":
+            automation.refuse_read_only_up()
         settings = automation.deploy_settings(root, args.stack, backend_url=args.backend,
-                                              policies=not args.no_policies)
+                                              policies=not args.no_policies,
+                                              read_only=read_only,
+                                              stack_file_token=stack.has_token)
         run: Any = automation.up if args.command == "up" else automation.preview
         run(settings, install=not args.no_install)
     except SpecErrors as exc:
@@ -51,4 +56,9 @@ def register(sub: Any) -> None:
         p.add_argument("--no-install", action="store_true",
                        help="fail instead of installing the Pulumi CLI when it is missing")
         p.add_argument("--dir", default=".", help="the project folder (default: .)")
+        if command == "preview":
+            p.add_argument("--read-only", action="store_true",
+                           help="use only the read-only token in SENTRY_IAC_READ_ONLY_TOKEN "
+                                "(never sentry:token or SENTRY_AUTH_TOKEN); every write is "
+                                "refused (for pull requests)")
         p.set_defaults(func=cmd_deploy)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sentry_iac.automation import DeployError, default_backend, deploy_settings
 from tests.helpers import BAD_DIR, PROJECT_ROOT, copy_project
 
 SCRIPT = Path(sys.executable).parent / "sentry-iac"
@@ -102,3 +103,59 @@ def test_plan_shows_settings_resources_in_the_owner_stack_only() -> None:
     assert "settings.slow_db_query_duration_threshold: 1000" in production.stdout
     # Where each setting is declared is bookkeeping for error messages, not configuration.
     assert not re.search(r"\bsources[.=]", production.stdout)
+
+
+READ_ONLY = {"SENTRY_IAC_READ_ONLY_TOKEN": "sntrys_read-only-0123",
+             "PULUMI_CONFIG_PASSPHRASE": "p"}
+
+
+def test_read_only_settings_give_pulumi_the_read_only_token_and_blank_the_deploy_token(
+        tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    environ = {**READ_ONLY, "SENTRY_AUTH_TOKEN": "sntrys_deploy", "SENTRY_TOKEN": "sntrys_other"}
+    settings = deploy_settings(project, "staging", read_only=True, environ=environ)
+    # Pulumi's processes inherit the caller's environment: the blanks override it.
+    assert settings.env == {"PULUMI_BACKEND_URL": default_backend(project),
+                            "PULUMI_CONFIG_PASSPHRASE": "p",
+                            "SENTRY_IAC_READ_ONLY_TOKEN": "sntrys_read-only-0123",
+                            "SENTRY_AUTH_TOKEN": "", "SENTRY_TOKEN": ""}
+    with pytest.raises(DeployError, match="needs the read-only Sentry token"):
+        deploy_settings(project, "staging", read_only=True,
+                        environ={"PULUMI_CONFIG_PASSPHRASE": "p", "SENTRY_AUTH_TOKEN": "x"})
+
+
+def with_stack_token(project: Path, stack: str) -> None:
+    (project / f"Pulumi.{stack}.yaml").write_text(
+        "config:\n  sentry:token:\n    secure: v1:c2FsdA==:ZW5jcnlwdGVkLWRlcGxveS10b2tlbg==\n",
+        encoding="utf-8")
+
+
+def test_a_read_only_preview_refuses_a_stack_file_holding_the_deploy_token(
+        tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    with_stack_token(project, "staging")
+    result = run_cli("preview", "--read-only", "--stack", "staging", "--no-install",
+                     "--dir", str(project), env=READ_ONLY)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Pulumi.staging.yaml holds sentry:token" in result.stderr
+    assert "pulumi config rm sentry:token --stack staging" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_read_only_preview_needs_the_read_only_token(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = run_cli("preview", "--read-only", "--stack", "staging", "--no-install",
+                     "--dir", str(project),
+                     env={"PULUMI_CONFIG_PASSPHRASE": "p", "SENTRY_AUTH_TOKEN": "sntrys_x"})
+    assert result.returncode == 1
+    assert "--read-only needs the read-only Sentry token in SENTRY_IAC_READ_ONLY_TOKEN" \
+        in result.stderr
+
+
+def test_up_never_runs_where_the_read_only_token_is_set(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = run_cli("up", "--stack", "staging", "--no-install", "--dir", str(project),
+                     env=READ_ONLY)
+    assert result.returncode == 1
+    assert "SENTRY_IAC_READ_ONLY_TOKEN is set: this environment only previews" in result.stderr
+    assert run_cli("up", "--read-only", "--stack", "staging").returncode == 2  # preview only

@@ -30,7 +30,8 @@ def test_an_owner_change_without_a_handover_is_refused(tmp_path: Path) -> None:
         diff = diff_stack(stack, snapshot(base, stack), snapshot(changed, stack))
         assert diff.refused and diff.changed
         assert diff.callouts[0].message.startswith("REFUSED: owner_stack changes")
-    code = main(["diff", str(PROJECT_ROOT), str(head), "--dir", str(head)])
+    code = main(["diff", "--base-dir", str(PROJECT_ROOT), "--head-dir", str(head),
+                 "--dir", str(head)])
     assert code == 1
 
 

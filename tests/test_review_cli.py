@@ -3,9 +3,12 @@ generator module, as subprocesses."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.golden import GOLDEN_DIR
 from tests.helpers import PROJECT_ROOT, copy_project
@@ -26,12 +29,84 @@ def test_render_from_the_installed_script() -> None:
 
 def test_diff_of_identical_folders_says_no_changes(tmp_path: Path) -> None:
     copy_project(tmp_path / "base")
-    result = run(str(BIN / "sentry-iac"), "diff", "base", "--dir", str(PROJECT_ROOT),
+    result = run(str(BIN / "sentry-iac"), "diff", "--base-dir", "base", "--dir", str(PROJECT_ROOT),
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "No changes to alert rules, routing, projects, access or privacy in `production`." \
         in result.stdout
     assert "No changes to alert rules, routing or projects in `staging`." in result.stdout
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(["git", "-C", str(repo), "-c", "user.name=t",
+                             "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false",
+                             *args], capture_output=True, text=True, check=True, timeout=60)
+    return result.stdout
+
+
+def committed_project(repo: Path) -> str:
+    """The example project committed in ``repo``; its commit's SHA (the pull request's base)."""
+    copy_project(repo)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def raise_threshold(project: Path) -> None:
+    rules = project / "alerts" / "errors.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert text.count("critical: above 10 ") == 1
+    rules.write_text(text.replace("critical: above 10 ", "critical: above 20 "),
+                     encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_folder_named_like_the_base_commit_does_not_fool_diff(tmp_path: Path) -> None:
+    # A pull request raises a threshold and adds a folder named like its base commit holding
+    # the changed configuration: CI's `sentry-iac diff "$BASE_SHA"` must still read the base
+    # from git and show the change.
+    repo = tmp_path / "repo"
+    base_sha = committed_project(repo)
+    raise_threshold(repo)
+    copy_project(repo / base_sha)
+    raise_threshold(repo / base_sha)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "raise the threshold")
+    result = run(str(BIN / "sentry-iac"), "diff", base_sha, "--stack", "production", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "No changes" not in result.stdout
+    assert "above 10 → above 20" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_revision_git_does_not_know_is_an_error_even_when_a_folder_has_its_name(
+        tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    committed_project(repo)
+    unknown = "0123456789abcdef0123456789abcdef01234567"
+    copy_project(repo / unknown)
+    for args in ([unknown], [unknown, "--stack", "staging"], ["main", unknown]):
+        result = run(str(BIN / "sentry-iac"), "diff", *args, cwd=repo)
+        assert result.returncode == 2, (args, result.stdout)
+        assert result.stdout == ""
+        assert f"'{unknown}' is not a git revision (commit, branch or tag)" in result.stderr
+        assert "a folder of that name exists" in result.stderr
+        assert f"--{'head' if args[0] == 'main' else 'base'}-dir {unknown}" in result.stderr
+    # The folder is compared only when named as one.
+    result = run(str(BIN / "sentry-iac"), "diff", "--base-dir", unknown, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "No changes to alert rules, routing or projects in `staging`." in result.stdout
+
+
+def test_diff_needs_a_base_and_each_side_once(tmp_path: Path) -> None:
+    copy_project(tmp_path / "base")
+    for args in ([], ["main", "--base-dir", "base", "HEAD"], ["main", "HEAD", "--head-dir", "x"],
+                 ["--base-dir", "no-such-folder"]):
+        result = run(str(BIN / "sentry-iac"), "diff", *args, "--dir", str(PROJECT_ROOT),
+                     cwd=tmp_path)
+        assert result.returncode == 2, (args, result.stdout)
+        assert "Traceback" not in result.stderr
 
 
 def test_schema_check_passes_for_the_committed_files() -> None:

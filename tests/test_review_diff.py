@@ -101,6 +101,10 @@ def sides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     return copy_project(tmp_path / "base"), copy_project(tmp_path / "head")
 
 
+# The two sides as folders: only ever named with --base-dir and --head-dir.
+FOLDERS = ("--base-dir", "base", "--head-dir", "head")
+
+
 def run_diff(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(["diff", *args])
     captured = capsys.readouterr()
@@ -111,7 +115,7 @@ def run_diff(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
 def test_diff_markdown_matches_golden(scenario: str, sides: tuple[Path, Path],
                                       capsys: pytest.CaptureFixture[str]) -> None:
     SCENARIOS[scenario](sides[1])
-    code, out, err = run_diff(capsys, "base", "head")
+    code, out, err = run_diff(capsys, *FOLDERS)
     assert code == 0, out + err
     assert_golden(f"diff-{scenario}.md", out)
 
@@ -120,7 +124,7 @@ def test_diff_markdown_matches_golden(scenario: str, sides: tuple[Path, Path],
 def test_diff_json_matches_golden(scenario: str, sides: tuple[Path, Path],
                                   capsys: pytest.CaptureFixture[str]) -> None:
     SCENARIOS[scenario](sides[1])
-    code, out, _ = run_diff(capsys, "base", "head", "--format", "json")
+    code, out, _ = run_diff(capsys, *FOLDERS, "--format", "json")
     assert code == 0
     assert json.loads(out)["changed"] is True
     assert_golden(f"diff-{scenario}.json", out)
@@ -129,7 +133,7 @@ def test_diff_json_matches_golden(scenario: str, sides: tuple[Path, Path],
 def test_raising_one_threshold_shows_that_rule_old_and_new_and_nothing_else(
         sides: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     raise_threshold(sides[1])
-    _, out, _ = run_diff(capsys, "base", "head", "--stack", "production")
+    _, out, _ = run_diff(capsys, *FOLDERS, "--stack", "production")
     assert out.splitlines() == [
         "<!-- sentry-iac-diff:production -->",
         "## sentry-iac diff: `production`",
@@ -144,13 +148,13 @@ def test_raising_one_threshold_shows_that_rule_old_and_new_and_nothing_else(
         "  - critical: above 10 → above 20",
     ]
     # Staging overrides the threshold, so nothing changes there.
-    _, staging, _ = run_diff(capsys, "base", "head", "--stack", "staging")
+    _, staging, _ = run_diff(capsys, *FOLDERS, "--stack", "staging")
     assert "No changes" in staging and "high-error-rate" not in staging
 
 
 def test_each_stack_carries_its_own_marker(sides: tuple[Path, Path],
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run_diff(capsys, "base", "head")
+    _, out, _ = run_diff(capsys, *FOLDERS)
     markers = [line for line in out.splitlines() if line.startswith("<!-- ")]
     assert markers == ["<!-- sentry-iac-diff:production -->", "<!-- sentry-iac-diff:staging -->"]
 
@@ -158,7 +162,7 @@ def test_each_stack_carries_its_own_marker(sides: tuple[Path, Path],
 def test_destructive_changes_come_first(sides: tuple[Path, Path],
                                         capsys: pytest.CaptureFixture[str]) -> None:
     remove_project(sides[1])
-    _, out, _ = run_diff(capsys, "base", "head", "--stack", "staging")
+    _, out, _ = run_diff(capsys, *FOLDERS, "--stack", "staging")
     body = out.split("`base` → `head`\n\n", 1)[1]
     assert body.startswith("> [!WARNING]\n> **Deletes, replaces or renames in Sentry**")
     assert "project `spms-frontend` is removed from org.yaml" in body.split("###")[0]
@@ -169,7 +173,7 @@ def test_declared_rename_is_in_place(sides: tuple[Path, Path],
     change_project_slug(sides[1])
     edit(sides[1] / "org.yaml", "  - slug: spms-web\n",
          "  - slug: spms-web\n    previous_slugs: [spms-frontend]\n")
-    _, out, _ = run_diff(capsys, "base", "head", "--stack", "production", "--format", "json")
+    _, out, _ = run_diff(capsys, *FOLDERS, "--stack", "production", "--format", "json")
     (stack,) = json.loads(out)["stacks"]
     assert [c["kind"] for c in stack["deletes_or_replaces"]] == ["project-renamed"]
     assert stack["rules"] == {"added": [], "removed": [], "changed": []}
@@ -178,7 +182,7 @@ def test_declared_rename_is_in_place(sides: tuple[Path, Path],
 def test_an_invalid_side_exits_1_naming_it(sides: tuple[Path, Path],
                                            capsys: pytest.CaptureFixture[str]) -> None:
     edit(sides[1] / "org.yaml", "    role: manager\n", "    role: boss\n")
-    code, out, err = run_diff(capsys, "base", "head")
+    code, out, err = run_diff(capsys, *FOLDERS)
     assert code == 1
     assert out.startswith("head (head): org.yaml:")
     assert "members[0].role" in out
@@ -187,9 +191,9 @@ def test_an_invalid_side_exits_1_naming_it(sides: tuple[Path, Path],
 
 def test_an_unknown_revision_is_a_usage_error(sides: tuple[Path, Path],
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_diff(capsys, "no-such-thing", "head", "--dir", "head")
+    code, _, err = run_diff(capsys, "no-such-thing", "--head-dir", "head", "--dir", "head")
     assert code == 2
-    assert "'no-such-thing' is neither a project folder nor a git revision" in err
+    assert "'no-such-thing' is not a git revision (commit, branch or tag)" in err
 
 
 def git(repo: Path, *args: str) -> str:
@@ -235,7 +239,7 @@ def test_switching_the_alerts_backend_is_called_out(
         sides: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     edit(sides[1] / "Pulumi.staging.yaml", "config: {}",
          "config:\n  sentry-iac:alertsBackend: legacy")
-    code, out, err = run_diff(capsys, "base", "head", "--format", "json")
+    code, out, err = run_diff(capsys, *FOLDERS, "--format", "json")
     assert code == 0, out + err
     production, staging = json.loads(out)["stacks"]
     assert production["changed"] is False

@@ -45,8 +45,8 @@ def test_nothing_secret_in_any_output(
         commands += [["plan", "--stack", stack], ["plan", "--stack", stack, "--json"],
                      ["render", "--stack", stack], ["render", "--stack", stack, "--format",
                                                     "json"]]
-    commands += [["diff", str(project), str(other)], ["diff", str(project), str(other),
-                                                      "--format", "json"]]
+    sides = ["--base-dir", str(project), "--head-dir", str(other)]
+    commands += [["diff", *sides], ["diff", *sides, "--format", "json"]]
     outputs = []
     for command in commands:
         code = main([*command, "--dir", str(project)])

@@ -82,9 +82,39 @@ def test_pull_requests_test_validate_comment_and_preview() -> None:
     comment = "\n".join(s.get("run", "") for s in jobs["diff"]["steps"])
     assert 'marker="<!-- sentry-iac-diff:${STACK} -->"' in comment
     assert "--method PATCH" in comment and "--method POST" in comment
-    preview = next(s for s in jobs["preview"]["steps"] if "pulumi/actions@" in s.get("uses", ""))
-    assert preview["with"]["command"] == "preview"
-    assert preview["with"]["stack-name"] == "${{ matrix.stack }}"
+    assert jobs["preview"]["strategy"]["matrix"]["stack"] == ["staging", "production"]
+    assert any("sentry-iac preview" in s.get("run", "") for s in jobs["preview"]["steps"])
+
+
+def test_the_diff_reads_the_base_commit_from_git_only() -> None:
+    # A folder named like the base commit must not stand in for it: the base is a revision
+    # (never --base-dir), and the checkout has the history git archive reads it from.
+    job = load("pull-request.yml")["jobs"]["diff"]
+    (step,) = [s for s in job["steps"] if "sentry-iac diff" in s.get("run", "")]
+    assert step["run"].startswith('uv run --locked sentry-iac diff "$BASE_SHA" --stack "$STACK"')
+    assert "--base-dir" not in step["run"] and "--head-dir" not in step["run"]
+    assert step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+
+
+def test_the_pull_request_preview_is_read_only_and_gets_no_deploy_secret() -> None:
+    workflow = load("pull-request.yml")
+    job = workflow["jobs"]["preview"]
+    assert job["environment"] == "preview"
+    (step,) = [s for s in job["steps"] if "sentry-iac preview" in s.get("run", "")]
+    assert step["run"] == 'uv run --locked sentry-iac preview --read-only --stack "$STACK"'
+    assert step["env"] == {
+        "STACK": "${{ matrix.stack }}",
+        "PULUMI_CONFIG_PASSPHRASE": "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+        "AZURE_STORAGE_KEY": "${{ secrets.AZURE_STORAGE_KEY }}",
+        "SENTRY_IAC_READ_ONLY_TOKEN": "${{ secrets.SENTRY_PREVIEW_TOKEN }}"}
+    # Nothing runs Pulumi in a pull request except that read-only preview, and no job names a
+    # deploy environment or the deploy token.
+    assert not any("pulumi/actions@" in s.get("uses", "") for s in steps(workflow))
+    assert {j.get("environment") for j in workflow["jobs"].values()} == {None, "preview"}
+    text = (PROJECT_ROOT / ".github/workflows/pull-request.yml").read_text(encoding="utf-8")
+    assert "SENTRY_AUTH_TOKEN" not in text
 
 
 def test_main_deploys_staging_then_production_behind_review() -> None:

@@ -8,6 +8,7 @@ import pulumi
 import pulumiverse_sentry as sentry
 
 from sentry_iac.build.args import api_base_url
+from sentry_iac.providers.runtime import READ_ONLY_TOKEN_ENV, read_only_token
 from sentry_iac.spec.stack_config import StackConfig
 
 TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
@@ -18,8 +19,12 @@ class MissingTokenError(pulumi.RunError):
 
 
 def sentry_token(*, required: bool) -> pulumi.Output[str] | None:
-    """The auth token, always as a secret Output: ``sentry:token`` (set with ``--secret``),
-    else ``SENTRY_AUTH_TOKEN`` or ``SENTRY_TOKEN``."""
+    """The auth token, always as a secret Output: ``SENTRY_IAC_READ_ONLY_TOKEN`` when it is set
+    (a pull request's preview: nothing in the stack config overrides it), else
+    ``sentry:token`` (set with ``--secret``), else ``SENTRY_AUTH_TOKEN`` or ``SENTRY_TOKEN``."""
+    read_only = read_only_token()
+    if read_only is not None:
+        return pulumi.Output.secret(read_only)
     configured = pulumi.Config("sentry").get_secret("token")
     if configured is not None:
         return configured
@@ -30,7 +35,8 @@ def sentry_token(*, required: bool) -> pulumi.Output[str] | None:
     if required:
         raise MissingTokenError(
             "no Sentry auth token: run `pulumi config set --secret sentry:token <token>` "
-            f"or set {' or '.join(TOKEN_ENV_VARS)}"
+            f"or set {' or '.join(TOKEN_ENV_VARS)} ({READ_ONLY_TOKEN_ENV} for a read-only "
+            "preview)"
         )
     return None
 

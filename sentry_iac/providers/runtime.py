@@ -10,7 +10,9 @@ Subclasses implement the ``*_inputs`` / ``*_object`` hooks.
 
 The token reaches a provider only through ``configure`` (the stack's secret ``sentry:token``,
 else ``SENTRY_AUTH_TOKEN`` / ``SENTRY_TOKEN``) and is dropped whenever the provider is pickled,
-so it never lands in Pulumi state.
+so it never lands in Pulumi state. When ``SENTRY_IAC_READ_ONLY_TOKEN`` is set (a pull
+request's preview), that token is the only one used, whatever the stack config says, and
+``create``, ``update`` and ``delete`` refuse before calling Sentry.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from sentry_iac.providers.resolve import Lookups
 from sentry_iac.providers.wire import WireTypes
 
 TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
+# A read-only token (a pull request's preview): used instead of any other, and no writes.
+READ_ONLY_TOKEN_ENV = "SENTRY_IAC_READ_ONLY_TOKEN"
 # Input of a resource of a renamed project: the slugs it had (spec: previous_slugs).
 PREVIOUS_PROJECTS = "previous_projects"
 DEFAULT_BASE_URL = "https://sentry.io/"
@@ -39,6 +43,24 @@ DEFAULT_BASE_URL = "https://sentry.io/"
 class _Runtime:
     token: str | None
     base_url: str
+    read_only: bool = False
+
+
+class ReadOnlyError(RuntimeError):
+    """A write asked of a provider running with the read-only token."""
+
+
+def read_only_token() -> str | None:
+    """``SENTRY_IAC_READ_ONLY_TOKEN``, when set: nothing in the stack config overrides it."""
+    return os.environ.get(READ_ONLY_TOKEN_ENV) or None
+
+
+def _env_runtime(config_token: str | None, config_base_url: str | None) -> _Runtime:
+    read_only = read_only_token()
+    base_url = config_base_url or _env_base_url()
+    if read_only is not None:
+        return _Runtime(token=read_only, base_url=base_url, read_only=True)
+    return _Runtime(token=config_token or _env_token(), base_url=base_url)
 
 
 def _env_token() -> str | None:
@@ -96,13 +118,22 @@ class SentryApiProvider(dyn.ResourceProvider):
         return state
 
     def configure(self, req: dyn.ConfigureRequest) -> None:
-        token = req.config.get("sentry:token")
-        base_url = req.config.get("sentry:baseUrl")
-        self._runtime = _Runtime(token=token or _env_token(),
-                                 base_url=base_url or _env_base_url())
+        self._runtime = _env_runtime(req.config.get("sentry:token"),
+                                     req.config.get("sentry:baseUrl"))
+
+    def _runtime_now(self) -> _Runtime:
+        return self._runtime or _env_runtime(None, None)
+
+    def _refuse_writes(self, verb: str, id_: str = "") -> None:
+        if self._runtime_now().read_only:
+            what = " ".join(filter(None, (type(self).__name__.removesuffix("Provider"), id_)))
+            raise ReadOnlyError(
+                f"refusing to {verb} {what}: {READ_ONLY_TOKEN_ENV} is set, so this run only "
+                "reads Sentry (a pull request's preview); unset it and deploy with the deploy "
+                "token")
 
     def _shared(self) -> _Shared:
-        runtime = self._runtime or _Runtime(_env_token(), _env_base_url())
+        runtime = self._runtime_now()
         if not runtime.token:
             raise RuntimeError("no Sentry auth token: run `pulumi config set --secret "
                                "sentry:token <token>` or set SENTRY_AUTH_TOKEN")
@@ -145,6 +176,7 @@ class SentryApiProvider(dyn.ResourceProvider):
         return self.diff_inputs(id_, self.sentry_values(olds), self.sentry_values(news))
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+        self._refuse_writes("create")
         return self.create_object(self.sentry_values(props))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
@@ -156,9 +188,11 @@ class SentryApiProvider(dyn.ResourceProvider):
             return dyn.ReadResult("", {})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        self._refuse_writes("update", id_)
         return self.update_object(id_, self.sentry_values(olds), self.sentry_values(news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self._refuse_writes("delete", id_)
         self.delete_object(id_, self.sentry_values(props))
 
     def replacements(self, olds: dict[str, Any], news: dict[str, Any],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from sentry_iac.review import diff_report, schema
 from sentry_iac.review.diff import diff_stack
 from sentry_iac.review.render import render_json, render_markdown
 from sentry_iac.review.snapshot import Snapshot, empty, snapshot
-from sentry_iac.review.sources import SourceError, project_folder
+from sentry_iac.review.sources import SourceError, given_folder, revision_folder
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import ORG_FILE, Spec, load_spec
 
@@ -61,13 +62,35 @@ def _view(spec: Spec, stack: str) -> Snapshot:
     return snapshot(spec, stack) if stack in spec.stacks else empty(stack)
 
 
+def _side(revision: str | None, folder: str | None, flag: str, project: Path
+          ) -> contextlib.AbstractContextManager[Path]:
+    """One side's folder: a git revision of ``project``, or a folder only when given with
+    ``flag`` (never a folder that happens to carry a revision's name)."""
+    if folder is not None:
+        return contextlib.nullcontext(given_folder(folder, flag=flag))
+    return revision_folder(revision, project, flag=flag)
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     project = Path(args.dir).resolve()
-    head_label = args.head or "working tree"
+    if args.base_dir is not None and args.head is None:
+        args.base, args.head = None, args.base  # `diff --base-dir PATH [HEAD]`
+    for side, revision, folder, flag in (("base", args.base, args.base_dir, "--base-dir"),
+                                         ("head", args.head, args.head_dir, "--head-dir")):
+        if revision is not None and folder is not None:
+            print(f"sentry-iac diff: the {side} is either a git revision or {flag} PATH, not "
+                  "both", file=sys.stderr)
+            return EXIT_USAGE
+    if args.base is None and args.base_dir is None:
+        print("sentry-iac diff: name the base: a git revision (e.g. origin/main) or "
+              "--base-dir PATH", file=sys.stderr)
+        return EXIT_USAGE
+    base_label = args.base or args.base_dir
+    head_label = args.head or args.head_dir or "working tree"
     try:
-        with project_folder(args.base, project) as base_dir, \
-                project_folder(args.head, project) as head_dir:
-            base = _load_side("base", args.base, base_dir)
+        with _side(args.base, args.base_dir, "--base-dir", project) as base_dir, \
+                _side(args.head, args.head_dir, "--head-dir", project) as head_dir:
+            base = _load_side("base", base_label, base_dir)
             head = _load_side("head", head_label, head_dir)
     except SourceError as exc:
         print(f"sentry-iac diff: {exc}", file=sys.stderr)
@@ -84,9 +107,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     diffs = [diff_stack(s, _view(base, s), _view(head, s)) for s in stacks]
     if args.format == "json":
-        _print_json(diff_report.as_json(diffs, args.base, head_label))
+        _print_json(diff_report.as_json(diffs, base_label, head_label))
     else:
-        print(diff_report.markdown(diffs, args.base, head_label), end="")
+        print(diff_report.markdown(diffs, base_label, head_label), end="")
     if any(d.refused for d in diffs):
         print("sentry-iac diff: the change is refused (see the first lines of the report)",
               file=sys.stderr)
@@ -109,9 +132,15 @@ def register(subparsers: Any) -> None:
 
     diff = subparsers.add_parser(
         "diff", help="what changes between two revisions, per stack (for pull requests)")
-    diff.add_argument("base", help="a git revision (e.g. origin/main) or a project folder")
+    diff.add_argument("base", nargs="?", default=None,
+                      help="a git revision: commit, branch or tag (e.g. origin/main); never "
+                           "read as a folder")
     diff.add_argument("head", nargs="?", default=None,
-                      help="a git revision or a project folder (default: the working tree)")
+                      help="a git revision (default: the working tree of --dir)")
+    diff.add_argument("--base-dir", metavar="PATH",
+                      help="compare from this project folder instead of a revision")
+    diff.add_argument("--head-dir", metavar="PATH",
+                      help="compare to this project folder instead of the working tree")
     diff.add_argument("--stack", action="append",
                       help="only this stack (repeatable; default: every stack on either side)")
     diff.add_argument("--format", choices=FORMATS, default="markdown")
