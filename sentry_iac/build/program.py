@@ -21,7 +21,7 @@ from sentry_iac.build.security import security_settings
 from sentry_iac.build.settings import organization_settings
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryApiError
-from sentry_iac.providers.runtime import DEFAULT_BASE_URL
+from sentry_iac.providers.runtime import DEFAULT_BASE_URL, READ_ONLY_TOKEN_ENV, read_only_token
 from sentry_iac.providers.token_scopes import TokenScopeError, check_token
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import Spec, load_spec
@@ -93,6 +93,11 @@ class TokenError(pulumi.RunError):
 def check_deploy_token(spec: Spec, stack: str) -> None:
     """Before an `up` writes anything: does the token have every scope the stack needs?
     (A preview makes no request to Sentry, so it is not asked then.)"""
+    if read_only_token() is not None:
+        # A pull request's preview job: it must never reach a write, nor send the deploy
+        # token from the stack config, which that job can decrypt.
+        raise TokenError(f"{READ_ONLY_TOKEN_ENV} is set, so this run may only read; unset it "
+                         "(and give the deploy token) to deploy")
     token = pulumi.runtime.get_config("sentry:token") or next(
         (os.environ[name] for name in TOKEN_ENV_VARS if os.environ.get(name)), None)
     if not token:

@@ -133,3 +133,18 @@ def test_every_write_is_refused_before_it_reaches_sentry(
             host.create(resource.urn, resource.inputs)
     assert f"{READ_ONLY_TOKEN_ENV} is set" in refused.value.summary
     assert fake.exchanges == []
+
+
+def test_an_up_with_the_read_only_token_set_stops_before_any_request(
+    deployed: tuple[FakeSentry, dict[str, StackEngine]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bare `pulumi up` where the variable is set: the program's token check refuses it, so
+    not even the scope check sends the stack config's deploy token."""
+    monkeypatch.setenv(READ_ONLY_TOKEN_ENV, READ_ONLY)
+    _, engines = deployed
+    engine = ReadOnlyEngine(engines["production"])
+    up = engine.up()
+    assert not up.ok
+    assert any(f"{READ_ONLY_TOKEN_ENV} is set, so this run may only read" in e
+               for e in up.errors), up.errors
+    assert up.exchanges == []
