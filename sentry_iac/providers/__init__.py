@@ -11,6 +11,8 @@ from sentry_iac.providers.errors import (
     SentryRateLimitError,
     SentryRedirectError,
     SentryServerError,
+    SentryTimeoutError,
+    SentryUnexpectedResponseError,
     SentryValidationError,
 )
 from sentry_iac.providers.paths import api_path
@@ -28,6 +30,8 @@ __all__ = [
     "SentryRateLimitError",
     "SentryRedirectError",
     "SentryServerError",
+    "SentryTimeoutError",
+    "SentryUnexpectedResponseError",
     "SentryValidationError",
     "api_path",
 ]

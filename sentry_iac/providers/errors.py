@@ -1,4 +1,18 @@
-"""Errors from Sentry's API, worded so a person knows what to change."""
+"""Errors from Sentry's API, worded so a person knows what to change.
+
+SentryApiError
+  SentryValidationError          400: Sentry rejected values (names the config location)
+  SentryAuthenticationError      401
+  SentryPermissionError          403: names the token scope needed
+  SentryNotFoundError            404
+  SentryGoneError                410: Sentry retired the endpoint
+  SentryRateLimitError           429 after every allowed wait
+  SentryServerError              5xx after the allowed retries (at once for POST)
+  SentryRedirectError            3xx: base_url points at the wrong place
+  SentryUnexpectedResponseError  2xx of another shape than the endpoint's (no id, not an object)
+  SentryConnectionError          no usable response: refused, dropped, timed out, not JSON
+    SentryTimeoutError           the operation's deadline passed before Sentry finished
+"""
 
 from __future__ import annotations
 
@@ -153,6 +167,33 @@ class SentryRedirectError(SentryApiError):
 
 class SentryConnectionError(SentryApiError):
     """No usable response: timeout, refused or dropped connection, or a body that is not JSON."""
+
+
+class SentryTimeoutError(SentryConnectionError):
+    """The operation's deadline passed: answers trickled in, pages kept coming, or the rate
+    limit, retries and waits together took longer than allowed. ``seconds`` is the deadline."""
+
+    def __init__(
+        self,
+        summary: str,
+        *,
+        method: str,
+        path: str,
+        seconds: float,
+        status: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.seconds = seconds
+        super().__init__(summary, method=method, path=path, status=status, detail=detail)
+
+
+class SentryUnexpectedResponseError(SentryApiError):
+    """A successful status whose JSON is not what the endpoint returns: a 201 without an
+    ``id``, a list or a string where an object belongs, a list item that is not an object.
+    The summary says what came back; ``status`` is the (successful) HTTP status."""
+
+    def _where(self) -> str:
+        return f"{self.method} {self.path}"
 
 
 def locate(field: str, field_locations: Mapping[str, str]) -> str | None:

@@ -157,3 +157,27 @@ def error_for_response(
             summary = f"Sentry server error after {attempts} attempts"
         return SentryServerError(summary, field_errors=fields, **common)
     return SentryApiError("Sentry refused the request", field_errors=fields, **common)
+
+
+def describe_json(value: Any, *, empty_body: bool = False) -> str:
+    """What a JSON value is, for a person: ``a list of 3 items``, ``the string 'ok'``."""
+    if empty_body:
+        return "an empty body"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:60] + "..."
+        return f"the string {text!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, Mapping):
+        if not value:
+            return "an empty object"
+        keys = sorted(str(key) for key in value)
+        shown = ", ".join(keys[:8]) + (", ..." if len(keys) > 8 else "")
+        return f"an object with keys {shown}"
+    return type(value).__name__

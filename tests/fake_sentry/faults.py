@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FaultKind = Literal["rate_limit", "status", "slow", "drop"]
+FaultKind = Literal["rate_limit", "status", "slow", "drop", "trickle", "endless_pages"]
 
 
 @dataclass
@@ -20,7 +20,9 @@ class Fault:
     times: int = 1
     status: int = 500
     body: Any = None
-    delay: float = 0.0  # slow: seconds to wait before answering normally
+    delay: float = 0.0  # slow: seconds before answering; trickle: between chunks; pages: each
+    chunk: int = 1  # trickle: bytes per chunk of the body
+    headers: dict[str, str] = field(default_factory=dict)  # status, rate_limit: extra headers
     limit: int = 40  # rate_limit: X-Sentry-Rate-Limit-Limit
     window: int = 1  # rate_limit: seconds per window, for the body text
     reset_in: float = 1.0  # rate_limit: Reset = now + reset_in, unless reset_at is given

@@ -46,6 +46,52 @@ def test_rate_limit_headers_and_wait() -> None:
     assert RateLimit().seconds_until_reset(now=0, max_wait=60) == 1.0
 
 
+def test_rate_limit_wait_is_measured_from_the_date_header() -> None:
+    headers = {
+        "X-Sentry-Rate-Limit-Reset": "1700000003",
+        "Date": "Tue, 14 Nov 2023 22:13:21 GMT",  # 1700000001
+    }
+    rate_limit = RateLimit.from_headers(headers)
+    assert rate_limit.server_time == 1700000001.0
+    # The local clock (1.5 s ahead, or an hour behind) does not matter while there is a Date.
+    assert rate_limit.seconds_until_reset(now=1700000002.5, max_wait=60) == 2.0
+    assert rate_limit.seconds_until_reset(now=1699996401.0, max_wait=60) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "expected"),
+    [
+        ("7", 7.0),
+        (" 0 ", 0.0),
+        ("Tue, 14 Nov 2023 22:13:25 GMT", 4.0),  # an HTTP-date, 4 s after the Date
+        ("Tue, 14 Nov 2023 22:13:11 GMT", 0.0),  # already past
+        ("-3", 2.0),  # invalid: the reset header decides
+        ("soon", 2.0),
+    ],
+)
+def test_retry_after_wins_over_the_reset_header(retry_after: str, expected: float) -> None:
+    headers = {
+        "X-Sentry-Rate-Limit-Reset": "1700000003",
+        "Date": "Tue, 14 Nov 2023 22:13:21 GMT",
+        "Retry-After": retry_after,
+    }
+    assert RateLimit.from_headers(headers).seconds_until_reset(now=0, max_wait=60) == expected
+
+
+def test_retry_after_date_without_a_date_header_uses_the_local_clock() -> None:
+    rate_limit = RateLimit.from_headers({"Retry-After": "Tue, 14 Nov 2023 22:13:25 GMT"})
+    assert rate_limit.retry_at == 1700000005.0
+    assert rate_limit.seconds_until_reset(now=1700000000.0, max_wait=60) == 5.0
+    assert rate_limit.seconds_until_reset(now=1700000000.0, max_wait=3) == 3.0
+
+
+def test_unreadable_dates_and_numbers_are_ignored() -> None:
+    headers = {"Date": "yesterday", "X-Sentry-Rate-Limit-Reset": "nan"}
+    rate_limit = RateLimit.from_headers(headers)
+    assert (rate_limit.server_time, rate_limit.reset) == (None, None)
+    assert rate_limit.seconds_until_reset(now=0, max_wait=60) == 1.0
+
+
 def test_error_body_with_nested_and_bare_string_fields() -> None:
     detail, fields = parse_error_body(
         {

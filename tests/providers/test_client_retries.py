@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 
@@ -26,8 +27,9 @@ TEAMS = "/api/0/organizations/dbca/teams/"
 def frozen_client(
     fake_sentry: FakeSentry, recorded_sleep: RecordingSleep
 ) -> Iterator[SentryClient]:
-    """A client whose clock reads NOW, so rate-limit waits are exact."""
+    """A client and a fake whose clocks read NOW, so rate-limit waits are exact."""
     fake_sentry.org.add_project("spms-backend")
+    fake_sentry.clock = lambda: NOW  # the Date header the waits are measured from
     with SentryClient(
         FAKE_TOKEN,
         base_url=fake_sentry.url,
@@ -50,7 +52,8 @@ def test_429_waits_until_reset_then_applies_once(
     result = frozen_client.put(PROJECT, {"resolveAge": 72})
 
     assert result["resolveAge"] == 72
-    assert recorded_sleep.calls == [2.0]
+    # until the reset, plus jitter: 0.5 of max(rate_limit_jitter 1 s, a quarter of the wait)
+    assert recorded_sleep.calls == [2.5]
     assert [e.status for e in fake_sentry.requests("PUT", PROJECT)] == [429, 200]
     assert len(fake_sentry.applied("PUT", PROJECT)) == 1
 
@@ -62,7 +65,7 @@ def test_429_wait_is_bounded(
 
     frozen_client.get(ORG)
 
-    assert recorded_sleep.calls == [30.0]
+    assert recorded_sleep.calls == [30.0 + 0.5 * 30.0 / 4]
 
 
 def test_429_without_reset_header_backs_off_one_second(
@@ -72,7 +75,7 @@ def test_429_without_reset_header_backs_off_one_second(
 
     frozen_client.get(ORG)
 
-    assert recorded_sleep.calls == [1.0]
+    assert recorded_sleep.calls == [1.5]
 
 
 def test_429_applies_to_post_too(
@@ -83,7 +86,7 @@ def test_429_applies_to_post_too(
     fake_sentry.fail("POST", TEAMS, status=201, body={"slug": "backend"})
 
     assert frozen_client.post(TEAMS, {"slug": "backend"}) == {"slug": "backend"}
-    assert recorded_sleep.calls == [1.0]
+    assert recorded_sleep.calls == [1.5]
 
 
 def test_429_after_every_wait_names_the_limit(
@@ -100,7 +103,7 @@ def test_429_after_every_wait_names_the_limit(
         "too frequently. Limit is 40 requests in 1 seconds)"
     )
     assert caught.value.rate_limit.limit == 40
-    assert recorded_sleep.calls == [1.0, 1.0, 1.0]
+    assert recorded_sleep.calls == [1.5, 1.5, 1.5]
     assert len(fake_sentry.requests("GET", ORG)) == 4
 
 
@@ -112,9 +115,11 @@ def test_real_reset_header_from_the_fake_is_waited_for(
 
     client.get(ORG)
 
+    after = time.time()
     reset = float(fake_sentry.requests("GET", ORG)[0].response_headers["X-Sentry-Rate-Limit-Reset"])
     (waited,) = recorded_sleep.calls
-    assert reset - time.time() <= waited <= reset - before
+    # Measured from the answer's Date (whole seconds, the fake's real clock), plus 0.5 s jitter.
+    assert reset - math.floor(after) <= waited - 0.5 <= reset - math.floor(before)
 
 
 def test_500_on_put_is_retried_with_backoff(
