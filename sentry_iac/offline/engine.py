@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from sentry_iac.build.program import OFFLINE_ENV, PRELOADED
 from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
+from sentry_iac.pulumi_sdk import reset_options, root_resource, run_pulumi_func, sync_await
 from sentry_iac.spec.attention import access_callouts, lifecycle_callouts
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.gcpause import paused_gc
@@ -115,9 +113,9 @@ def _preloaded(root: Path, spec: Spec | None) -> Iterator[None]:
 
 def _resolve_output(value: Any) -> Any:
     output = pulumi.Output.from_input(value)
-    if _sync_await(output.is_secret()):
+    if sync_await(output.is_secret()):
         return MASK
-    resolved = _sync_await(output.future())
+    resolved = sync_await(output.future())
     return resolved
 
 
@@ -146,7 +144,7 @@ def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> Prog
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        pulumi_settings.reset_options(project=project, stack=stack, root_directory=str(root))
+        reset_options(project=project, stack=stack, root_directory=str(root))
         pulumi.runtime.set_all_config(stack_config_values(root, stack), [])
         pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False,
                                  monitor=monitor, logger=logging.getLogger("sentry_iac.offline"))
@@ -156,12 +154,11 @@ def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> Prog
         # plan, and why plans grew faster than the resource count). See spec.gcpause.
         with _offline_env(), _preloaded(root, spec), paused_gc():
             try:
-                _sync_await(run_pulumi_func(lambda: _run_main(program)))
+                sync_await(run_pulumi_func(lambda: _run_main(program)))
             except BaseException as exc:
                 exc.program_run = ProgramRun(monitor, mocks, {})  # type: ignore[attr-defined]
                 raise
-        root_resource = pulumi_settings.get_root_resource()
-        raw: dict[str, Any] = getattr(root_resource, "outputs", {}) or {}
+        raw: dict[str, Any] = getattr(root_resource(), "outputs", {}) or {}
         outputs = {name: _resolve_output(value) for name, value in sorted(raw.items())}
         return ProgramRun(monitor, mocks, outputs)
     finally:

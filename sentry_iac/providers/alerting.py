@@ -23,7 +23,6 @@ import time
 from typing import Any
 
 import pulumi.dynamic as dyn
-from pulumi.dynamic.dynamic import PROVIDER_KEY
 from pulumi.output import Unknown
 
 from sentry_iac.providers.client import SentryClient
@@ -37,6 +36,7 @@ from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import Resolver
 from sentry_iac.providers.runtime import PREVIOUS_PROJECTS, SentryApiProvider
 from sentry_iac.providers.wire import NUMBER, WHOLE, WireTypes
+from sentry_iac.pulumi_sdk import PROVIDER_KEY
 
 APPLIED, LIVE = "applied", "live"
 # Optional input: API field -> "org.yaml:30:9: projects[0].crons[0].schedule", so Sentry's 400

@@ -16,11 +16,10 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic as dyn
-from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
-from pulumi.runtime._serialization import _serialize
 
 from sentry_iac.providers.pickling import unwrap_pulumi_pickler
 from sentry_iac.providers.runtime import PREVIOUS_PROJECTS, SentryApiProvider
+from sentry_iac.pulumi_sdk import DYNAMIC_TYPE_PREFIX, PROVIDER_KEY, pickle_provider
 
 # Provider class -> (pickled state, serialized provider) pairs seen in this process.
 _SERIALIZED: dict[type, list[tuple[dict[str, Any], str]]] = {}
@@ -34,7 +33,7 @@ def serialized_provider(provider: SentryApiProvider) -> pulumi.Input[str]:
         if seen == state:
             return text
     unwrap_pulumi_pickler()
-    text, contains_secrets = _serialize(True, serialize_provider, provider)
+    text, contains_secrets = pickle_provider(provider)
     if provider.serialize_as_secret_always or contains_secrets:
         # Never the case for sentry-iac's providers (they drop their token when pickled);
         # kept so a provider that did capture a secret is stored as one, and never cached.
@@ -57,4 +56,4 @@ class SentryResource(dyn.Resource):
             props[PREVIOUS_PROJECTS] = list(renamed_from)
         # dynamic.Resource.__init__ does only the pickling done above, then this.
         pulumi.CustomResource.__init__(
-            self, f"pulumi-python:{self._resource_type_name}", name, props, opts)
+            self, f"{DYNAMIC_TYPE_PREFIX}{self._resource_type_name}", name, props, opts)

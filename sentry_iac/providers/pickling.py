@@ -9,11 +9,8 @@ before Pulumi wraps it again, so the depth stays at one wrapper.
 
 from __future__ import annotations
 
-import pickle
-
-# Taken at import, before any dynamic resource of this package is created.
-_ORIGINAL_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+from sentry_iac.pulumi_sdk import restore_batch_setitems
 
 
 def unwrap_pulumi_pickler() -> None:
-    pickle._Pickler._batch_setitems = _ORIGINAL_BATCH_SETITEMS  # type: ignore[attr-defined]
+    restore_batch_setitems()

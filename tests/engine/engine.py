@@ -42,12 +42,10 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.proto import resource_pb2
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
+from sentry_iac.pulumi_sdk import reset_options, run_pulumi_func, sync_await
 from tests.engine.bridged import BridgedSentry
 from tests.engine.host import (
     POOL,
@@ -473,15 +471,15 @@ def run_program(program_dir: Path, stack: str, project: str, monitor: EngineMoni
         lambda _loop, context: logging.getLogger("tests.engine").debug(context["message"]))
     asyncio.set_event_loop(loop)
     try:
-        pulumi_settings.reset_options(project=project, stack=stack,
-                                      root_directory=str(program_dir), preview=preview)
+        reset_options(project=project, stack=stack, root_directory=str(program_dir),
+                      preview=preview)
         values, secret_keys = config
         pulumi.runtime.set_all_config(values, secret_keys)
         pulumi.runtime.set_mocks(monitor.engine.bridged, project=project, stack=stack,
                                  preview=preview, monitor=monitor,
                                  logger=logging.getLogger("tests.engine"))
         program = str(program_dir / "__main__.py")
-        _sync_await(run_pulumi_func(lambda: _run_path(program)))
+        sync_await(run_pulumi_func(lambda: _run_path(program)))
     finally:
         # The engine lets steps under way finish even when one has failed.
         executor.shutdown(wait=True)

@@ -1,21 +1,12 @@
 """Pulumi's provider serializer wraps the pickler once per dynamic resource and never unwraps;
-sentry-iac's resources undo that, so a program with thousands of them still serializes."""
+sentry-iac's resources undo that, so a program with thousands of them still serializes (that
+Pulumi still wraps it: tests/test_pulumi_sdk.py)."""
 
 from __future__ import annotations
 
-import pickle
-
-from pulumi.dynamic.dynamic import serialize_provider
-
 from sentry_iac.providers.alerting import MonitorProvider
-from sentry_iac.providers.pickling import _ORIGINAL_BATCH_SETITEMS, unwrap_pulumi_pickler
-
-
-def test_pulumi_leaves_the_pickler_wrapped() -> None:
-    serialize_provider(MonitorProvider())
-    assert pickle._Pickler._batch_setitems is not _ORIGINAL_BATCH_SETITEMS  # type: ignore[attr-defined]
-    unwrap_pulumi_pickler()
-    assert pickle._Pickler._batch_setitems is _ORIGINAL_BATCH_SETITEMS  # type: ignore[attr-defined]
+from sentry_iac.providers.pickling import unwrap_pulumi_pickler
+from sentry_iac.pulumi_sdk import serialize_provider
 
 
 def test_thousands_of_dynamic_resources_serialize() -> None:

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
-from pulumi.dynamic.dynamic import serialize_provider
 
 from sentry_iac.providers import SentryClient, SentryGoneError, SentryValidationError
 from sentry_iac.providers.kinds import (
@@ -23,6 +22,7 @@ from sentry_iac.providers.kinds import (
     PROJECT_PRIVACY,
 )
 from sentry_iac.providers.settings import SETTINGS, SOURCES, SettingsKind, SettingsProvider
+from sentry_iac.pulumi_sdk import serialize_provider
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
 

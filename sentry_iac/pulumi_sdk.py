@@ -1,0 +1,76 @@
+"""Every part of Pulumi's Python SDK that sentry-iac uses beyond its public API, in one place.
+
+Pulumi may move or change these in any release; ``tests/test_pulumi_sdk.py`` has a test per
+symbol, so an upgrade that breaks one fails there, by name, rather than deep in a plan. Nothing
+else in sentry-iac imports from ``pulumi.runtime`` internals or ``pulumi.dynamic.dynamic``.
+
+- ``PROVIDER_KEY``, ``pickle_provider``, ``serialize_provider``: a dynamic resource's
+  ``__provider`` input and the text Pulumi stores in it (``dynamic.Resource.__init__``
+  computes it; sentry-iac computes it once per provider state, see ``providers.dynamic``).
+- ``DYNAMIC_TYPE_PREFIX``: the type token prefix of every dynamic resource.
+- ``sync_await``, ``run_pulumi_func``, ``reset_options``, ``root_resource``: how the offline
+  engine runs the program under mocks in-process, as ``pulumi.runtime.test`` does.
+- ``batch_setitems`` / ``restore_batch_setitems``: the pickler method Pulumi wraps and never
+  unwraps (see ``providers.pickling``).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
+from pulumi.runtime import settings as _settings
+from pulumi.runtime._serialization import _serialize
+from pulumi.runtime.stack import run_pulumi_func as _run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+T = TypeVar("T")
+
+# dynamic.Resource registers its resources as "pulumi-python:dynamic:Resource"-style tokens:
+# "pulumi-python:" + the class's _resource_type_name ("dynamic/<module>:<Class>").
+DYNAMIC_TYPE_PREFIX = "pulumi-python:"
+
+__all__ = ["DYNAMIC_TYPE_PREFIX", "PROVIDER_KEY", "batch_setitems", "pickle_provider",
+           "reset_options", "restore_batch_setitems", "root_resource", "run_pulumi_func",
+           "serialize_provider", "sync_await"]
+
+
+def pickle_provider(provider: object) -> tuple[str, bool]:
+    """``__provider``'s text for ``provider`` and whether the pickle captured a secret."""
+    text, contains_secrets = _serialize(True, serialize_provider, provider)
+    return str(text), bool(contains_secrets)
+
+
+def sync_await(awaitable: Awaitable[T]) -> T:
+    """Run ``awaitable`` to completion on the SDK's event loop."""
+    return _sync_await(awaitable)
+
+
+def run_pulumi_func(func: Callable[[], None]) -> Awaitable[None]:
+    """Run a program function the way the language host does, awaiting every registration."""
+    return _run_pulumi_func(func)
+
+
+def reset_options(*, project: str, stack: str, root_directory: str,
+                  preview: bool | None = None) -> None:
+    """Start a new program run's settings (project, stack, folder, whether it previews)."""
+    _settings.reset_options(project=project, stack=stack, root_directory=root_directory,
+                            preview=preview)
+
+
+def root_resource() -> Any:
+    """The stack's root resource (its ``outputs`` are the stack outputs)."""
+    return _settings.get_root_resource()
+
+
+_ORIGINAL_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+
+
+def batch_setitems() -> Any:
+    return pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+
+
+def restore_batch_setitems() -> None:
+    pickle._Pickler._batch_setitems = _ORIGINAL_BATCH_SETITEMS  # type: ignore[attr-defined]

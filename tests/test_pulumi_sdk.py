@@ -1,0 +1,89 @@
+"""One test per part of Pulumi's SDK that sentry-iac uses beyond its public API
+(``sentry_iac.pulumi_sdk``): a Pulumi upgrade that moves or changes one fails here, by name."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import base64
+import importlib.util
+import pickle
+from pathlib import Path
+
+import pulumi
+import pulumi.dynamic as dyn
+
+from sentry_iac import pulumi_sdk
+from sentry_iac.providers.alerting import MonitorProvider
+
+
+def test_provider_key_is_the_input_the_provider_host_reads() -> None:
+    # The provider host's module runs its server when imported: read its constant instead.
+    spec = importlib.util.find_spec("pulumi.dynamic.__main__")
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    keys = [node.value.value for node in tree.body if isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "PROVIDER_KEY" for t in node.targets)
+            and isinstance(node.value, ast.Constant)]
+    assert keys == [pulumi_sdk.PROVIDER_KEY] == ["__provider"]
+
+
+def test_pickle_provider_is_what_dynamic_resource_stores() -> None:
+    text, secret = pulumi_sdk.pickle_provider(MonitorProvider())
+    assert secret is False
+    provider = pickle.loads(base64.b64decode(text))
+    assert isinstance(provider, MonitorProvider)
+
+
+def test_serialize_provider_is_base64_of_a_pickle() -> None:
+    text = pulumi_sdk.serialize_provider(MonitorProvider())
+    assert isinstance(pickle.loads(base64.b64decode(text)), MonitorProvider)
+
+
+def test_dynamic_type_prefix_is_dynamic_resources_own() -> None:
+    class Probe(dyn.Resource):
+        pass
+
+    # dynamic.Resource.__init__ registers f"pulumi-python:{self._resource_type_name}".
+    assert Probe._resource_type_name == "dynamic:Resource"  # type: ignore[attr-defined]
+    assert pulumi_sdk.DYNAMIC_TYPE_PREFIX + "dynamic:Resource" == "pulumi-python:dynamic:Resource"
+
+
+def test_sync_await_runs_a_coroutine_to_its_result() -> None:
+    async def answer() -> int:
+        return 42
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        assert pulumi_sdk.sync_await(answer()) == 42
+    finally:
+        loop.close()
+
+
+def test_run_pulumi_func_runs_the_program_and_settles(tmp_path: Path) -> None:
+    ran: list[str] = []
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi_sdk.reset_options(project="p", stack="s", root_directory=str(tmp_path),
+                                 preview=True)
+        assert pulumi.get_project() == "p" and pulumi.get_stack() == "s"
+        pulumi_sdk.sync_await(pulumi_sdk.run_pulumi_func(lambda: ran.append("program")))
+    finally:
+        loop.close()
+    assert ran == ["program"]
+
+
+def test_root_resource_is_none_before_a_stack_is_made(tmp_path: Path) -> None:
+    pulumi_sdk.reset_options(project="p", stack="s", root_directory=str(tmp_path))
+    assert pulumi_sdk.root_resource() is None
+
+
+def test_batch_setitems_is_restored_after_pulumi_wraps_it() -> None:
+    pulumi_sdk.restore_batch_setitems()
+    original = pulumi_sdk.batch_setitems()
+    pulumi_sdk.serialize_provider(MonitorProvider())
+    assert pulumi_sdk.batch_setitems() is not original  # Pulumi wraps it and leaves it so
+    pulumi_sdk.restore_batch_setitems()
+    assert pulumi_sdk.batch_setitems() is original
