@@ -32,6 +32,13 @@ def _texts(value: Any) -> list[tuple[int, str]]:
         value, list) else []
 
 
+def _enabled_stacks(rule: dict[str, Any], stacks: Iterable[str]) -> list[str]:
+    overrides = rule.get("environments")
+    overrides = overrides if isinstance(overrides, dict) else {}
+    return [s for s in sorted(stacks)
+            if not (isinstance(overrides.get(s), dict) and overrides[s].get("enabled") is False)]
+
+
 def check_alert_references(
     files: Mapping[str, tuple[Any, SourceMap]], org: Any, stacks: Iterable[str]
 ) -> list[SpecError]:
@@ -45,9 +52,10 @@ def check_alert_references(
     priorities = _keys(org, "priorities")
     known_stacks = set(stacks)
     first_seen: dict[str, str] = {}
-    # (project, name) -> where: an alert's name in its project is what Sentry shows, and what
-    # tells the objects an interrupted deploy made apart (providers find_created).
-    named: dict[tuple[str, str], str] = {}
+    # (project, stack, name) -> where: an alert's name in its project and environment is what
+    # Sentry shows, and what tells apart the objects an interrupted deploy made
+    # (providers find_created).
+    named: dict[tuple[str, str, str], str] = {}
     all_ids: set[str] = set()
     for data, _ in files.values():
         rules = data.get("alerts") if isinstance(data, dict) else None
@@ -82,14 +90,17 @@ def check_alert_references(
                     fail(("projects", j), f"unknown project '{project}' (known: "
                                           f"{_known(projects)})")
                 name = rule.get("name")
-                if isinstance(name, str):
-                    if (project, name) in named:
-                        fail(("name",), f"the rule at {named[project, name]} already alerts "
-                                        f"on project '{project}' under the name '{name}'; "
-                                        "give each rule of a project its own name")
-                    else:
-                        line = source.locate(("alerts", index, "name")).line
-                        named[project, name] = f"{display}:{line}"
+                if not isinstance(name, str):
+                    continue
+                for stack in _enabled_stacks(rule, known_stacks):
+                    if (project, stack, name) in named:
+                        fail(("name",), f"the rule at {named[project, stack, name]} already "
+                                        f"alerts on project '{project}' in {stack} under the "
+                                        f"name '{name}'; give each rule of a project its own "
+                                        "name")
+                        break
+                    line = source.locate(("alerts", index, "name")).line
+                    named[project, stack, name] = f"{display}:{line}"
             for j, channel in _texts(rule.get("channels")):
                 if channel not in channels:
                     fail(("channels", j), f"unknown channel '{channel}' (known: "
