@@ -31,6 +31,7 @@ from sentry_iac.providers.errors import (
     SentryConnectionError,
     SentryNotFoundError,
     SentryServerError,
+    SentryUnexpectedResponseError,
 )
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import Resolver
@@ -232,14 +233,20 @@ class _ObjectProvider(SentryApiProvider):
                 return dyn.CreateResult(existing,
                                         outs={**props, APPLIED: applied, LIVE: applied})
             try:
-                id_ = str(client.post(self.collection(props), body,
-                                      field_locations=props.get(SOURCES))["id"])
+                id_ = str(client.create(self.collection(props), body,
+                                        field_locations=props.get(SOURCES))["id"])
+            except SentryUnexpectedResponseError:
+                # Sentry says it made the object but not which one: find it, else say so.
+                found = self.find_created(client, props, body)
+                if found is None:
+                    raise
+                id_ = found
             except _UNCERTAIN:
                 # The POST may have been applied, or may still be: adopt what it made rather
                 # than make a second one; send it again only once nothing has appeared.
                 found = self._await_lost_create(client, props, body)
                 if found is None:
-                    id_ = str(client.post(self.collection(props), body)["id"])
+                    id_ = str(client.create(self.collection(props), body)["id"])
                 else:
                     id_ = found
                     client.put(self.item(props, id_), body)
@@ -253,7 +260,7 @@ class _ObjectProvider(SentryApiProvider):
             if olds.get(APPLIED) is not None:
                 # The PUT replaces the whole object: say first which edits made in Sentry it
                 # overwrites, even when the change that caused it is elsewhere in the YAML.
-                live = self.normalize(client.get(self.item(news, id_)), news)
+                live = self.normalize(client.get_object(self.item(news, id_)), news)
                 report(self.describe(id_, olds), olds[APPLIED], live,
                        "this update overwrites it with the YAML's values")
             client.put(self.item(news, id_), body, field_locations=news.get(SOURCES))
@@ -262,7 +269,7 @@ class _ObjectProvider(SentryApiProvider):
 
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         with self.client() as client:
-            live = self.normalize(client.get(self.item(props, id_)), props)
+            live = self.normalize(client.get_object(self.item(props, id_)), props)
         return dyn.ReadResult(id_, {**props, LIVE: live})
 
     def delete_object(self, id_: str, props: dict[str, Any]) -> None:

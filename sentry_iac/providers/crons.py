@@ -100,7 +100,7 @@ class CronMonitorProvider(_ObjectProvider):
         # Slugs are unique in an organisation: the monitor with ours is the one the lost POST
         # made, if it watches our project; one of another project's is not ours to take.
         try:
-            found = client.get(self.item(props, ""))
+            found = client.get_object(self.item(props, ""))
         except SentryNotFoundError:
             return None
         if normalize_monitor(found)["project"] != body.get("project"):
@@ -136,7 +136,7 @@ def cron_detector(client: SentryClient, organization: str, project: str, slug: s
             if source.get("type") == "cron_monitor" and monitor.get("slug") == slug:
                 return str(detector["id"])
     try:
-        name = client.get(api_path("organizations", organization, "monitors", slug))["name"]
+        name = client.get_object(api_path("organizations", organization, "monitors", slug))["name"]
     except SentryNotFoundError:
         raise ResolveError(f"cron monitor '{slug}' does not exist in organization "
                            f"'{organization}'; the owner stack creates it, so deploy that "

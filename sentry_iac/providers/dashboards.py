@@ -87,7 +87,7 @@ class DashboardProvider(_ObjectProvider):
         for dashboard in client.paginate(self.collection(props)):
             if dashboard.get("title") != body["title"]:
                 continue
-            details = client.get(self.item(props, str(dashboard["id"])))
+            details = client.get_object(self.item(props, str(dashboard["id"])))
             projects = [int(p) for p in details.get("projects") or []]
             if projects == body["projects"]:
                 return str(dashboard["id"])
@@ -98,7 +98,7 @@ class DashboardProvider(_ObjectProvider):
         return None
 
     def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
-        project = client.get(api_path("projects", props["organization"], props["project"]))
+        project = client.get_object(api_path("projects", props["organization"], props["project"]))
         return {**props[self.spec_key], "widgets": props.get("widgets") or [],
                 "projects": [int(project["id"])]}
 

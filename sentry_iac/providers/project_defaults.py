@@ -48,7 +48,7 @@ class ProjectDefaultsProvider(SentryApiProvider):
     def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
         org, slug = props["organization"], props["project"]
         with self.client() as client:
-            project = client.get(api_path("projects", org, slug))
+            project = client.get_object(api_path("projects", org, slug))
             if project.get("firstEvent") is not None:
                 outcome = {KEPT: [f"client key '{DEFAULT_KEY}'", f"alert '{DEFAULT_ALERT}'"],
                            REMOVED: [], "reason": "the project has received events"}
@@ -94,7 +94,7 @@ def _disconnect_default_alert(client: SentryClient, resolver: Resolver, slug: st
             if linked == [stream]:
                 client.delete(item, missing_ok=True)
             else:  # shared with other projects (older Sentry makes one per organisation)
-                current = client.get(item)
+                current = client.get_object(item)
                 others = [d for d in linked if d != stream]
                 client.put(item, {**_writable(current), "detectorIds": others})
         except SentryNotFoundError:

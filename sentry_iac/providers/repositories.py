@@ -60,9 +60,9 @@ class RepositoryProvider(SentryApiProvider):
             integration_id = self._integration_id(client, props)
             path = api_path("organizations", props["organization"], "repos")
             try:
-                repo = client.post(path, {"provider": "integrations:github",
-                                          "installation": integration_id,
-                                          "identifier": props["identifier"]})
+                repo = client.create(path, {"provider": "integrations:github",
+                                            "installation": integration_id,
+                                            "identifier": props["identifier"]})
                 adopted = False
             except SentryValidationError as exc:
                 found = self._find(client, props, integration_id) if _already_linked(exc) \

@@ -98,7 +98,7 @@ class Resolver:
         """Sentry's numeric id of project ``slug`` (every Sentry version takes ids where it
         takes projects; slugs only since 2026)."""
         return str(self._one(self._key(("projects", slug), None), lambda: str(
-            self.client.get(api_path("projects", self.organization, slug))["id"])))
+            self.client.get_object(api_path("projects", self.organization, slug))["id"])))
 
     def features(self) -> list[str] | None:
         """The organisation's features, or None where Sentry does not list them. Sentry lists

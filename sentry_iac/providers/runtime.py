@@ -152,6 +152,13 @@ class SentryApiProvider(dyn.ResourceProvider):
         provider's next call."""
         return contextlib.nullcontext(self._shared().client)
 
+    def _operation(self) -> contextlib.AbstractContextManager[None]:
+        """One deadline for everything one engine call sends (the client's
+        ``operation_timeout``): a trickled answer or endless pages cannot hang the deploy."""
+        if not self._runtime_now().token:
+            return contextlib.nullcontext()  # the hook says what is missing if it needs one
+        return self._shared().client.operation()
+
     # -- the engine's calls ---------------------------------------------------------------------
 
     def wire_types(self) -> WireTypes:
@@ -177,11 +184,13 @@ class SentryApiProvider(dyn.ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         self._refuse_writes("create")
-        return self.create_object(self.sentry_values(props))
+        with self._operation():
+            return self.create_object(self.sentry_values(props))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         try:
-            return self.read_object(id_, self.sentry_values(props))
+            with self._operation():
+                return self.read_object(id_, self.sentry_values(props))
         except SentryNotFoundError:
             # Deleted in Sentry (or its project was): an empty id tells the engine to drop it
             # from the state, and the next `up` creates it again.
@@ -189,11 +198,13 @@ class SentryApiProvider(dyn.ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         self._refuse_writes("update", id_)
-        return self.update_object(id_, self.sentry_values(olds), self.sentry_values(news))
+        with self._operation():
+            return self.update_object(id_, self.sentry_values(olds), self.sentry_values(news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self._refuse_writes("delete", id_)
-        self.delete_object(id_, self.sentry_values(props))
+        with self._operation():
+            self.delete_object(id_, self.sentry_values(props))
 
     def replacements(self, olds: dict[str, Any], news: dict[str, Any],
                      keys: tuple[str, ...] | None = None) -> list[str]:

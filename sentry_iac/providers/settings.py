@@ -150,7 +150,7 @@ class SettingsProvider(SentryApiProvider):
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         managed = props.get(SETTINGS) or {}
         with self.client() as client:
-            body = client.get(self.kind.path(props))
+            body = client.get_object(self.kind.path(props))
         return dyn.ReadResult(id_, {**props, SETTINGS: self.kind.live(body, managed)})
 
     def delete_object(self, _id: str, props: dict[str, Any]) -> None:
