@@ -45,7 +45,7 @@ def test_dynamic_type_prefix_is_dynamic_resources_own() -> None:
         pass
 
     # dynamic.Resource.__init__ registers f"pulumi-python:{self._resource_type_name}".
-    assert Probe._resource_type_name == "dynamic:Resource"  # type: ignore[attr-defined]
+    assert Probe._resource_type_name == "dynamic:Resource"
     assert pulumi_sdk.DYNAMIC_TYPE_PREFIX + "dynamic:Resource" == "pulumi-python:dynamic:Resource"
 
 

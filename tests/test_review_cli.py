@@ -1,15 +1,18 @@
 """The review commands as a user runs them: the installed ``sentry-iac`` script and the schema
-generator module, as subprocesses."""
+generator module, as subprocesses (and, where one test runs it many times, its ``main`` in
+this process)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from sentry_iac.cli import main
 from tests.golden import GOLDEN_DIR
 from tests.helpers import PROJECT_ROOT, copy_project
 
@@ -19,6 +22,27 @@ BIN = Path(sys.executable).parent
 def run(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, timeout=120,
                           check=False)
+
+
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def in_process(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+               *args: str, cwd: Path) -> Ran:
+    """``sentry-iac ARGS`` run in ``cwd`` in this process: the same ``main`` the script calls,
+    without the two seconds of a new interpreter (for tests that run it many times)."""
+    monkeypatch.chdir(cwd)
+    capsys.readouterr()
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code if isinstance(exc.code, int) else 2
+    out, err = capsys.readouterr()
+    return Ran(code, out, err)
 
 
 def test_render_from_the_installed_script() -> None:
@@ -81,30 +105,33 @@ def test_a_folder_named_like_the_base_commit_does_not_fool_diff(tmp_path: Path) 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_a_revision_git_does_not_know_is_an_error_even_when_a_folder_has_its_name(
-        tmp_path: Path) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = tmp_path / "repo"
     committed_project(repo)
     unknown = "0123456789abcdef0123456789abcdef01234567"
     copy_project(repo / unknown)
     for args in ([unknown], [unknown, "--stack", "staging"], ["main", unknown]):
-        result = run(str(BIN / "sentry-iac"), "diff", *args, cwd=repo)
+        result = in_process(capsys, monkeypatch, "diff", *args, cwd=repo)
         assert result.returncode == 2, (args, result.stdout)
         assert result.stdout == ""
         assert f"'{unknown}' is not a git revision (commit, branch or tag)" in result.stderr
         assert "a folder of that name exists" in result.stderr
         assert f"--{'head' if args[0] == 'main' else 'base'}-dir {unknown}" in result.stderr
     # The folder is compared only when named as one.
-    result = run(str(BIN / "sentry-iac"), "diff", "--base-dir", unknown, cwd=repo)
+    result = in_process(capsys, monkeypatch, "diff", "--base-dir", unknown, cwd=repo)
     assert result.returncode == 0, result.stderr
     assert "No changes to alert rules, routing or projects in `staging`." in result.stdout
 
 
-def test_diff_needs_a_base_and_each_side_once(tmp_path: Path) -> None:
+def test_diff_needs_a_base_and_each_side_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy_project(tmp_path / "base")
     for args in ([], ["main", "--base-dir", "base", "HEAD"], ["main", "HEAD", "--head-dir", "x"],
                  ["--base-dir", "no-such-folder"]):
-        result = run(str(BIN / "sentry-iac"), "diff", *args, "--dir", str(PROJECT_ROOT),
-                     cwd=tmp_path)
+        result = in_process(capsys, monkeypatch, "diff", *args, "--dir", str(PROJECT_ROOT),
+                            cwd=tmp_path)
         assert result.returncode == 2, (args, result.stdout)
         assert "Traceback" not in result.stderr
 
