@@ -153,6 +153,9 @@ class _ObjectProvider(SentryApiProvider):
     spec_key = ""
     # The payload key that names the object (a dashboard has a title instead).
     name_key = "name"
+    # How long one listing answers Reads (a refresh takes seconds; an update made in between
+    # by this process is not in it, so it is never used long).
+    listing_ttl = 30.0
     # How long a create whose answer was lost is given to show up before it is sent again.
     lost_create_wait = 10.0
     lost_create_poll = 0.5
@@ -269,12 +272,47 @@ class _ObjectProvider(SentryApiProvider):
 
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         with self.client() as client:
-            live = self.normalize(client.get_object(self.item(props, id_)), props)
+            body = self._listed(client, props, id_)
+            if body is None:  # not in the listing (made since, or gone): ask for it alone
+                body = client.get_object(self.item(props, id_))
+            live = self.normalize(body, props)
         return dyn.ReadResult(id_, {**props, LIVE: live})
 
     def delete_object(self, id_: str, props: dict[str, Any]) -> None:
         with self.client() as client, contextlib.suppress(SentryNotFoundError):
             client.delete(self.item(props, id_), missing_ok=True)
+
+    # -- reads by pages ------------------------------------------------------------------------
+
+    def listing(self, client: SentryClient, props: dict[str, Any]
+                ) -> tuple[str, dict[str, str]] | None:
+        """The list endpoint (path, query) whose pages hold this resource's object in the same
+        shape as its own GET, or None to read each object on its own."""
+        return None
+
+    def _listed(self, client: SentryClient, props: dict[str, Any], id_: str
+                ) -> dict[str, Any] | None:
+        """The object from one paged listing per scope, fetched once and shared by the
+        provider host's parallel Reads: a refresh of a thousand alerts reads ten pages, not a
+        thousand objects. A listing older than ``listing_ttl`` is fetched again."""
+        scope = self.listing(client, props)
+        if scope is None:
+            return None
+        path, params = scope
+        key = f"listing {path} {sorted(params.items())}"
+        cache = self.lookups()
+
+        def load() -> list[Any]:
+            return [time.monotonic(), {str(o.get("id")): o for o in client.paginate(path, params)}]
+
+        entry, _ = cache.fetch(key, load)
+        if time.monotonic() - entry[0] > self.listing_ttl:
+            cache.forget(key, entry)
+            entry, _ = cache.fetch(key, load)
+        # Each object is answered from a listing once: a second Read of it in this process
+        # (after a change in Sentry or by this provider) asks Sentry again.
+        found: dict[str, Any] | None = entry[1].pop(id_, None)
+        return found
 
 
 class MonitorProvider(_ObjectProvider):
@@ -291,6 +329,14 @@ class MonitorProvider(_ObjectProvider):
 
     def wire_types(self) -> WireTypes:
         return MONITOR_WIRE
+
+    def listing(self, client: SentryClient, props: dict[str, Any]
+                ) -> tuple[str, dict[str, str]] | None:
+        # The detector list serializes each detector as its own GET does (DetectorSerializer).
+        project_id = Resolver(client, props["organization"], self.lookups()).project_id(
+            props["project"])
+        return api_path("organizations", props["organization"], "detectors"), {
+            "project": project_id}
 
     def find_created(self, client: SentryClient, props: dict[str, Any],
                      body: dict[str, Any]) -> str | None:
@@ -323,6 +369,14 @@ class AlertProvider(_ObjectProvider):
 
     def wire_types(self) -> WireTypes:
         return ALERT_WIRE
+
+    def listing(self, client: SentryClient, props: dict[str, Any]
+                ) -> tuple[str, dict[str, str]] | None:
+        # The workflow list serializes each workflow as its own GET does (WorkflowSerializer,
+        # OrganizationWorkflowIndexEndpoint.get).
+        project_id = Resolver(client, props["organization"], self.lookups()).project_id(
+            props["project"])
+        return self.collection(props), {"project": project_id}
 
     def find_created(self, client: SentryClient, props: dict[str, Any],
                      body: dict[str, Any]) -> str | None:

@@ -94,10 +94,13 @@ def delete_in_sentry(fake: FakeSentry, resource: Resource) -> None:
     go without everything else, so its next GET is answered 404, as Sentry would once it is
     gone."""
     org, kind, inputs = fake.org, resource.kind, resource.inputs
+    # Deleting a monitor or an alert deletes its links too (DetectorWorkflow rows cascade).
     if kind == "Monitor":
         del org.detectors[resource.id]
+        org.links = {(d, w) for d, w in org.links if d != resource.id}
     elif kind in ("Alert", "CronAlert"):
         del org.workflows[resource.id]
+        org.links = {(d, w) for d, w in org.links if w != resource.id}
     elif kind == "CronMonitor":
         del org.monitors[inputs["monitor"]["slug"]]
     elif kind == "Dashboard":

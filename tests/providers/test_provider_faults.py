@@ -44,9 +44,11 @@ def test_a_list_where_an_object_belongs_is_worded(fake: FakeSentry, production: 
     monitor = configured(MonitorProvider(), fake)
     props = inputs(production, "Monitor", RULE)
     made = monitor.create(props)
+    state = {**props, **(made.outs or {})}
+    monitor.read(made.id, state)  # from the project's listing of monitors
     fake.fail("GET", f"/api/0/organizations/dbca/detectors/{made.id}/", status=200, body=[])
     with pytest.raises(SentryUnexpectedResponseError, match="where an object was expected"):
-        monitor.read(made.id, {**props, **(made.outs or {})})
+        monitor.read(made.id, state)  # a second read asks for the object alone
 
 
 def test_one_engine_call_has_one_deadline_however_sentry_pages(
