@@ -10,10 +10,6 @@ from pathlib import Path
 
 from sentry_iac import deploy_cli
 from sentry_iac.importer import commands as import_commands
-from sentry_iac.offline.engine import run_offline
-from sentry_iac.offline.report import format_plan
-from sentry_iac.policies.checks import CHECKS
-from sentry_iac.policies.offline import check_plan
 from sentry_iac.review import commands as review_commands
 from sentry_iac.review.github import report as report_github
 from sentry_iac.spec.errors import SpecErrors
@@ -38,6 +34,11 @@ def _report(exc: SpecErrors) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    # Planning runs the program under Pulumi's mocks: only the commands that plan import it.
+    from sentry_iac.offline.engine import run_offline
+    from sentry_iac.policies.checks import CHECKS
+    from sentry_iac.policies.offline import check_plan
+
     root = Path(args.dir).resolve()
     try:
         spec = _load(root)
@@ -58,6 +59,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from sentry_iac.offline.engine import run_offline
+    from sentry_iac.offline.report import format_plan
+
     root = Path(args.dir).resolve()
     try:
         plan = run_offline(root, args.stack, _load(root))

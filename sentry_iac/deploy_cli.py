@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sentry_iac import automation
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import load_spec
 
@@ -15,6 +14,10 @@ EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
+    # Imported here: Pulumi's Automation API takes a second to import, which every other
+    # command (and --help) would pay for.
+    from sentry_iac import automation
+
     root = Path(args.dir).resolve()
     try:
         stack = load_spec(root).stack(args.stack)  # a broken configuration never reaches Pulumi

@@ -159,3 +159,31 @@ def test_up_never_runs_where_the_read_only_token_is_set(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "SENTRY_IAC_READ_ONLY_TOKEN is set: this environment only previews" in result.stderr
     assert run_cli("up", "--read-only", "--stack", "staging").returncode == 2  # preview only
+
+
+def test_help_and_the_review_commands_do_not_import_pulumi() -> None:
+    """`--help`, `render`, `diff` and `schema` run in editors and pre-commit hooks: they must
+    not pay for importing Pulumi (a second or more)."""
+    program = ("import contextlib, io, sys\n"
+               "from sentry_iac import cli\n"
+               "with contextlib.redirect_stdout(io.StringIO()):\n"
+               "    for argv in (['--help'], ['render', '--stack', 'staging'],\n"
+               "                 ['diff', '--base-dir', '.', '--head-dir', '.'],\n"
+               "                 ['schema', '--check']):\n"
+               "        try:\n"
+               "            cli.main(argv)\n"
+               "        except SystemExit:\n"
+               "            pass\n"
+               "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pulumi')[:5])\n")
+    result = subprocess.run([sys.executable, "-c", program], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_import_command_reads_the_providers_token_variables() -> None:
+    from sentry_iac.importer import commands
+    from sentry_iac.providers import runtime
+
+    assert commands.TOKEN_ENV_VARS == runtime.TOKEN_ENV_VARS
+    assert commands.DEFAULT_BASE_URL == runtime.DEFAULT_BASE_URL

@@ -8,14 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sentry_iac.importer.run import run_import
-from sentry_iac.importer.stacks import EnvMap, EnvMapError
-from sentry_iac.importer.write import DEFAULT_BASE_URL, REPORT_FILE
-from sentry_iac.providers.client import SentryClient
-from sentry_iac.providers.errors import SentryApiError
-from sentry_iac.providers.runtime import TOKEN_ENV_VARS
-
 DEFAULT_STACKS = ("production", "staging")
+# As the providers read them (providers.runtime, which imports Pulumi: not loaded for --help).
+TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
+DEFAULT_BASE_URL = "https://sentry.io/"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -24,6 +20,14 @@ def _token() -> str | None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    # The importer reads through the providers' client and writes a Pulumi program: imported
+    # here, so that other commands and --help do not load it.
+    from sentry_iac.importer.run import run_import
+    from sentry_iac.importer.stacks import EnvMap, EnvMapError
+    from sentry_iac.importer.write import REPORT_FILE
+    from sentry_iac.providers.client import SentryClient
+    from sentry_iac.providers.errors import SentryApiError
+
     token = _token()
     if token is None:
         print(f"sentry-iac import: no token; set {' or '.join(TOKEN_ENV_VARS)} to a token with "
