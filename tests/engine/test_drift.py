@@ -5,10 +5,13 @@ refresh has seen it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from tests.engine.engine import Deployment, StackEngine
+from tests.engine.engine import Deployment, Resource, StackEngine
 from tests.engine.sentry import edit_in_sentry, empty_organization
+from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
 from tests.helpers import copy_project
 
@@ -23,7 +26,9 @@ def _drift_lines(deployment: Deployment) -> list[str]:
                     for head in lines[:i])]
 
 
-def test_an_update_names_the_edits_in_sentry_it_overwrites(tmp_path: Path) -> None:
+@contextmanager
+def edited_in_sentry(tmp_path: Path) -> Iterator[tuple[Path, FakeSentry, StackEngine, Resource]]:
+    """The production stack deployed, then its monitor's threshold raised in Sentry's UI."""
     program = copy_project(tmp_path / "project")
     with empty_organization() as fake:
         engine = StackEngine(program, "production", fake, token=FAKE_TOKEN)
@@ -31,6 +36,11 @@ def test_an_update_names_the_edits_in_sentry_it_overwrites(tmp_path: Path) -> No
         monitor = next(r for r in engine.state.values()
                        if r.kind == "Monitor" and r.name == MONITOR)
         edit_in_sentry(fake, monitor)
+        yield program, fake, engine, monitor
+
+
+def test_an_update_names_the_edits_in_sentry_it_overwrites(tmp_path: Path) -> None:
+    with edited_in_sentry(tmp_path) as (program, fake, engine, monitor):
         errors = program / "alerts" / "errors.yaml"
         errors.write_text(errors.read_text().replace(
             "    window: 1m\n    critical: above 10", "    window: 5m\n    critical: above 10"))
@@ -48,13 +58,7 @@ def test_an_update_names_the_edits_in_sentry_it_overwrites(tmp_path: Path) -> No
 
 
 def test_a_preview_after_refresh_names_what_the_next_up_writes_back(tmp_path: Path) -> None:
-    program = copy_project(tmp_path / "project")
-    with empty_organization() as fake:
-        engine = StackEngine(program, "production", fake, token=FAKE_TOKEN)
-        assert engine.up().ok
-        monitor = next(r for r in engine.state.values()
-                       if r.kind == "Monitor" and r.name == MONITOR)
-        edit_in_sentry(fake, monitor)
+    with edited_in_sentry(tmp_path) as (_, _, engine, _):
         assert engine.refresh().ok
         preview = engine.preview()
         assert preview.ok and preview.exchanges == []

@@ -11,6 +11,7 @@ from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
 from tests.fake_sentry.fixtures import fake_sentry as fake_sentry
 from tests.fake_sentry.fixtures import recorded_sleep as recorded_sleep
+from tests.providers.scaffold import example_fake
 
 
 @pytest.fixture
@@ -25,3 +26,11 @@ def client(fake_sentry: FakeSentry, recorded_sleep: RecordingSleep) -> Iterator[
         jitter=lambda: 0.5,
     ) as sentry:
         yield sentry
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSentry]:
+    """The fake with the example organisation's teams, projects and integrations (a module may
+    define its own ``fake`` for another organisation)."""
+    with example_fake() as server:
+        yield server

@@ -5,7 +5,6 @@ that must neither duplicate nor lose an alert."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,21 +15,10 @@ from sentry_iac.providers.alerting import APPLIED, LIVE, AlertProvider, MonitorP
 from sentry_iac.providers.resolve import ResolveError
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
-from tests.providers.scaffold import configured, example_fake, faults, inputs
+from tests.providers.scaffold import configured, faults, inputs
 
 DETECTORS = "/api/0/organizations/dbca/projects/*/detectors/"
 WORKFLOWS = "/api/0/organizations/dbca/workflows/"
-
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSentry]:
-    with example_fake() as server:
-        yield server
-
-
-
-
 
 
 def create_rule(fake: FakeSentry, plan: Plan, name: str) -> tuple[str | None, str, dict[str, Any]]:

@@ -5,7 +5,6 @@ incident resolved."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,9 @@ from sentry_iac.providers.crons import CronAlertProvider, CronMonitorProvider
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.firing import CRON, ERROR, HIGH, MEDIUM, PERFORMANCE, Firing, Notice
 from tests.helpers import copy_project
-from tests.providers.scaffold import configured, example_fake, inputs
+from tests.providers.scaffold import configured, inputs
 
 RATE = "high-error-rate/spms-backend"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSentry]:
-    with example_fake() as server:
-        yield server
 
 
 def deploy_metric_rule(fake: FakeSentry, plan: Plan, name: str) -> str:

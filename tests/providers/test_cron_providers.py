@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,17 +17,11 @@ from sentry_iac.providers.crons import CronAlertProvider, CronMonitorProvider
 from sentry_iac.providers.resolve import ResolveError
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
-from tests.providers.scaffold import configured, example_fake, faults, inputs
+from tests.providers.scaffold import configured, faults, inputs
 
 MONITORS = "/api/0/organizations/dbca/monitors/"
 WORKFLOWS = "/api/0/organizations/dbca/workflows/"
 IMPORT = "spms-backend/nightly-import"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSentry]:
-    with example_fake() as server:
-        yield server
 
 
 def create_monitor(fake: FakeSentry, plan: Plan, name: str = IMPORT) -> tuple[str, dict[str, Any]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,16 +17,10 @@ from sentry_iac.providers.dashboards import DashboardProvider
 from sentry_iac.providers.resolve import ResolveError
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
-from tests.providers.scaffold import configured, example_fake, faults, inputs
+from tests.providers.scaffold import configured, faults, inputs
 
 DASHBOARDS = "/api/0/organizations/dbca/dashboards/"
 BACKEND = "weekly-report/spms-backend"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSentry]:
-    with example_fake() as server:
-        yield server
 
 
 def create(fake: FakeSentry, plan: Plan, name: str = BACKEND) -> tuple[str, dict[str, Any]]:

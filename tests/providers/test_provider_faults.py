@@ -5,7 +5,6 @@ however Sentry trickles its answers or pages."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,17 +13,11 @@ from sentry_iac.providers import SentryClient, SentryTimeoutError, SentryUnexpec
 from sentry_iac.providers.alerting import MonitorProvider
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import RecordingSleep
-from tests.providers.scaffold import configured, example_fake, inputs
+from tests.providers.scaffold import configured, inputs
 
 DETECTORS = "/api/0/organizations/dbca/projects/*/detectors/"
 LIST = "/api/0/organizations/dbca/detectors/"
 RULE = "high-error-rate/spms-backend"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSentry]:
-    with example_fake() as server:
-        yield server
 
 
 def test_a_201_without_an_id_is_worded_and_nothing_is_sent_again(

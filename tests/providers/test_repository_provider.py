@@ -3,8 +3,6 @@ linked instead of failing on Sentry's 400 repo_exists (terraform-provider-sentry
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sentry_iac.offline.engine import Plan
@@ -12,16 +10,10 @@ from sentry_iac.providers import SentryValidationError
 from sentry_iac.providers.repositories import RepositoryProvider
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.repositories import FakeRepository
-from tests.providers.scaffold import configured, example_fake, inputs
+from tests.providers.scaffold import configured, inputs
 
 NAME = "dbca-wa/science-projects"
 REPOS = "/api/0/organizations/dbca/repos/"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSentry]:
-    with example_fake() as server:
-        yield server
 
 
 def _github(fake: FakeSentry, name: str = "dbca-wa") -> str:
