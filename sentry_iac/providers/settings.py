@@ -21,6 +21,7 @@ from typing import Any
 
 import pulumi.dynamic as dyn
 
+from sentry_iac.providers.drift import report
 from sentry_iac.providers.runtime import SentryApiProvider
 from sentry_iac.providers.wire import NUMBER, WHOLE, NumberType, WireTypes
 
@@ -144,6 +145,14 @@ class SettingsProvider(SentryApiProvider):
         # A field no longer declared is released: Sentry keeps its value, as it keeps a whole
         # settings resource that leaves the program. Only declared fields are written.
         fields = {k: new[k] for k in _setting_changes(olds, news) if k in new}
+        if fields:
+            # Only these fields are written; say first which of them were changed in Sentry
+            # since the last up (the others keep whatever Sentry's UI set).
+            with self.client() as client:
+                live = self.kind.live(client.get_object(self.kind.path(news)), fields)
+            old = olds.get(SETTINGS) or {}
+            report(f"{self.kind.name} '{self._id(news)}'", {k: old.get(k) for k in fields},
+                   live, "this update overwrites it with the YAML's values")
         self._write(news, fields)
         return dyn.UpdateResult(outs=news)
 

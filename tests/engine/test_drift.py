@@ -65,3 +65,24 @@ def test_a_preview_after_refresh_names_what_the_next_up_writes_back(tmp_path: Pa
         assert any("the next up writes the YAML's values back" in line
                    for line in preview.host_stderr)
         assert [line.strip() for line in _drift_lines(preview)] == [EDITED]
+
+
+def test_a_settings_update_names_the_fields_it_overwrites(tmp_path: Path) -> None:
+    """Settings are written field by field: only a field the YAML changes is written, and if
+    Sentry's UI changed it since the last up, both values are named first."""
+    program = copy_project(tmp_path / "project")
+    with empty_organization() as fake:
+        engine = StackEngine(program, "production", fake, token=FAKE_TOKEN)
+        assert engine.up().ok
+        fake.org.settings["storeCrashReports"] = 5  # in Sentry's UI
+        fake.org.settings["scrubIPAddresses"] = False  # another field, the YAML leaves alone
+        org = program / "org.yaml"
+        org.write_text(org.read_text().replace("store_crash_reports: 0",
+                                               "store_crash_reports: 10"))
+        up = engine.up()
+        assert up.ok, up.explain()
+        lines = [line.strip() for line in up.host_stderr]
+        assert "storeCrashReports: Sentry has 5, the last up wrote 0" in lines, lines
+        assert not [line for line in lines if line.startswith("scrubIPAddresses")]
+        assert fake.org.settings["storeCrashReports"] == 10
+        assert fake.org.settings["scrubIPAddresses"] is False  # not written back
