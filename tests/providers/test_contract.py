@@ -41,6 +41,7 @@ from sentry_iac.providers.settings import SettingsProvider
 from tests.fake_sentry import Exchange, FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
 from tests.fake_sentry.routes import LEGACY_TEMPLATES, ORG
+from tests.helpers import shared_missing
 from tests.providers.contract_alerting import run_alerting_scenario
 from tests.providers.contract_import import (
     ALERT_RULE_WORKFLOW,
@@ -266,7 +267,7 @@ def with_monitor_errata(api: OpenApi) -> OpenApi:
 def openapi() -> OpenApi:
     path = openapi_path()
     if not path.is_file():
-        pytest.skip(f"Sentry's OpenAPI schema not found at {path} (set SENTRY_OPENAPI)")
+        shared_missing("Sentry's OpenAPI schema", path, "SENTRY_OPENAPI")
     return with_monitor_errata(OpenApi.load(path))
 
 
@@ -274,7 +275,7 @@ def openapi() -> OpenApi:
 def legacy_openapi() -> OpenApi:
     path = openapi_path("SENTRY_OPENAPI_LEGACY", "openapi-2026-05-legacy-alerts.json")
     if not path.is_file():
-        pytest.skip(f"Sentry's legacy alert schema not found at {path} (set SENTRY_OPENAPI_LEGACY)")
+        shared_missing("Sentry's legacy alert schema", path, "SENTRY_OPENAPI_LEGACY")
     return OpenApi.load(path)
 
 
