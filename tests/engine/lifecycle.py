@@ -11,7 +11,8 @@ is kept, so tests can ask what each kind went through.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,9 +22,10 @@ from sentry_iac.offline.engine import run_offline
 from sentry_iac.providers.project_defaults import DEFAULT_ALERT
 from tests.engine.engine import Deployment, Resource, StackEngine, Step
 from tests.engine.host import PROVIDER_KEY, HostError, provider_host
-from tests.engine.sentry import delete_in_sentry, edit_in_sentry
+from tests.engine.sentry import delete_in_sentry, edit_in_sentry, empty_organization
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
+from tests.helpers import PROJECT_ROOT
 
 STACKS = ("production", "staging")  # the owner stack first: it makes the projects
 
@@ -41,6 +43,18 @@ class Lifecycle:
 
     def steps(self, name: str, kind: str) -> list[Step]:
         return [s for s in self.phases[name].steps if s.kind == kind]
+
+
+@contextmanager
+def deployed_stacks(token: str = FAKE_TOKEN
+                    ) -> Iterator[tuple[FakeSentry, dict[str, StackEngine]]]:
+    """Both example stacks deployed, the owner first, on an empty organisation."""
+    with empty_organization() as fake:
+        engines = {s: StackEngine(PROJECT_ROOT, s, fake, token=token) for s in STACKS}
+        for engine in engines.values():
+            up = engine.up()
+            assert up.ok, up.explain()
+        yield fake, engines
 
 
 def repickled(provider_text: str) -> str:

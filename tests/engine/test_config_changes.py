@@ -21,10 +21,9 @@ from sentry_iac.review.diff import StackDiff, diff_stack
 from sentry_iac.review.snapshot import empty, snapshot
 from sentry_iac.spec.loader import load_spec
 from tests.engine.engine import Deployment, StackEngine, Step
-from tests.engine.lifecycle import STACKS
-from tests.engine.sentry import SETTINGS_KINDS, empty_organization
+from tests.engine.lifecycle import STACKS, deployed_stacks
+from tests.engine.sentry import SETTINGS_KINDS
 from tests.fake_sentry import FakeSentry
-from tests.fake_sentry.fixtures import FAKE_TOKEN
 from tests.helpers import PROJECT_ROOT, copy_project
 
 DATA_KINDS = frozenset({"SentryProject", "SentryTeam", "SentryKey", "SentryOrganizationMember",
@@ -126,12 +125,8 @@ CHANGES = [
 
 @pytest.fixture(scope="module")
 def deployed() -> Iterator[tuple[FakeSentry, dict[str, StackEngine]]]:
-    with empty_organization() as fake:
-        engines = {s: StackEngine(PROJECT_ROOT, s, fake, token=FAKE_TOKEN) for s in STACKS}
-        for engine in engines.values():
-            up = engine.up()
-            assert up.ok, up.explain()
-        yield fake, engines
+    with deployed_stacks() as stacks:
+        yield stacks
 
 
 def _preview(engine: StackEngine, program: Path) -> Deployment:

@@ -20,11 +20,9 @@ import pytest
 from sentry_iac.providers.runtime import READ_ONLY_TOKEN_ENV
 from tests.engine.engine import Deployment, Resource, StackEngine
 from tests.engine.host import HostError, ProviderHost, from_struct, secret
-from tests.engine.lifecycle import STACKS
-from tests.engine.sentry import empty_organization
+from tests.engine.lifecycle import STACKS, deployed_stacks
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
-from tests.helpers import PROJECT_ROOT
 
 READ_ONLY = "sntrys_read-only-preview-token-5e2d"
 DEPLOY = FAKE_TOKEN  # what the stack config's sentry:token holds
@@ -60,11 +58,7 @@ class ReadOnlyEngine(StackEngine):
 
 @pytest.fixture(scope="module")
 def deployed() -> Iterator[tuple[FakeSentry, dict[str, StackEngine]]]:
-    with empty_organization() as fake:
-        engines = {s: StackEngine(PROJECT_ROOT, s, fake, token=DEPLOY) for s in STACKS}
-        for engine in engines.values():
-            up = engine.up()
-            assert up.ok, up.explain()
+    with deployed_stacks(DEPLOY) as (fake, engines):
         fake.token = READ_ONLY  # from now on Sentry answers the read-only token only
         try:
             yield fake, engines
