@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
-from sentry_iac.providers.runtime import READ_ONLY_TOKEN_ENV, TOKEN_ENV_VARS
+from sentry_iac.providers.credentials import READ_ONLY_TOKEN_ENV, TOKEN_ENV_VARS
 
 DEFAULT_STATE_DIR = ".pulumi-state"
 PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")

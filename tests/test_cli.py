@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from sentry_iac.automation import DeployError, default_backend, deploy_settings
+from sentry_iac.cli import main
+from sentry_iac.providers.credentials import TOKEN_ENV_VARS
 from tests.helpers import BAD_DIR, PROJECT_ROOT, copy_project
 
 SCRIPT = Path(sys.executable).parent / "sentry-iac"
@@ -181,9 +183,10 @@ def test_help_and_the_review_commands_do_not_import_pulumi() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_the_import_command_reads_the_providers_token_variables() -> None:
-    from sentry_iac.importer import commands
-    from sentry_iac.providers import runtime
-
-    assert commands.TOKEN_ENV_VARS == runtime.TOKEN_ENV_VARS
-    assert commands.DEFAULT_BASE_URL == runtime.DEFAULT_BASE_URL
+def test_the_import_command_asks_for_the_providers_token_variables(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in TOKEN_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    assert main(["import", "--org", "dbca"]) == 2
+    assert "no token; set SENTRY_AUTH_TOKEN or SENTRY_TOKEN" in capsys.readouterr().err

@@ -16,12 +16,18 @@ from sentry_iac.build.crons import build_crons
 from sentry_iac.build.dashboards import build_dashboards
 from sentry_iac.build.organization import SentryOrganization
 from sentry_iac.build.project import SentryProjectComponent
-from sentry_iac.build.provider import TOKEN_ENV_VARS, sentry_provider
+from sentry_iac.build.provider import sentry_provider
 from sentry_iac.build.security import security_settings
 from sentry_iac.build.settings import organization_settings
 from sentry_iac.providers.client import SentryClient
+from sentry_iac.providers.credentials import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    READ_ONLY_TOKEN_ENV,
+    env_token,
+    read_only_token,
+)
 from sentry_iac.providers.errors import SentryApiError
-from sentry_iac.providers.runtime import DEFAULT_BASE_URL, READ_ONLY_TOKEN_ENV, read_only_token
 from sentry_iac.providers.token_scopes import TokenScopeError, check_token
 from sentry_iac.spec.errors import SpecErrors
 from sentry_iac.spec.loader import Spec, load_spec
@@ -98,12 +104,11 @@ def check_deploy_token(spec: Spec, stack: str) -> None:
         # token from the stack config, which that job can decrypt.
         raise TokenError(f"{READ_ONLY_TOKEN_ENV} is set, so this run may only read; unset it "
                          "(and give the deploy token) to deploy")
-    token = pulumi.runtime.get_config("sentry:token") or next(
-        (os.environ[name] for name in TOKEN_ENV_VARS if os.environ.get(name)), None)
+    token = pulumi.runtime.get_config("sentry:token") or env_token()
     if not token:
         return  # the provider reports the missing token with what to do
     base_url = (pulumi.runtime.get_config("sentry:baseUrl") or spec.stack(stack).base_url
-                or os.environ.get("SENTRY_BASE_URL") or DEFAULT_BASE_URL)
+                or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
     with SentryClient(token, base_url) as client:
         try:
             check_token(client, stack, owner=spec.is_owner(stack))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
-
 import pulumi
 import pulumiverse_sentry as sentry
 
 from sentry_iac.build.args import api_base_url
-from sentry_iac.providers.runtime import READ_ONLY_TOKEN_ENV, read_only_token
+from sentry_iac.providers.credentials import (
+    READ_ONLY_TOKEN_ENV,
+    TOKEN_ENV_VARS,
+    env_token,
+    read_only_token,
+)
 from sentry_iac.spec.stack_config import StackConfig
-
-TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
 
 
 class MissingTokenError(pulumi.RunError):
@@ -28,10 +29,9 @@ def sentry_token(*, required: bool) -> pulumi.Output[str] | None:
     configured = pulumi.Config("sentry").get_secret("token")
     if configured is not None:
         return configured
-    for name in TOKEN_ENV_VARS:
-        value = os.environ.get(name)
-        if value:
-            return pulumi.Output.secret(value)
+    from_environment = env_token()
+    if from_environment is not None:
+        return pulumi.Output.secret(from_environment)
     if required:
         raise MissingTokenError(
             "no Sentry auth token: run `pulumi config set --secret sentry:token <token>` "

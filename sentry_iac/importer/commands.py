@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from sentry_iac.providers.credentials import DEFAULT_BASE_URL, TOKEN_ENV_VARS, env_token
+
 DEFAULT_STACKS = ("production", "staging")
-# As the providers read them (providers.runtime, which imports Pulumi: not loaded for --help).
-TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
-DEFAULT_BASE_URL = "https://sentry.io/"
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _token() -> str | None:
-    return next((os.environ[n] for n in TOKEN_ENV_VARS if os.environ.get(n)), None)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -28,7 +23,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from sentry_iac.providers.client import SentryClient
     from sentry_iac.providers.errors import SentryApiError
 
-    token = _token()
+    token = env_token()
     if token is None:
         print(f"sentry-iac import: no token; set {' or '.join(TOKEN_ENV_VARS)} to a token with "
               "org:read, project:read, team:read, member:read and alerts:read", file=sys.stderr)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from sentry_iac.importer.to_spec import ImportedConfig
+from sentry_iac.providers.credentials import DEFAULT_BASE_URL
 from sentry_iac.spec.import_files import IMPORT_DIR
 from sentry_iac.spec.stack_config import LOCAL_HOSTS
 
@@ -35,7 +36,6 @@ runtime:
     toolchain: uv
     virtualenv: .venv
 """
-DEFAULT_BASE_URL = "https://sentry.io/"
 REPORT_FILE = "import-report.md"
 
 

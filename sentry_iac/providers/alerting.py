@@ -176,6 +176,11 @@ class _ObjectProvider(SentryApiProvider):
         name = (props.get(self.spec_key) or {}).get(self.name_key)
         return f"{kind} '{name}' (id {id_})"
 
+    def project_id(self, client: SentryClient, props: dict[str, Any]) -> str:
+        """Sentry's numeric id of the resource's project, looked up once per deployment."""
+        return Resolver(client, props["organization"], self.lookups()).project_id(
+            props["project"])
+
     def collection(self, props: dict[str, Any]) -> str:
         raise NotImplementedError
 
@@ -333,15 +338,13 @@ class MonitorProvider(_ObjectProvider):
     def listing(self, client: SentryClient, props: dict[str, Any]
                 ) -> tuple[str, dict[str, str]] | None:
         # The detector list serializes each detector as its own GET does (DetectorSerializer).
-        project_id = Resolver(client, props["organization"], self.lookups()).project_id(
-            props["project"])
+        project_id = self.project_id(client, props)
         return api_path("organizations", props["organization"], "detectors"), {
             "project": project_id}
 
     def find_created(self, client: SentryClient, props: dict[str, Any],
                      body: dict[str, Any]) -> str | None:
-        project_id = Resolver(client, props["organization"], self.lookups()).project_id(
-            props["project"])
+        project_id = self.project_id(client, props)
         path = api_path("organizations", props["organization"], "detectors")
         for detector in client.paginate(path, {"project": project_id,
                                                "query": str(body["name"])}):
@@ -374,8 +377,7 @@ class AlertProvider(_ObjectProvider):
                 ) -> tuple[str, dict[str, str]] | None:
         # The workflow list serializes each workflow as its own GET does (WorkflowSerializer,
         # OrganizationWorkflowIndexEndpoint.get).
-        project_id = Resolver(client, props["organization"], self.lookups()).project_id(
-            props["project"])
+        project_id = self.project_id(client, props)
         return self.collection(props), {"project": project_id}
 
     def find_created(self, client: SentryClient, props: dict[str, Any],

@@ -114,7 +114,8 @@ class CronMonitorProvider(_ObjectProvider):
         spec = dict(props[self.spec_key])
         owner = spec.get("owner")
         if isinstance(owner, str) and owner.startswith("team:"):
-            team = Resolver(client, props["organization"]).team_id(owner.removeprefix("team:"))
+            team = Resolver(client, props["organization"], self.lookups()).team_id(
+                owner.removeprefix("team:"))
             spec["owner"] = f"team:{team}"
         return spec
 
@@ -122,12 +123,14 @@ class CronMonitorProvider(_ObjectProvider):
         return normalize_monitor(body)
 
 
-def cron_detector(client: SentryClient, organization: str, project: str, slug: str) -> str:
+def cron_detector(client: SentryClient, resolver: Resolver, project: str, slug: str) -> str:
     """The id of the ``monitor_check_in_failure`` detector Sentry made for monitor ``slug``.
     Its data source (type ``cron_monitor``) carries the monitor; older answers without it are
-    matched by the monitor's name."""
+    matched by the monitor's name. The detector list is read afresh (the monitor may have
+    just been made); the project's id comes from ``resolver``'s cache."""
+    organization = resolver.organization
     path = api_path("organizations", organization, "detectors")
-    project_id = Resolver(client, organization).project_id(project)
+    project_id = resolver.project_id(project)
     found = list(client.paginate(path, {"project": project_id,
                                         "query": f"type:{CRON_DETECTOR}"}))
     for detector in found:
@@ -154,5 +157,6 @@ class CronAlertProvider(AlertProvider):
     identity = ("organization", "project", "cron")
 
     def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
-        detector = cron_detector(client, props["organization"], props["project"], props["cron"])
+        resolver = Resolver(client, props["organization"], self.lookups())
+        detector = cron_detector(client, resolver, props["project"], props["cron"])
         return super().payload(client, {**props, "detectors": [detector]})

@@ -18,7 +18,6 @@ request's preview), that token is the only one used, whatever the stack config s
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,16 +26,18 @@ from typing import Any
 import pulumi.dynamic as dyn
 
 from sentry_iac.providers.client import SentryClient
+from sentry_iac.providers.credentials import (
+    READ_ONLY_TOKEN_ENV,
+    env_base_url,
+    env_token,
+    read_only_token,
+)
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.resolve import Lookups
 from sentry_iac.providers.wire import WireTypes
 
-TOKEN_ENV_VARS = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
-# A read-only token (a pull request's preview): used instead of any other, and no writes.
-READ_ONLY_TOKEN_ENV = "SENTRY_IAC_READ_ONLY_TOKEN"
 # Input of a resource of a renamed project: the slugs it had (spec: previous_slugs).
 PREVIOUS_PROJECTS = "previous_projects"
-DEFAULT_BASE_URL = "https://sentry.io/"
 
 
 @dataclass
@@ -50,28 +51,12 @@ class ReadOnlyError(RuntimeError):
     """A write asked of a provider running with the read-only token."""
 
 
-def read_only_token() -> str | None:
-    """``SENTRY_IAC_READ_ONLY_TOKEN``, when set: nothing in the stack config overrides it."""
-    return os.environ.get(READ_ONLY_TOKEN_ENV) or None
-
-
 def _env_runtime(config_token: str | None, config_base_url: str | None) -> _Runtime:
     read_only = read_only_token()
-    base_url = config_base_url or _env_base_url()
+    base_url = config_base_url or env_base_url()
     if read_only is not None:
         return _Runtime(token=read_only, base_url=base_url, read_only=True)
-    return _Runtime(token=config_token or _env_token(), base_url=base_url)
-
-
-def _env_token() -> str | None:
-    for name in TOKEN_ENV_VARS:
-        if os.environ.get(name):
-            return os.environ[name]
-    return None
-
-
-def _env_base_url() -> str:
-    return os.environ.get("SENTRY_BASE_URL") or DEFAULT_BASE_URL
+    return _Runtime(token=config_token or env_token(), base_url=base_url)
 
 
 def default_client(token: str, base_url: str) -> SentryClient:

@@ -170,9 +170,13 @@ class StackEngine:
         return {TOKEN_KEY: secret(self.token), "sentry:baseUrl": self.fake.url,
                 **self.extra_config}
 
+    def start_host(self) -> ProviderHost:
+        """A provider host as Pulumi's launcher starts it (a prewarmed one when it can)."""
+        return POOL.take(self.program_dir, self.project)
+
     @contextmanager
     def _host(self, deployment: Deployment) -> Iterator[ProviderHost]:
-        host = POOL.take(self.program_dir, self.project)
+        host = self.start_host()
         try:
             host.configure(self.stack_config())
             yield host

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from sentry_iac.providers.runtime import READ_ONLY_TOKEN_ENV
+from sentry_iac.providers.credentials import READ_ONLY_TOKEN_ENV
 from tests.engine.engine import Deployment, Resource, StackEngine
 from tests.engine.host import HostError, ProviderHost, from_struct, secret
 from tests.engine.lifecycle import STACKS, deployed_stacks
@@ -38,16 +37,9 @@ class ReadOnlyEngine(StackEngine):
         self.state = copy.deepcopy(engine.state)
         self.providers: list[dict[str, Any]] = []
 
-    @contextmanager
-    def _host(self, deployment: Deployment) -> Iterator[ProviderHost]:
-        host = ProviderHost(self.program_dir, project=self.project,
+    def start_host(self) -> ProviderHost:
+        return ProviderHost(self.program_dir, project=self.project,
                             env={READ_ONLY_TOKEN_ENV: READ_ONLY}).start()
-        try:
-            host.configure(self.stack_config())
-            yield host
-        finally:
-            host.stop()
-            deployment.host_stderr = host.stderr_lines
 
     def register(self, host: ProviderHost, deployment: Deployment, preview: bool,
                  request: Any, urn: str, aliases: list[str]) -> tuple[str, dict[str, Any]]:
