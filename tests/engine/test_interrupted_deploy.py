@@ -41,3 +41,18 @@ def test_the_next_up_adopts_what_an_interrupted_up_made() -> None:
         assert _objects(fake) == before
         assert [e for e in second.writes if e.method == "POST"] == []
         assert {urn: engine.state[urn].id for urn in made} == made
+
+
+def test_a_201_without_an_id_is_a_worded_error_through_the_host() -> None:
+    """Sentry answers a monitor's create with success but no id: through Pulumi's provider
+    host the step fails with what happened and what to check, never a KeyError."""
+    with empty_organization() as fake:
+        engine = StackEngine(PROJECT_ROOT, "production", fake, token=FAKE_TOKEN)
+        fake.fail("POST", "/api/0/organizations/dbca/projects/*/detectors/", status=201,
+                  body={"name": "High error rate [production]"})
+        up = engine.up()
+        assert not up.ok
+        (error,) = [e for e in up.errors if "Monitor" in e and "Create failed" in e]
+        assert "answered 201 without an id" in error
+        assert "check Sentry before running again" in error
+        assert "KeyError" not in "\n".join(up.errors)
