@@ -2,6 +2,6 @@
 
 from pathlib import Path
 
-from sentry_iac.build.program import run
+from sentry_iac.resources.program import run
 
 run(Path(__file__).resolve().parent)

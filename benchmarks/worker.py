@@ -21,8 +21,8 @@ import pulumiverse_sentry  # noqa: F401  (imported before timing, as in both pro
 
 import benchmarks.floor_program  # noqa: F401
 from benchmarks.floor import PROJECT, floor_resources
+from sentry_iac.config.loader import load_spec
 from sentry_iac.offline.engine import run_offline, run_program
-from sentry_iac.spec.loader import load_spec
 
 STACK = "production"
 

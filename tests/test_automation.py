@@ -18,7 +18,7 @@ from sentry_iac.automation import (
     preview,
     require_cli,
 )
-from sentry_iac.cli import main
+from sentry_iac.cli.app import main
 from tests.helpers import BAD_DIR, copy_project
 
 needs_cli = pytest.mark.skipif(shutil.which("pulumi") is None,

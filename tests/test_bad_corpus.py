@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sentry_iac.build.program import InvalidConfigError
-from sentry_iac.cli import main
+from sentry_iac.cli.app import main
 from sentry_iac.offline.engine import run_program
+from sentry_iac.resources.program import InvalidConfigError
 from tests.helpers import BadCase, bad_cases, copy_project
 
 CASES = bad_cases()

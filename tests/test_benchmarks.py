@@ -12,7 +12,7 @@ from benchmarks.__main__ import main, parse_sizes, run
 from benchmarks.api_calls import PHASES, TOKEN_CHECK
 from benchmarks.generate import Shape, shape_for_resources, shape_for_rules, write_project
 from benchmarks.report import Report, format_report
-from sentry_iac.cli import main as sentry_iac
+from sentry_iac.cli.app import main as sentry_iac
 from sentry_iac.offline.engine import run_offline
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sentry_iac.automation import DeployError, default_backend, deploy_settings
-from sentry_iac.cli import main
+from sentry_iac.cli.app import main
 from sentry_iac.providers.credentials import TOKEN_ENV_VARS
 from tests.helpers import BAD_DIR, PROJECT_ROOT, copy_project
 
@@ -167,13 +167,13 @@ def test_help_and_the_review_commands_do_not_import_pulumi() -> None:
     """`--help`, `render`, `diff` and `schema` run in editors and pre-commit hooks: they must
     not pay for importing Pulumi (a second or more)."""
     program = ("import contextlib, io, sys\n"
-               "from sentry_iac import cli\n"
+               "from sentry_iac.cli import app\n"
                "with contextlib.redirect_stdout(io.StringIO()):\n"
                "    for argv in (['--help'], ['render', '--stack', 'staging'],\n"
                "                 ['diff', '--base-dir', '.', '--head-dir', '.'],\n"
                "                 ['schema', '--check']):\n"
                "        try:\n"
-               "            cli.main(argv)\n"
+               "            app.main(argv)\n"
                "        except SystemExit:\n"
                "            pass\n"
                "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pulumi')[:5])\n")

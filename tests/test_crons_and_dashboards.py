@@ -10,19 +10,19 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from sentry_iac.build.dashboard_payloads import GRID_COLUMNS, layouts
+from sentry_iac.config.crons import Cron, interval
+from sentry_iac.config.crontab import parse_crontab
+from sentry_iac.config.dashboards import Dashboard
+from sentry_iac.config.errors import SpecErrors
+from sentry_iac.config.loader import load_spec
 from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.offline.report import format_plan
 from sentry_iac.policies.checks import Settings, run_checks
 from sentry_iac.policies.offline import resources_from
+from sentry_iac.resources.payloads.dashboards import GRID_COLUMNS, layouts
 from sentry_iac.review.diff import StackDiff, diff_stack
 from sentry_iac.review.render import render_markdown
 from sentry_iac.review.snapshot import snapshot
-from sentry_iac.spec.crons import Cron, interval
-from sentry_iac.spec.crontab import parse_crontab
-from sentry_iac.spec.dashboards import Dashboard
-from sentry_iac.spec.errors import SpecErrors
-from sentry_iac.spec.loader import load_spec
 from tests.helpers import by_name, copy_project
 from tests.test_policies import _change, _no_actions
 

@@ -1,4 +1,4 @@
-"""The fast YAML path (spec.fast_yaml) reads plain files exactly as the node path does, and
+"""The fast YAML path (config.yaml.fast_yaml) reads plain files exactly as the node path does, and
 leaves everything else to it."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from sentry_iac.spec.fast_yaml import FastLoader, read_plain
-from sentry_iac.spec.source import SourceMap, _Builder
+from sentry_iac.config.yaml.fast_yaml import FastLoader, read_plain
+from sentry_iac.config.yaml.source import SourceMap, _Builder
 from tests.helpers import PROJECT_ROOT
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sentry_iac.cli import main
+from sentry_iac.cli.app import main
+from sentry_iac.config.loader import load_spec
 from sentry_iac.review.diff import diff_stack
 from sentry_iac.review.snapshot import snapshot
-from sentry_iac.spec.loader import load_spec
 from tests.helpers import PROJECT_ROOT, copy_project
 
 OWNER = "owner_stack: production "

@@ -20,20 +20,20 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from sentry_iac.cli import main
-from sentry_iac.importer.fingerprints import parse_rules
-from sentry_iac.importer.instances import adjusted_metric_alert
-from sentry_iac.importer.progress import Progress
-from sentry_iac.importer.report import MIGRATED, SKIPPED
+from sentry_iac.cli.app import main
+from sentry_iac.config.metrics import QUERY_TYPE
+from sentry_iac.importer.convert.fingerprints import parse_rules
+from sentry_iac.importer.convert.instances import adjusted_metric_alert
+from sentry_iac.importer.convert.scrubbing import same_rules
+from sentry_iac.importer.convert.stacks import EnvMap
+from sentry_iac.importer.convert.verify import comparable_detector, comparable_workflow
+from sentry_iac.importer.read.progress import Progress
 from sentry_iac.importer.run import ImportResult, run_import
-from sentry_iac.importer.scrubbing import same_rules
-from sentry_iac.importer.stacks import EnvMap
-from sentry_iac.importer.verify import comparable_detector, comparable_workflow
+from sentry_iac.importer.write.report import MIGRATED, SKIPPED
 from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.offline.monitor import RegisteredResource
 from sentry_iac.providers import SentryClient, api_path
 from sentry_iac.providers.alerting import AlertProvider, MonitorProvider
-from sentry_iac.spec.metrics import QUERY_TYPE
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
 from tests.fake_sentry.performance import effective

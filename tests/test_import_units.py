@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from sentry_iac.cli import main
-from sentry_iac.importer.fingerprints import parse_rules
-from sentry_iac.importer.issues import issue_filter
-from sentry_iac.importer.monitors import measure_fields, metric_fields
-from sentry_iac.importer.numbers import threshold
-from sentry_iac.importer.problems import NotExpressible
-from sentry_iac.importer.progress import Progress
-from sentry_iac.importer.scrubbing import scrubbing_rules
-from sentry_iac.importer.stacks import EnvMap, EnvMapError
+from sentry_iac.cli.app import main
+from sentry_iac.config.fingerprinting import FingerprintRule, rules_text
+from sentry_iac.importer.convert.fingerprints import parse_rules
+from sentry_iac.importer.convert.issues import issue_filter
+from sentry_iac.importer.convert.monitors import measure_fields, metric_fields
+from sentry_iac.importer.convert.numbers import threshold
+from sentry_iac.importer.convert.problems import NotExpressible
+from sentry_iac.importer.convert.scrubbing import scrubbing_rules
+from sentry_iac.importer.convert.stacks import EnvMap, EnvMapError
+from sentry_iac.importer.read.progress import Progress
 from sentry_iac.providers.alerting import ADOPT, MonitorProvider
-from sentry_iac.spec.fingerprinting import FingerprintRule, rules_text
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry import seed_payloads as p
 from tests.fake_sentry.fixtures import FAKE_TOKEN

@@ -16,12 +16,12 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from sentry_iac.cli import main
+from sentry_iac.cli.app import main
+from sentry_iac.config.loader import load_spec
 from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.policies.checks import CHECKS, Resource, Settings, run_checks
 from sentry_iac.policies.crossguard import policies_for
 from sentry_iac.policies.offline import resources_from, settings_from
-from sentry_iac.spec.loader import load_spec
 from tests.helpers import PROJECT_ROOT, copy_project
 
 

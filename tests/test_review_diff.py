@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from sentry_iac.cli import main
+from sentry_iac.cli.app import main
+from sentry_iac.config.loader import load_spec
 from sentry_iac.review.diff import diff_stack
 from sentry_iac.review.snapshot import empty, snapshot
-from sentry_iac.spec.loader import load_spec
 from tests.golden import assert_golden
 from tests.helpers import PROJECT_ROOT, copy_project
 

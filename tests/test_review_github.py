@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sentry_iac.cli import main
+from sentry_iac.cli.app import main
+from sentry_iac.config.errors import SpecError
 from sentry_iac.review.github import annotation
-from sentry_iac.spec.errors import SpecError
 from tests.helpers import BAD_DIR, copy_project
 
 

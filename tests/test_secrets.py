@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sentry_iac.cli import main
+from sentry_iac.cli.app import main
+from sentry_iac.config.loader import load_spec
 from sentry_iac.offline import mocks
 from sentry_iac.offline.engine import run_program
-from sentry_iac.spec.loader import load_spec
 from tests.helpers import BAD_DIR, copy_project
 
 TOKEN = "sntrys_SENTINEL_TOKEN_d41d8cd98f00b204"

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from sentry_iac.config.attention import access_callouts
+from sentry_iac.config.models import Organization
+from sentry_iac.config.repositories import CodeMapping, roots_problem
+from sentry_iac.config.security import Security
 from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.offline.mocks import placeholder_id
 from sentry_iac.offline.report import format_plan
-from sentry_iac.spec.attention import access_callouts
-from sentry_iac.spec.models import Organization
-from sentry_iac.spec.repositories import CodeMapping, roots_problem
-from sentry_iac.spec.security import Security
 from tests.helpers import by_name, copy_project
 
 GET_INTEGRATION = ("sentry:index/getSentryOrganizationIntegration:"

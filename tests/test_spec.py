@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from sentry_iac.spec.errors import SpecError, SpecErrors
-from sentry_iac.spec.loader import load_spec
-from sentry_iac.spec.models import Digests, Member, Organization, Priority, Project
-from sentry_iac.spec.source import Location, format_path, parse_yaml
+from sentry_iac.config.errors import SpecError, SpecErrors
+from sentry_iac.config.loader import load_spec
+from sentry_iac.config.models import Digests, Member, Organization, Priority, Project
+from sentry_iac.config.yaml.source import Location, format_path, parse_yaml
 from tests.helpers import PROJECT_ROOT, copy_project
 
 

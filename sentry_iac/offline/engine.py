@@ -15,15 +15,15 @@ from typing import Any
 
 import pulumi
 
-from sentry_iac.build.program import OFFLINE_ENV, PRELOADED
+from sentry_iac.config.attention import access_callouts, lifecycle_callouts
+from sentry_iac.config.errors import SpecErrors
+from sentry_iac.config.loader import Spec, load_spec
+from sentry_iac.config.yaml.gcpause import paused_gc
+from sentry_iac.config.yaml.source import load_yaml
 from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
 from sentry_iac.pulumi_sdk import reset_options, root_resource, run_pulumi_func, sync_await
-from sentry_iac.spec.attention import access_callouts, lifecycle_callouts
-from sentry_iac.spec.errors import SpecErrors
-from sentry_iac.spec.gcpause import paused_gc
-from sentry_iac.spec.loader import Spec, load_spec
-from sentry_iac.spec.source import load_yaml
+from sentry_iac.resources.program import OFFLINE_ENV, PRELOADED
 
 PROGRAM = "__main__.py"
 
@@ -151,7 +151,7 @@ def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> Prog
         program = str(root / PROGRAM)
         # The collector is paused while the program runs: registering thousands of resources
         # makes it walk the growing heap again and again (half the time of a 6,000-resource
-        # plan, and why plans grew faster than the resource count). See spec.gcpause.
+        # plan, and why plans grew faster than the resource count). See config.yaml.gcpause.
         with _offline_env(), _preloaded(root, spec), paused_gc():
             try:
                 sync_await(run_pulumi_func(lambda: _run_main(program)))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 
-from sentry_iac.spec.loader import Spec
+from sentry_iac.config.loader import Spec
 
 # The public key in the placeholder DSNs: visibly fake, and a module constant so a test can make
 # it a sentinel and prove no DSN ever reaches an output.

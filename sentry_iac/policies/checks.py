@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sentry_iac.spec.models import PAGING_KINDS
+from sentry_iac.config.models import PAGING_KINDS
 
 LEGACY_PAGING = ("PagerDutyNotifyServiceAction", "OpsgenieNotifyTeamAction")
 DSN_OUTPUTS = frozenset({"dsnPublic", "dsnSecret"})
@@ -83,7 +83,7 @@ def _paged(resources: list[Resource]) -> set[tuple[str, str]]:
     so the check is linear: 500 projects x 3,000 alerts took 0.3 s as a nested search."""
     paged: set[tuple[str, str]] = set()
     # An alert on a metric monitor has no environment of its own: its monitor, of the same
-    # logical name, measures one (build.monitor_payloads.workflow_payload).
+    # logical name, measures one (resources.payloads.monitors.workflow_payload).
     measured = {monitor.name: source.get("environment") for monitor in _of(resources, "Monitor")
                 for source in ((monitor.props.get("detector") or {}).get("dataSources")
                                or [{}])[:1]}

@@ -13,9 +13,9 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from sentry_iac.config.loader import load_spec
 from sentry_iac.policies.checks import CHECKS, Check, Resource, Settings
 from sentry_iac.policies.offline import settings_from
-from sentry_iac.spec.loader import load_spec
 
 
 def to_resource(resource: PolicyResource) -> Resource:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from sentry_iac.config.loader import Spec
 from sentry_iac.offline.engine import Plan
 from sentry_iac.policies.checks import Resource, Settings, Violation, run_checks
-from sentry_iac.spec.loader import Spec
 
 
 def settings_from(spec: Spec) -> Settings:

@@ -141,7 +141,7 @@ ALERT_WIRE = WireTypes(numbers={"workflow.**": WHOLE},
                        nulls=("workflow.environment",))
 
 
-# Ticket actions need this organisation feature (spec.plans says which plans have it).
+# Ticket actions need this organisation feature (config.plans says which plans have it).
 TICKET_FEATURE = "integrations-ticket-rules"
 TICKET_ACTIONS = frozenset({"github", "github_enterprise", "jira", "jira_server", "azure_devops"})
 

@@ -88,7 +88,7 @@ PROJECT_PRIVACY = SettingsKind(
 # What pulumiverse_sentry's SentryProject would set but cannot be trusted with: terraform-provider
 # -sentry 0.11.2 sends resolveAge only when it is not 0 (GetOk), so `resolve_age: 0` never
 # reached Sentry, and it checks `platform` by fetching docs.sentry.io during a preview. Here the
-# platform is checked offline (spec.platforms) and both are plain project fields
+# platform is checked offline (config.platforms) and both are plain project fields
 # (ProjectAdminSerializer: platform, resolveAge, project_details.py; null resolveAge is 0).
 PROJECT_DETAILS = SettingsKind(
     name="ProjectDetails", identity=("organization", "project"), path=_project,

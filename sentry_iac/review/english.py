@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from sentry_iac.build.alert_rules import StackRule
-from sentry_iac.spec.alerts import AlertRule, IssueFilter
-from sentry_iac.spec.durations import Threshold, parse_duration
-from sentry_iac.spec.metrics import PRESETS
-from sentry_iac.spec.models import Channel
+from sentry_iac.config.alerts import AlertRule, IssueFilter
+from sentry_iac.config.durations import Threshold, parse_duration
+from sentry_iac.config.metrics import PRESETS
+from sentry_iac.config.models import Channel
+from sentry_iac.resources.payloads.alert_rules import StackRule
 
 ARROW = "→"
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from sentry_iac.spec.errors import SpecError
+from sentry_iac.config.errors import SpecError
 
 
 def _data(text: str) -> str:

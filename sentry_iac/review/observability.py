@@ -8,11 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sentry_iac.config.crons import Cron, interval, minutes
+from sentry_iac.config.loader import Spec
+from sentry_iac.config.models import PAGING_KINDS
+from sentry_iac.config.stack_views import StackCron, stack_crons, stack_dashboards
 from sentry_iac.review import english
-from sentry_iac.spec.crons import Cron, interval, minutes
-from sentry_iac.spec.loader import Spec
-from sentry_iac.spec.models import PAGING_KINDS
-from sentry_iac.spec.stack_views import StackCron, stack_crons, stack_dashboards
 
 ARROW = english.ARROW
 
@@ -70,7 +70,7 @@ def _checks(cron: Cron) -> str:
 
 
 def _recovery(item: StackCron) -> str:
-    """What the channels hear when the task recovers (build.cron_payloads)."""
+    """What the channels hear when the task recovers (resources.payloads.crons)."""
     paging = [english.channel(c) for _, c in item.channels if c.kind in PAGING_KINDS]
     if paging:
         return f"when it recovers, {', '.join(paging)} is resolved; the others are not told"

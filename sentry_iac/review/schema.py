@@ -21,12 +21,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sentry_iac.spec.alerts import AlertsFile
-from sentry_iac.spec.durations import _DURATION, _THRESHOLD
-from sentry_iac.spec.metrics import PRESETS
-from sentry_iac.spec.models import Organization
-from sentry_iac.spec.performance import DETECTORS, THRESHOLDS
-from sentry_iac.spec.platforms import SENTRY_PLATFORMS
+from sentry_iac.config.alerts import AlertsFile
+from sentry_iac.config.durations import _DURATION, _THRESHOLD
+from sentry_iac.config.metrics import PRESETS
+from sentry_iac.config.models import Organization
+from sentry_iac.config.performance import DETECTORS, THRESHOLDS
+from sentry_iac.config.platforms import SENTRY_PLATFORMS
 
 SCHEMA_DIR = "schema"
 DRAFT = "http://json-schema.org/draft-07/schema#"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sentry_iac.spec.models import Organization, Project
-from sentry_iac.spec.privacy import ScrubbingRule
+from sentry_iac.config.models import Organization, Project
+from sentry_iac.config.privacy import ScrubbingRule
 
 # Keys shown elsewhere (identity, team access, per-stack environment) or not settings at all.
 _PROJECT_SKIP = {"slug", "teams", "environments", "privacy", "fingerprinting", "code_mappings",

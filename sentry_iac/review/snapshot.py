@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sentry_iac.build.alert_rules import StackRule, stack_rules
+from sentry_iac.config.loader import Spec
+from sentry_iac.config.models import Organization, Project
+from sentry_iac.resources.payloads.alert_rules import StackRule, stack_rules
 from sentry_iac.review import english, settings
 from sentry_iac.review.observability import (
     CronView,
@@ -15,8 +17,6 @@ from sentry_iac.review.observability import (
     cron_views,
     dashboard_views,
 )
-from sentry_iac.spec.loader import Spec
-from sentry_iac.spec.models import Organization, Project
 
 
 @dataclass(frozen=True)

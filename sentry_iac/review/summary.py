@@ -3,11 +3,11 @@ Settings left out of the YAML are not managed, so they are not mentioned."""
 
 from __future__ import annotations
 
+from sentry_iac.config.models import Organization
+from sentry_iac.config.privacy import Privacy, ProjectPrivacy
+from sentry_iac.config.retention import Retention
+from sentry_iac.config.security import Security
 from sentry_iac.review.settings import scrubbing_rule
-from sentry_iac.spec.models import Organization
-from sentry_iac.spec.privacy import Privacy, ProjectPrivacy
-from sentry_iac.spec.retention import Retention
-from sentry_iac.spec.security import Security
 
 # key -> (phrase when true, phrase when false)
 _SWITCHES = {

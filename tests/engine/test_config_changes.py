@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from sentry_iac.config.loader import load_spec
 from sentry_iac.review.diff import StackDiff, diff_stack
 from sentry_iac.review.snapshot import empty, snapshot
-from sentry_iac.spec.loader import load_spec
 from tests.engine.engine import Deployment, StackEngine, Step
 from tests.engine.lifecycle import STACKS, deployed_stacks
 from tests.engine.sentry import SETTINGS_KINDS

@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from sentry_iac.config.fingerprinting import FingerprintRule, rules_text
+from sentry_iac.config.privacy import ProjectPrivacy
 from sentry_iac.providers import SentryClient, api_path
-from sentry_iac.spec.fingerprinting import FingerprintRule, rules_text
-from sentry_iac.spec.privacy import ProjectPrivacy
 from tests.fake_sentry import seed_payloads as p
 from tests.fake_sentry.migration import mark_migrated
 from tests.fake_sentry.server import FakeSentry

@@ -34,7 +34,7 @@ from typing import Any
 from sentry_relay.auth import PublicKey
 from sentry_relay.exceptions import RelayError
 
-from sentry_iac.spec.privacy import validate_pii_config, validate_pii_selector
+from sentry_iac.config.privacy import validate_pii_config, validate_pii_selector
 from tests.fake_sentry.fingerprinting import check_fingerprinting_rules
 
 # MAX_SENSITIVE_FIELD_CHARS of project_details.py and organization_details.py (SENTRY_API.md 3.1).

@@ -1,0 +1,106 @@
+"""``sentry-iac``: check and show what each stack declares, with no Pulumi CLI, token or network."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sentry_iac.cli import deploy, import_command, review
+from sentry_iac.config.errors import SpecErrors
+from sentry_iac.config.loader import ORG_FILE, Spec, load_spec
+from sentry_iac.review.github import report as report_github
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _load(root: Path) -> Spec:
+    if not (root / ORG_FILE).exists() and not (root / "Pulumi.yaml").exists():
+        raise SystemExit(f"sentry-iac: {root} is not a sentry-iac project (no {ORG_FILE} or "
+                         "Pulumi.yaml); run it in the project folder or pass --dir")
+    return load_spec(root)
+
+
+def _report(exc: SpecErrors) -> int:
+    for error in exc.errors:
+        print(error)
+    noun = "problem" if len(exc.errors) == 1 else "problems"
+    print(f"{len(exc.errors)} {noun} found; nothing was planned or applied", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    # Planning runs the program under Pulumi's mocks: only the commands that plan import it.
+    from sentry_iac.offline.engine import run_offline
+    from sentry_iac.policies.checks import CHECKS
+    from sentry_iac.policies.offline import check_plan
+
+    root = Path(args.dir).resolve()
+    try:
+        spec = _load(root)
+        plans = {stack: run_offline(root, stack, spec) for stack in sorted(spec.stacks)}
+    except SpecErrors as exc:
+        return report_github(exc.errors, root) if args.format == "github" else _report(exc)
+    violations = [(stack, v) for stack, plan in plans.items() for v in check_plan(plan, spec)]
+    if violations:
+        for stack, violation in violations:
+            print(f"stack '{stack}': {violation}")
+        print(f"{len(violations)} policy violation(s); see the policies section of the README",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    files = [ORG_FILE] + [f"alerts/{p.name}" for p in sorted((root / "alerts").glob("*.yaml"))]
+    stacks = "; ".join(f"{s}: {len(p.resources)} resources" for s, p in plans.items())
+    print(f"ok: {', '.join(files)} valid; {stacks}; {len(CHECKS)} policies pass")
+    return EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from sentry_iac.offline.engine import run_offline
+    from sentry_iac.offline.report import format_plan
+
+    root = Path(args.dir).resolve()
+    try:
+        plan = run_offline(root, args.stack, _load(root))
+    except SpecErrors as exc:
+        return _report(exc)
+    if args.json:
+        print(json.dumps(plan.as_json(), indent=2, sort_keys=False))
+    else:
+        print(format_plan(plan))
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="sentry-iac",
+        description="A Sentry organisation as code. These commands need no Pulumi CLI, "
+                    "no Sentry token and no network.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    validate = sub.add_parser("validate", help="check org.yaml, alerts/ and every stack")
+    validate.add_argument("--dir", default=".", help="the project folder (default: .)")
+    validate.add_argument("--format", choices=("text", "github"), default="text",
+                          help="github: one ::error annotation per problem, for GitHub Actions")
+    validate.set_defaults(func=cmd_validate)
+
+    plan = sub.add_parser("plan", help="show every resource a stack declares (offline)")
+    plan.add_argument("--stack", required=True, help="the stack, e.g. staging or production")
+    plan.add_argument("--json", action="store_true", help="machine-readable output")
+    plan.add_argument("--dir", default=".", help="the project folder (default: .)")
+    plan.set_defaults(func=cmd_plan)
+    review.register(sub)
+    deploy.register(sub)
+    import_command.register(sub)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

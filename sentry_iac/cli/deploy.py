@@ -1,0 +1,67 @@
+"""``sentry-iac preview`` and ``sentry-iac up``: the real path, through the Pulumi CLI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sentry_iac.config.errors import SpecErrors
+from sentry_iac.config.loader import load_spec
+
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    # Imported here: Pulumi's Automation API takes a second to import, which every other
+    # command (and --help) would pay for.
+    from sentry_iac import automation
+
+    root = Path(args.dir).resolve()
+    try:
+        stack = load_spec(root).stack(args.stack)  # a broken configuration never reaches Pulumi
+        read_only = args.command == "preview" and args.read_only
+        if args.command == "up":
+            automation.refuse_read_only_up()
+        settings = automation.deploy_settings(root, args.stack, backend_url=args.backend,
+                                              policies=not args.no_policies,
+                                              read_only=read_only,
+                                              stack_file_token=stack.has_token)
+        run: Any = automation.up if args.command == "up" else automation.preview
+        run(settings, install=not args.no_install)
+    except SpecErrors as exc:
+        for error in exc.errors:
+            print(error)
+        print(f"{len(exc.errors)} problem(s) found; nothing was sent to Pulumi", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except automation.DeployError as exc:
+        print(f"sentry-iac: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except Exception as exc:  # Pulumi's own failure: its output has been streamed already
+        if type(exc).__module__.startswith("pulumi.automation"):
+            print(f"sentry-iac: pulumi {args.command} failed; see its output above",
+                  file=sys.stderr)
+            return EXIT_PROBLEMS
+        raise
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    for command, help_text in (("preview", "show what `pulumi up` would change (Pulumi CLI)"),
+                               ("up", "apply the stack to Sentry (Pulumi CLI)")):
+        p = sub.add_parser(command, help=help_text)
+        p.add_argument("--stack", required=True, help="the stack, e.g. staging or production")
+        p.add_argument("--backend", help="state backend URL (default: a file:// backend in "
+                                         ".pulumi-state/ of the project, or PULUMI_BACKEND_URL)")
+        p.add_argument("--no-policies", action="store_true",
+                       help="do not run the policy pack in policies/")
+        p.add_argument("--no-install", action="store_true",
+                       help="fail instead of installing the Pulumi CLI when it is missing")
+        p.add_argument("--dir", default=".", help="the project folder (default: .)")
+        if command == "preview":
+            p.add_argument("--read-only", action="store_true",
+                           help="use only the read-only token in SENTRY_IAC_READ_ONLY_TOKEN "
+                                "(never sentry:token or SENTRY_AUTH_TOKEN); every write is "
+                                "refused (for pull requests)")
+        p.set_defaults(func=cmd_deploy)

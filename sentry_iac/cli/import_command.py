@@ -1,0 +1,68 @@
+"""``sentry-iac import``: the command line around ``run.run_import``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sentry_iac.providers.credentials import DEFAULT_BASE_URL, TOKEN_ENV_VARS, env_token
+
+DEFAULT_STACKS = ("production", "staging")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    # The importer reads through the providers' client and writes a Pulumi program: imported
+    # here, so that other commands and --help do not load it.
+    from sentry_iac.importer.convert.stacks import EnvMap, EnvMapError
+    from sentry_iac.importer.run import run_import
+    from sentry_iac.importer.write.project_files import REPORT_FILE
+    from sentry_iac.providers.client import SentryClient
+    from sentry_iac.providers.errors import SentryApiError
+
+    token = env_token()
+    if token is None:
+        print(f"sentry-iac import: no token; set {' or '.join(TOKEN_ENV_VARS)} to a token with "
+              "org:read, project:read, team:read, member:read and alerts:read", file=sys.stderr)
+        return EXIT_USAGE
+    stacks = tuple(dict.fromkeys(args.stack or DEFAULT_STACKS))
+    try:
+        envs = EnvMap.parse(stacks, args.env or [])
+    except EnvMapError as exc:
+        print(f"sentry-iac import: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out or f"{args.org}-sentry")
+    if (out / "org.yaml").exists() and not args.force:
+        print(f"sentry-iac import: {out}/org.yaml exists; pass --force to replace it, or choose "
+              "another --out", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with SentryClient(token, args.base_url or DEFAULT_BASE_URL) as client:
+            result = run_import(client, args.org, out, envs, base_url=args.base_url)
+    except (SentryApiError, EnvMapError) as exc:
+        print(f"sentry-iac import: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(result.report.summary(args.org))
+    print(f"wrote {out}/org.yaml, {out}/alerts/, {out}/import/ and {out}/{REPORT_FILE}; next: "
+          f"sentry-iac validate --dir {out}")
+    return EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    command = subparsers.add_parser(
+        "import", help="adopt an existing Sentry organisation: write its YAML and the files "
+                       "Pulumi adopts it with (reads Sentry, never writes)")
+    command.add_argument("--org", required=True, help="the organisation slug")
+    command.add_argument("--base-url", help=f"Sentry's URL (default {DEFAULT_BASE_URL})")
+    command.add_argument("--out", help="the folder to write (default <org>-sentry)")
+    command.add_argument("--stack", action="append",
+                         help="a stack to write; repeat for each, the first is the owner "
+                              f"(default: {' '.join(DEFAULT_STACKS)})")
+    command.add_argument("--env", action="append", metavar="[PROJECT:]STACK=ENV",
+                         help="the Sentry environment of a stack (default: the stack's name), "
+                              "for every project or for one")
+    command.add_argument("--force", action="store_true", help="replace an earlier import")
+    command.set_defaults(func=cmd_import)

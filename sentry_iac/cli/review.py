@@ -1,0 +1,156 @@
+"""The review subcommands of ``sentry-iac``: ``render``, ``diff`` and ``schema``."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sentry_iac.config.errors import SpecErrors
+from sentry_iac.config.loader import ORG_FILE, Spec, load_spec
+from sentry_iac.review import diff_report, schema
+from sentry_iac.review.diff import diff_stack
+from sentry_iac.review.render import render_json, render_markdown
+from sentry_iac.review.snapshot import Snapshot, empty, snapshot
+from sentry_iac.review.sources import SourceError, given_folder, revision_folder
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("markdown", "json")
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _report(errors: SpecErrors, side: str = "") -> None:
+    for error in errors.errors:
+        print(f"{side}{error}")
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    root = Path(args.dir).resolve()
+    if not (root / ORG_FILE).exists():
+        print(f"sentry-iac: {root} is not a sentry-iac project (no {ORG_FILE}); run it in the "
+              "project folder or pass --dir", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        spec = load_spec(root)
+        spec.stack(args.stack)
+    except SpecErrors as exc:
+        _report(exc)
+        return EXIT_PROBLEMS
+    view = snapshot(spec, args.stack)
+    if args.format == "json":
+        _print_json(render_json(view))
+    else:
+        print(render_markdown(view), end="")
+    return EXIT_OK
+
+
+def _load_side(name: str, label: str, folder: Path) -> Spec | None:
+    try:
+        return load_spec(folder)
+    except SpecErrors as exc:
+        _report(exc, f"{name} ({label}): ")
+        return None
+
+
+def _view(spec: Spec, stack: str) -> Snapshot:
+    return snapshot(spec, stack) if stack in spec.stacks else empty(stack)
+
+
+def _side(revision: str | None, folder: str | None, flag: str, project: Path
+          ) -> contextlib.AbstractContextManager[Path]:
+    """One side's folder: a git revision of ``project``, or a folder only when given with
+    ``flag`` (never a folder that happens to carry a revision's name)."""
+    if folder is not None:
+        return contextlib.nullcontext(given_folder(folder, flag=flag))
+    return revision_folder(revision, project, flag=flag)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    project = Path(args.dir).resolve()
+    if args.base_dir is not None and args.head is None:
+        args.base, args.head = None, args.base  # `diff --base-dir PATH [HEAD]`
+    for side, revision, folder, flag in (("base", args.base, args.base_dir, "--base-dir"),
+                                         ("head", args.head, args.head_dir, "--head-dir")):
+        if revision is not None and folder is not None:
+            print(f"sentry-iac diff: the {side} is either a git revision or {flag} PATH, not "
+                  "both", file=sys.stderr)
+            return EXIT_USAGE
+    if args.base is None and args.base_dir is None:
+        print("sentry-iac diff: name the base: a git revision (e.g. origin/main) or "
+              "--base-dir PATH", file=sys.stderr)
+        return EXIT_USAGE
+    base_label = args.base or args.base_dir
+    head_label = args.head or args.head_dir or "working tree"
+    try:
+        with _side(args.base, args.base_dir, "--base-dir", project) as base_dir, \
+                _side(args.head, args.head_dir, "--head-dir", project) as head_dir:
+            base = _load_side("base", base_label, base_dir)
+            head = _load_side("head", head_label, head_dir)
+    except SourceError as exc:
+        print(f"sentry-iac diff: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if base is None or head is None:
+        side = "base and head are" if base is None and head is None else (
+            "base is" if base is None else "head is")
+        print(f"sentry-iac diff: {side} not valid; nothing was compared", file=sys.stderr)
+        return EXIT_PROBLEMS
+    stacks = args.stack or sorted(set(base.stacks) | set(head.stacks))
+    unknown = [s for s in stacks if s not in base.stacks and s not in head.stacks]
+    if unknown:
+        print(f"sentry-iac diff: no such stack '{unknown[0]}' on either side", file=sys.stderr)
+        return EXIT_USAGE
+    diffs = [diff_stack(s, _view(base, s), _view(head, s)) for s in stacks]
+    if args.format == "json":
+        _print_json(diff_report.as_json(diffs, base_label, head_label))
+    else:
+        print(diff_report.markdown(diffs, base_label, head_label), end="")
+    if any(d.refused for d in diffs):
+        print("sentry-iac diff: the change is refused (see the first lines of the report)",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    return schema.run(Path(args.dir).resolve(), args.check)
+
+
+def register(subparsers: Any) -> None:
+    """Add ``render``, ``diff`` and ``schema`` to the ``sentry-iac`` parser."""
+    render = subparsers.add_parser(
+        "render", help="one stack's alert rules, routing and organisation in plain English")
+    render.add_argument("--stack", required=True, help="the stack, e.g. staging or production")
+    render.add_argument("--format", choices=FORMATS, default="markdown")
+    render.add_argument("--dir", default=".", help="the project folder (default: .)")
+    render.set_defaults(func=cmd_render)
+
+    diff = subparsers.add_parser(
+        "diff", help="what changes between two revisions, per stack (for pull requests)")
+    diff.add_argument("base", nargs="?", default=None,
+                      help="a git revision: commit, branch or tag (e.g. origin/main); never "
+                           "read as a folder")
+    diff.add_argument("head", nargs="?", default=None,
+                      help="a git revision (default: the working tree of --dir)")
+    diff.add_argument("--base-dir", metavar="PATH",
+                      help="compare from this project folder instead of a revision")
+    diff.add_argument("--head-dir", metavar="PATH",
+                      help="compare to this project folder instead of the working tree")
+    diff.add_argument("--stack", action="append",
+                      help="only this stack (repeatable; default: every stack on either side)")
+    diff.add_argument("--format", choices=FORMATS, default="markdown")
+    diff.add_argument("--dir", default=".",
+                      help="the project folder in the git checkout (default: .)")
+    diff.set_defaults(func=cmd_diff)
+
+    schema_command = subparsers.add_parser(
+        "schema", help="write schema/*.schema.json (JSON Schema for editors) from the models")
+    schema_command.add_argument("--check", action="store_true",
+                                help="exit 1 if the committed files are stale")
+    schema_command.add_argument("--dir", default=".", help="the project folder (default: .)")
+    schema_command.set_defaults(func=cmd_schema)

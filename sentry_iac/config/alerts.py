@@ -1,0 +1,504 @@
+"""Alert rules (``alerts/*.yaml``) in our own vocabulary: no Sentry class ids, no magic numbers.
+
+Two kinds share one shape: a **metric** rule (``measure:`` or expert ``query:``) with thresholds,
+and an **issue** rule (``when:`` triggers and ``filters:``). Every rule names a ``priority``, whose
+channels per stack come from ``org.yaml``, and may differ per stack under ``environments:``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Literal, Protocol
+
+from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
+
+from sentry_iac.config.base import MAX_NUMBER, SLUG_PATTERN, FormatVersion, Strict
+from sentry_iac.config.durations import Threshold, parse_duration, parse_threshold
+from sentry_iac.config.environments import EnvironmentName
+from sentry_iac.config.metrics import (
+    COMPARISON_DELTAS,
+    EVENT_TYPES,
+    PRESETS,
+    Dataset,
+    window_problem,
+)
+
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
+# Rule names leave room for " [<environment>]", which makes monitor names unique per stack
+# within Sentry's 200-character limit.
+RuleName = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+Trigger = Literal["first-seen", "regression", "reappeared", "high-priority"]
+# Sentry's frequency intervals (STANDARD_INTERVALS) and comparison intervals (no 1m).
+Interval = Literal["1m", "5m", "15m", "1h", "1d", "1w", "30d"]
+ComparisonInterval = Literal["5m", "15m", "1h", "1d", "1w", "30d"]
+Level = Literal["fatal", "error", "warning", "info", "debug"]
+LEVEL_NUMBERS = {"fatal": 50, "error": 40, "warning": 30, "info": 20, "debug": 10}
+Match = Literal["equals", "not_equals", "starts_with", "ends_with", "contains", "not_contains",
+                "is_set", "not_set"]
+MATCH_CODES = {"equals": "eq", "not_equals": "ne", "starts_with": "sw", "ends_with": "ew",
+               "contains": "co", "not_contains": "nc", "is_set": "is", "not_set": "ns"}
+Category = Literal["error", "feedback", "outage", "metric", "db_query", "http_client",
+                   "frontend", "mobile"]
+CATEGORY_IDS = {"error": 1, "feedback": 6, "outage": 10, "metric": 11, "db_query": 12,
+                "http_client": 13, "frontend": 14, "mobile": 15}
+METRIC_REPEAT = ("a metric rule notifies each time its level changes (raised, escalated, back "
+                 "down, resolved) and never repeats otherwise; Sentry would also hold back an "
+                 "escalation or a resolution within repeat_every of the last notice "
+                 "(processors/action.py), so metric rules take no repeat_every")
+# How often actions may repeat for one issue: Sentry accepts 5 minutes to 30 days.
+REPEAT_MIN, REPEAT_MAX = 300, 30 * 86400
+
+
+def _duration(text: str, what: str) -> int:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
+
+
+class EventCount(Strict):
+    """More than N events in an interval, or N% more than in an earlier period."""
+
+    more_than: StrictInt | None = Field(default=None, ge=0, le=MAX_NUMBER)
+    # A whole number: event_frequency_percent's comparison schema declares an integer value
+    # (workflow_engine/handlers/condition/event_frequency_handlers.py).
+    percent_more_than: StrictInt | None = Field(default=None, gt=0, le=MAX_NUMBER)
+    in_: Interval = Field(alias="in")
+    compared_to: ComparisonInterval | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> EventCount:
+        if (self.more_than is None) == (self.percent_more_than is None):
+            raise ValueError("set exactly one of more_than or percent_more_than")
+        if (self.percent_more_than is not None) != (self.compared_to is not None):
+            raise ValueError("percent_more_than needs compared_to (5m, 15m, 1h, 1d, 1w or 30d), "
+                             "and compared_to needs percent_more_than")
+        return self
+
+
+class UserCount(Strict):
+    more_than: StrictInt = Field(ge=0, le=MAX_NUMBER)
+    in_: Interval = Field(alias="in")
+
+
+class TagMatch(Strict):
+    key: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_.:-]+$", max_length=200)]
+    match: Match = "equals"
+    value: str | None = None
+
+    @model_validator(mode="after")
+    def _value_needed(self) -> TagMatch:
+        if self.match in ("is_set", "not_set"):
+            if self.value is not None:
+                raise ValueError(f"match '{self.match}' takes no value")
+        elif self.value is None:
+            raise ValueError(f"match '{self.match}' needs a value")
+        return self
+
+
+class LevelMatch(Strict):
+    at_least: Level | None = None
+    at_most: Level | None = None
+    equals: Level | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> LevelMatch:
+        if sum(v is not None for v in (self.at_least, self.at_most, self.equals)) != 1:
+            raise ValueError("set exactly one of at_least, at_most or equals")
+        return self
+
+
+class AgeMatch(Strict):
+    newer_than: str | None = None
+    older_than: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> AgeMatch:
+        if (self.newer_than is None) == (self.older_than is None):
+            raise ValueError("set exactly one of newer_than or older_than")
+        seconds = _duration(self.newer_than or self.older_than or "", "age")
+        if seconds < 60:
+            raise ValueError("age: use minutes or more (e.g. 30m, 2h, 1d, 1w)")
+        return self
+
+
+class Occurrences(Strict):
+    at_least: StrictInt = Field(ge=1, le=MAX_NUMBER)
+
+
+FILTER_KINDS = ("events", "users", "tag", "level", "age", "occurrences", "latest_release",
+                "category")
+
+
+class IssueFilter(Strict):
+    """One condition an issue must meet; exactly one key."""
+
+    events: EventCount | None = None
+    users: UserCount | None = None
+    tag: TagMatch | None = None
+    level: LevelMatch | None = None
+    age: AgeMatch | None = None
+    occurrences: Occurrences | None = None
+    latest_release: Literal[True] | None = None
+    category: Category | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> IssueFilter:
+        kinds = [k for k in FILTER_KINDS if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            found = f" (found {', '.join(kinds)})" if kinds else ""
+            raise ValueError(f"a filter has exactly one of: {', '.join(FILTER_KINDS)}{found}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in FILTER_KINDS if getattr(self, k) is not None)
+
+
+class MetricQuery(Strict):
+    """For experts: Sentry's own dataset, aggregate and search query."""
+
+    dataset: Dataset
+    aggregate: str = Field(min_length=1)
+    query: str = ""
+    event_types: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _supported(self) -> MetricQuery:
+        if self.dataset in ("transactions", "generic_metrics"):
+            raise ValueError("Sentry no longer creates transaction-based monitors; use dataset "
+                             "events_analytics_platform with the query is_transaction:true")
+        if "upsampled_count()" in self.aggregate:
+            raise ValueError("upsampled_count() is not allowed as input; use count()")
+        if "release:latest" in self.query:
+            raise ValueError("Sentry does not support the query release:latest in monitors")
+        allowed = EVENT_TYPES[self.dataset]
+        for event_type in self.event_types or ():
+            if event_type not in allowed:
+                raise ValueError(f"event type '{event_type}' does not fit dataset "
+                                 f"{self.dataset} (allowed: {', '.join(allowed) or 'none'})")
+        return self
+
+
+class Change(Strict):
+    """Alert on the change against an earlier period instead of the value itself."""
+
+    compared_to: str
+
+    @model_validator(mode="after")
+    def _period(self) -> Change:
+        seconds = _duration(self.compared_to, "compared_to")
+        if seconds not in COMPARISON_DELTAS:
+            raise ValueError("compared_to must be one of Sentry's periods: 5m, 15m, 1h, 1d, 1w, "
+                             "30d")
+        return self
+
+    @property
+    def seconds(self) -> int:
+        return parse_duration(self.compared_to)
+
+
+class Override(Strict):
+    """What differs in one stack: thresholds, window, routing, or ``enabled: false``."""
+
+    enabled: StrictBool = True
+    critical: str | None = None
+    warning: str | None = None
+    resolve: str | None = None
+    window: str | None = None
+    priority: Name | None = None
+    channels: tuple[Name, ...] | None = None
+    repeat_every: str | None = None
+    environment: EnvironmentName | None = None
+
+
+class AlertRule(Strict):
+    id: RuleId
+    # Earlier ids of this rule: a renamed id updates the rule in place instead of replacing it.
+    previous_ids: tuple[RuleId, ...] = ()
+    name: RuleName
+    description: str | None = None
+    projects: tuple[Slug, ...] = Field(min_length=1)
+    priority: Name
+    channels: tuple[Name, ...] = ()
+    environments: dict[Name, Override] = Field(default_factory=dict)
+    # metric rules
+    measure: str | None = None
+    percentile: Literal["p50", "p75", "p90", "p95", "p99"] | None = None
+    search: str | None = None
+    query: MetricQuery | None = None
+    window: str | None = None
+    critical: str | None = None
+    warning: str | None = None
+    resolve: str | None = None
+    change: Change | None = None
+    # issue rules
+    when: tuple[Trigger, ...] = ()
+    filters: tuple[IssueFilter, ...] = ()
+    filter_match: Literal["all", "any", "none"] = "all"
+    # Which issues an issue rule is about. Sentry's issue-stream monitor passes issues of every
+    # category (errors, performance, crons, metric alerts...) to its alerts
+    # (get_detectors_for_event_data), so "errors" adds the error category.
+    issues: Literal["errors", "all"] = "errors"
+    repeat_every: str = "30m"
+
+    @property
+    def is_metric(self) -> bool:
+        return self.measure is not None or self.query is not None
+
+    @property
+    def errors_only(self) -> bool:
+        """Whether the error category is added to this issue rule's filters."""
+        return (not self.is_metric and self.issues == "errors"
+                and not any(f.category is not None for f in self.filters))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AlertRule:
+        metric_keys = [k for k in ("measure", "query", "window", "critical", "warning", "resolve",
+                                   "change", "percentile", "search")
+                       if getattr(self, k) is not None]
+        issue_keys = [k for k in ("when", "filters") if getattr(self, k)]
+        issue_keys += [k for k in ("issues", "filter_match") if k in self.model_fields_set]
+        if self.measure is not None and self.query is not None:
+            raise ValueError("use either measure (a preset) or query (Sentry's own terms), "
+                             "not both")
+        if self.is_metric:
+            if issue_keys:
+                raise ValueError(f"@{issue_keys[0]}: a metric rule (measure/query) cannot have "
+                                 f"{issue_keys[0]}; "
+                                 "make a separate issue rule")
+            if self.measure is not None and self.measure not in PRESETS:
+                raise ValueError(f"@measure: unknown measure '{self.measure}' (known: "
+                                 f"{', '.join(PRESETS)}; or give `query:` for experts)")
+            preset = PRESETS.get(self.measure or "")
+            if self.percentile is not None and not (preset and preset.percentile):
+                raise ValueError("@percentile: percentile applies only to the duration measures")
+            if self.critical is None:
+                raise ValueError("a metric rule needs a critical threshold, e.g. critical: "
+                                 "above 10")
+            if self.window is None:
+                raise ValueError("a metric rule needs a window, e.g. window: 5m")
+            if self.change is not None and self.dataset == "metrics":
+                raise ValueError("@change: crash-rate measures cannot alert on a change; use a "
+                                 "threshold")
+            check_metric(self, self.critical, self.warning, self.resolve, self.window)
+        else:
+            if metric_keys:
+                raise ValueError(f"@{metric_keys[0]}: '{metric_keys[0]}' belongs to metric rules; "
+                                 "add measure: or "
+                                 "query:, or remove it")
+            if not self.when and not self.filters:
+                raise ValueError("an issue rule needs `when:` (first-seen, regression, "
+                                 "reappeared, high-priority) or `filters:`; a metric rule needs "
+                                 "`measure:`")
+            if self.errors_only and self.filter_match != "all":
+                raise ValueError(
+                    f"@filter_match: with filter_match: {self.filter_match}, Sentry cannot also "
+                    "require the error category, and without it the rule fires for issues of "
+                    "every category (performance, cron, metric...): add `issues: all` to mean "
+                    "that, or a `category:` filter, or match `all`")
+        if len(set(self.when)) != len(self.when):
+            raise ValueError("`when` lists a trigger twice")
+        check_repeat(self.repeat_every)
+        repeats = ["repeat_every"] if "repeat_every" in self.model_fields_set else []
+        repeats += [f"environments.{stack}.repeat_every" for stack, o in self.environments.items()
+                    if o.repeat_every is not None]
+        if self.is_metric and repeats:
+            raise ValueError(f"@{repeats[0]}: {METRIC_REPEAT}")
+        for stack, override in self.environments.items():
+            try:
+                self.check_override(override)
+            except ValueError as exc:
+                path, message = split_location(str(exc))
+                where = ".".join(p for p in ("environments", stack, path) if p)
+                raise ValueError(f"@{where}: {message}") from None
+        return self
+
+    def check_override(self, override: Override) -> None:
+        metric_only = [k for k in ("critical", "warning", "resolve", "window")
+                       if getattr(override, k) is not None]
+        if metric_only and not self.is_metric:
+            raise ValueError(f"@{metric_only[0]}: '{metric_only[0]}' applies only to metric "
+                             "rules")
+        if self.is_metric and metric_only:
+            check_metric(self, override.critical or self.critical or "",
+                         override.warning if override.warning is not None else self.warning,
+                         override.resolve if override.resolve is not None else self.resolve,
+                         override.window or self.window or "")
+        if override.repeat_every is not None:
+            check_repeat(override.repeat_every)
+
+    @property
+    def dataset(self) -> str:
+        if self.query is not None:
+            return self.query.dataset
+        return PRESETS[self.measure].dataset if self.measure in PRESETS else "events"
+
+    @property
+    def unit(self) -> str:
+        if self.measure in PRESETS:
+            return PRESETS[self.measure].unit
+        return "count"
+
+
+def split_location(message: str) -> tuple[str, str]:
+    """``"@critical: too low"`` -> ``("critical", "too low")``; see
+    ``config.checks.schema_messages``."""
+    if message.startswith("@") and ": " in message:
+        path, rest = message[1:].split(": ", 1)
+        return path, rest
+    return "", message
+
+
+def check_repeat(text: str) -> None:
+    try:
+        seconds = _duration(text, "repeat_every")
+    except ValueError as exc:
+        raise ValueError(f"@repeat_every: {exc}") from None
+    if not REPEAT_MIN <= seconds <= REPEAT_MAX:
+        raise ValueError("@repeat_every: repeat_every must be between 5m and 30d")
+
+
+def check_metric(
+    rule: AlertRule, critical: str, warning: str | None, resolve: str | None, window: str
+) -> None:
+    """Sentry's rules for a monitor's window and thresholds, with our units."""
+    try:
+        seconds = _duration(window, "window")
+    except ValueError as exc:
+        raise ValueError(f"@window: {exc}") from None
+    problem = window_problem(rule.dataset, seconds)
+    if problem:
+        raise ValueError(f"@window: {window}: {problem}")
+    levels: dict[str, Threshold] = {"critical": _threshold("critical", critical, rule)}
+    if warning is not None:
+        levels["warning"] = _threshold("warning", warning, rule)
+    if resolve is not None:
+        levels["resolve"] = _threshold("resolve", resolve, rule)
+    crit = levels["critical"]
+    warn = levels.get("warning")
+    # A change rule's levels are sizes of the change in its own direction: a fall of 50% is
+    # worse than a fall of 25%, so they order as an 'above' rule's do.
+    order = "above" if rule.change is not None else crit.direction
+    if warn is not None:
+        if warn.direction != crit.direction:
+            raise ValueError("@warning: critical and warning must both be 'above' or both "
+                             "'below'")
+        if order == "above" and crit.value < warn.value:
+            raise ValueError("@warning: the critical threshold must be at or above the warning "
+                             "threshold")
+        if order == "below" and crit.value > warn.value:
+            raise ValueError("@warning: the critical threshold must be at or below the warning "
+                             "threshold")
+    res = levels.get("resolve")
+    if res is not None:
+        lowest = warn or crit
+        if res.direction == crit.direction:
+            other = "below" if crit.direction == "above" else "above"
+            raise ValueError(f"@resolve: resolve must go the other way: '{crit.direction}' "
+                             f"alerts resolve '{other}' a value")
+        if rule.change is not None and res.value > lowest.value:
+            raise ValueError(f"@resolve: a change rule resolves on a smaller change than it "
+                             f"alerts on: at most {lowest.value:g}%")
+        if rule.change is None and crit.direction == "above" and res.value > lowest.value:
+            raise ValueError("@resolve: the resolve threshold must not be above the lowest "
+                             "alert threshold")
+        if rule.change is None and crit.direction == "below" and res.value < lowest.value:
+            raise ValueError("@resolve: the resolve threshold must not be below the lowest "
+                             "alert threshold")
+
+
+def _threshold(label: str, text: str, rule: AlertRule) -> Threshold:
+    try:
+        threshold = parse_threshold(text)
+    except ValueError as exc:
+        raise ValueError(f"@{label}: {exc}") from None
+    unit = rule.unit
+    if rule.change is not None:
+        if threshold.unit not in ("%", ""):
+            raise ValueError(f"@{label}: a change is measured in percent, e.g. 'above 50%'")
+        if threshold.value < 0:
+            raise ValueError(f"@{label}: a change is a size in percent, 0 or more: 'above' "
+                             "is a rise and 'below' a fall (e.g. 'below 50%')")
+        return threshold
+    if threshold.unit == "ms" and unit != "ms":
+        raise ValueError(f"@{label}: {rule.measure or 'this measure'} is not a duration; "
+                         "give a plain number")
+    if threshold.unit == "%" and unit not in ("%", "ratio"):
+        raise ValueError(f"@{label}: {rule.measure or 'this measure'} is not a percentage")
+    if unit in ("%", "ratio") and not 0 <= threshold.value <= 100:
+        raise ValueError(f"@{label}: a percentage is between 0 and 100")
+    if threshold.value < 0 and rule.measure is not None:
+        # Durations and counts are never negative: such a rule would fire always or never.
+        kind = "a duration" if unit == "ms" else "a count"
+        raise ValueError(f"@{label}: {rule.measure} is {kind}, never negative; give a "
+                         f"threshold of 0 or more (got '{text}')")
+    return threshold
+
+
+class AlertsFile(Strict):
+    """One ``alerts/*.yaml`` file."""
+
+    version: FormatVersion
+    alerts: tuple[AlertRule, ...] = ()
+
+
+
+class _RoutedOverride(Protocol):
+    @property
+    def priority(self) -> str | None: ...
+    @property
+    def channels(self) -> tuple[str, ...] | None: ...
+
+
+class Routed(Protocol):
+    """What is routed by priority: an alert rule, or a cron monitor's alert (config.crons)."""
+
+    @property
+    def priority(self) -> str: ...
+    @property
+    def channels(self) -> tuple[str, ...]: ...
+    @property
+    def environments(self) -> Mapping[str, _RoutedOverride]: ...
+
+
+def rule_channels(
+    rule: Routed, stack: str, routes: dict[str, dict[str, tuple[str, ...]]]
+) -> tuple[str, ...]:
+    """The channels ``rule`` notifies in ``stack``: its priority's route there, then its own.
+    ``routes`` maps priority -> stack -> channels (``Priority.routes`` of each priority)."""
+    override = rule.environments.get(stack)
+    priority = override.priority if override and override.priority else rule.priority
+    extra = override.channels if override and override.channels is not None else rule.channels
+    names = list(routes.get(priority, {}).get(stack, ()))
+    names += [c for c in extra if c not in names]
+    return tuple(names)
+
+
+def legacy_problems(rule: AlertRule, channel_kinds: dict[str, tuple[str, bool]],
+                    channels: tuple[str, ...]) -> list[str]:
+    """What the retired alert-rule API cannot express for ``rule`` sent to ``channels``.
+    ``channel_kinds`` maps a channel to (kind, whether it can be used by the legacy API)."""
+    problems = []
+    if rule.change is not None:
+        problems.append("percent-change alerts need the monitors backend (the legacy "
+                        "provider has no comparison period)")
+    counts = [f for f in rule.filters if f.events is not None or f.users is not None]
+    if len(rule.when) > 1 and counts:
+        problems.append("the legacy backend cannot combine several `when` triggers with event "
+                        "or user counts (its conditions share one any/all switch); split the "
+                        "rule or use the monitors backend")
+    for name in channels:
+        kind, usable = channel_kinds.get(name, ("", True))
+        if not usable:
+            problems.append(f"channel '{name}' ({kind}) cannot be used by the legacy backend: "
+                            "it supports email to a team or issue owners, Microsoft Teams, "
+                            "Slack, Discord, GitHub and PagerDuty with service_id")
+        elif rule.is_metric and kind == "github":
+            problems.append(f"channel '{name}': legacy metric alerts cannot create GitHub issues")
+        elif rule.is_metric and kind == "email-owners":
+            problems.append(f"channel '{name}': legacy metric alerts cannot email issue owners")
+    return problems

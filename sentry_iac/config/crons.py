@@ -1,0 +1,166 @@
+"""Cron monitors (``crons:`` under a project): a scheduled task that checks in with Sentry, and
+who is told when a check-in is missed or fails.
+
+Ranges are Sentry's (``ConfigValidator`` in ``sentry/monitors/validators.py``): margin and
+maximum runtime 1 minute to 28 days, failure and recovery thresholds 1 to 720 check-ins,
+timezones from the tz database. Alerts route by ``priority`` like every alert rule.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+from typing import Annotated
+
+from pydantic import (
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from sentry_iac.config.alerts import AlertRule
+from sentry_iac.config.base import SLUG_PATTERN, Strict
+from sentry_iac.config.crontab import parse_crontab
+from sentry_iac.config.durations import format_duration, parse_duration
+from sentry_iac.config.environments import EnvironmentName
+
+# Sentry's monitor slugs: lowercase letters, digits, '-' and '_', at most 50 characters.
+MonitorSlug = Annotated[
+    str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=50)
+]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+TeamSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=50)]
+
+MAX_MINUTES = 40320  # Sentry's MAX_MARGIN and MAX_TIMEOUT: 28 days
+MAX_THRESHOLD = 720
+# Sentry's interval units, by the unit letter we write them with.
+INTERVAL_UNITS = {"m": ("minute", 60), "h": ("hour", 3600), "d": ("day", 86400),
+                  "w": ("week", 604800)}
+
+
+@lru_cache(maxsize=1)
+def known_timezones() -> frozenset[str]:
+    # Sentry offers the tz database (pytz); "Factory" is tzdata's placeholder, not a zone.
+    return frozenset(zoneinfo.available_timezones() - {"Factory"})
+
+
+def interval(text: str) -> tuple[int, str]:
+    """``6h`` -> ``(6, "hour")``: Sentry counts intervals in whole minutes, hours, days or
+    weeks."""
+    seconds = parse_duration(text)  # ValueError with the accepted forms
+    unit = text.strip()[-1]
+    if unit not in INTERVAL_UNITS:
+        raise ValueError(f"'{text}': Sentry's intervals count minutes, hours, days or weeks "
+                         "(e.g. 30m, 6h, 1d, 1w)")
+    name, size = INTERVAL_UNITS[unit]
+    count = seconds // size
+    if count < 1:
+        raise ValueError(f"'{text}': the interval must be greater than zero")
+    return count, name
+
+
+def minutes(text: str) -> int:
+    """A margin or runtime in whole minutes, within Sentry's 1 minute to 28 days."""
+    seconds = parse_duration(text)
+    if seconds % 60:
+        raise ValueError(f"'{text}' is not whole minutes; Sentry counts this in minutes")
+    if not 1 <= seconds // 60 <= MAX_MINUTES:
+        raise ValueError(f"must be from 1m to 28d (got {format_duration(seconds)})")
+    return seconds // 60
+
+
+class CronOverride(Strict):
+    """What differs in one stack: routing, the environment name, or ``enabled: false``."""
+
+    enabled: StrictBool = True
+    priority: Name | None = None
+    channels: tuple[Name, ...] | None = None
+    environment: EnvironmentName | None = None
+
+
+class Cron(Strict):
+    """One scheduled task of a project, e.g. a Celery beat job."""
+
+    slug: MonitorSlug  # what the task checks in with (monitor_slug); unique in the organisation
+    # Removing the cron from the YAML releases its monitor and check-in history, unless this
+    # reviewed opt-in says to delete them.
+    delete_when_removed: StrictBool = False
+    name: str | None = Field(default=None, min_length=1, max_length=128)
+    schedule: str | None = None  # a crontab: '0 2 * * *', '@daily'
+    every: str | None = None  # or an interval: 30m, 6h, 1d, 1w
+    timezone: str = "UTC"
+    checkin_margin: str | None = None  # late by more than this: missed (Sentry default 1m)
+    max_runtime: str | None = None  # running longer than this: failed (Sentry default 30m)
+    failure_threshold: StrictInt = Field(default=1, ge=1, le=MAX_THRESHOLD)
+    recovery_threshold: StrictInt = Field(default=1, ge=1, le=MAX_THRESHOLD)
+    owner: TeamSlug | None = None  # the team that owns it (default: the project's first team)
+    priority: Name
+    channels: tuple[Name, ...] = ()
+    environments: dict[Name, CronOverride] = Field(default_factory=dict)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.slug
+
+    @field_validator("schedule")
+    @classmethod
+    def _crontab(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_crontab(value)
+        return value
+
+    @field_validator("every")
+    @classmethod
+    def _interval(cls, value: str | None) -> str | None:
+        if value is not None:
+            interval(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        zones = known_timezones()
+        if zones and value not in zones:
+            raise ValueError(f"unknown timezone '{value}'; use a tz database name such as "
+                             "UTC, Australia/Perth or Europe/London")
+        return value
+
+    @field_validator("checkin_margin", "max_runtime")
+    @classmethod
+    def _minutes(cls, value: str | None) -> str | None:
+        if value is not None:
+            minutes(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> Cron:
+        if (self.schedule is None) == (self.every is None):
+            raise ValueError("set exactly one of schedule (a crontab, e.g. '0 2 * * *') or "
+                             "every (an interval, e.g. 6h)")
+        return self
+
+    @property
+    def schedule_type(self) -> str:
+        return "crontab" if self.schedule is not None else "interval"
+
+    def sentry_schedule(self) -> str | list[int | str]:
+        """The schedule as Sentry stores it: five crontab fields, or ``[count, unit]``."""
+        if self.schedule is not None:
+            return parse_crontab(self.schedule).expression
+        count, unit = interval(self.every or "")
+        return [count, unit]
+
+
+def legacy_issue_rule(cron: Cron, project: str) -> AlertRule:
+    """The cron's alert for the legacy backend, as Sentry itself made cron alerts before
+    workflows: an issue rule on the monitor's new and regressed issues, which carry the tag
+    ``monitor.slug``. Routed by the cron's priority and overrides like any rule."""
+    overrides = {stack: o.model_dump(exclude_none=True) for stack, o in cron.environments.items()}
+    return AlertRule.model_validate({
+        "id": f"cron-{cron.slug}", "name": cron.display_name, "projects": [project],
+        "priority": cron.priority, "channels": list(cron.channels),
+        "environments": overrides, "when": ["first-seen", "regression"],
+        "filters": [{"tag": {"key": "monitor.slug", "value": cron.slug}}]})

@@ -1,0 +1,64 @@
+"""Sentry environment names, one rule wherever the configuration gives one: a project's
+``environments:`` values, ``hidden_environments``, an alert rule's or cron's per-stack
+``environment`` and ``policies.paging_environments``.
+
+Sentry's own rule (``Environment.is_valid_name``, ``sentry.constants``): at most 64 characters,
+none of newline, carriage return, form feed or '/'. Stricter here, because these names also go
+into API paths (``.../environments/<name>/``) and are compared with what SDKs send: not empty,
+not '.' or '..' (in a path they name the parent or the same page), no control character at all
+and no space at either end (a ``|`` block scalar leaves a line break that no event carries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+from sentry_iac.config.errors import SpecError
+from sentry_iac.config.yaml.source import SourceMap
+
+if TYPE_CHECKING:
+    from sentry_iac.config.models import Organization
+
+# Portable between pydantic's Rust engine and JSON Schema (editors): no look-arounds.
+ENVIRONMENT_PATTERN = r"^[^\s/\x00-\x1f\x7f](?:[^/\x00-\x1f\x7f]*[^\s/\x00-\x1f\x7f])?$"
+ENVIRONMENT_MEANING = ("an environment name: no '/', no line breaks or other control "
+                       "characters, and no spaces at either end")
+MAX_ENVIRONMENT_LENGTH = 64
+
+
+def _not_a_path_step(value: str) -> str:
+    if value in (".", ".."):
+        raise ValueError(f"'{value}' cannot be an environment name: Sentry's API takes "
+                         f"environment names in URL paths, where '{value}' names another page")
+    return value
+
+
+EnvironmentName = Annotated[
+    str,
+    StringConstraints(pattern=ENVIRONMENT_PATTERN, min_length=1,
+                      max_length=MAX_ENVIRONMENT_LENGTH),
+    AfterValidator(_not_a_path_step),
+]
+
+
+def paging_environment_problems(
+    org: Organization, stacks: Iterable[str], source: SourceMap
+) -> list[SpecError]:
+    """``policies.paging_environments`` entries that no project's events carry in any stack.
+    The policy looks for each project's client key of a paging environment, so a name nothing
+    maps to ('prod' for 'production') would switch it off without a word."""
+    policies = org.policies
+    if policies is None or "paging_environments" not in policies.model_fields_set:
+        return []
+    stacks = list(stacks)
+    used = {project.environment_for(stack) for project in org.projects for stack in stacks}
+    known = ", ".join(sorted(used)) or "none: no project is declared"
+    return [source.error(("policies", "paging_environments", index),
+                         f"no project's events carry the environment '{name}' in any stack "
+                         f"(environments in use: {known}), so the paging policy would check "
+                         "nothing there; name one of those, or map a stack to it in a "
+                         "project's environments:")
+            for index, name in enumerate(policies.paging_environments) if name not in used]

@@ -1,0 +1,211 @@
+"""Load and check the whole configuration of a project directory, reporting every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from sentry_iac.config.alerts import AlertsFile, legacy_problems, rule_channels
+from sentry_iac.config.checks.alert_references import check_alert_references
+from sentry_iac.config.checks.observability_references import legacy_cron_problems
+from sentry_iac.config.checks.org_references import check_references
+from sentry_iac.config.checks.schema_messages import to_spec_errors
+from sentry_iac.config.environments import paging_environment_problems
+from sentry_iac.config.errors import SpecError, SpecErrors
+from sentry_iac.config.import_files import Adoptions, load_import_files
+from sentry_iac.config.models import Channel, Organization
+from sentry_iac.config.plans import plan_problems
+from sentry_iac.config.stack_config import StackConfig, discover_stacks, load_stack_config
+from sentry_iac.config.yaml.gcpause import paused_gc
+from sentry_iac.config.yaml.source import LoadedYaml, SourceMap, format_path, load_yaml
+
+ORG_FILE = "org.yaml"
+ALERTS_DIR = "alerts"
+PROJECT_FILE = "Pulumi.yaml"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything a stack needs, validated: the organisation, alert files and stack settings."""
+
+    root: Path
+    project: str
+    org: Organization
+    alerts: tuple[AlertsFile, ...]
+    stacks: dict[str, StackConfig]
+    sources: Mapping[str, SourceMap] = field(default_factory=dict)
+    # stack -> objects `sentry-iac import` found that the stack takes over (config.import_files)
+    adoptions: Mapping[str, Adoptions] = field(default_factory=dict)
+
+    def alert_files(self) -> list[tuple[str, AlertsFile]]:
+        """(display name, file) of each alerts file, in load order."""
+        names = [name for name in self.sources if name.startswith(f"{ALERTS_DIR}/")]
+        return list(zip(names, self.alerts, strict=True))
+
+    def where(self, path: Sequence[str | int], file: str = "org.yaml") -> str:
+        """``org.yaml:40:5: privacy.sensitive_fields``, for messages about a declared value."""
+        source = self.sources.get(file)
+        if source is None:
+            return f"{file}: {format_path(path)}"
+        loc = source.locate(path)
+        return f"{loc.file}:{loc.line}:{loc.column}: {format_path(path)}"
+
+    def is_owner(self, stack: str) -> bool:
+        """Whether ``stack`` owns the organisation-wide resources."""
+        return stack == self.org.owner_stack
+
+    def stack(self, name: str) -> StackConfig:
+        if name not in self.stacks:
+            known = ", ".join(sorted(self.stacks)) or "none"
+            raise SpecErrors([SpecError(f"Pulumi.{name}.yaml", 0, 0, "",
+                                        f"no such stack '{name}' (known: {known})")])
+        return self.stacks[name]
+
+
+def _validate(
+    model: type[M], loaded: LoadedYaml, errors: list[SpecError]
+) -> M | None:
+    if loaded.data is None:
+        errors.append(loaded.source.error((), "the file is empty; it needs at least 'version: 1'"))
+        return None
+    if not isinstance(loaded.data, dict):
+        errors.append(loaded.source.error((), "expected a mapping of keys at the top level"))
+        return None
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        errors.extend(to_spec_errors(model, exc.errors(), loaded.source))
+        return None
+
+
+def _project_name(root: Path, errors: list[SpecError]) -> str:
+    try:
+        loaded = load_yaml(root / PROJECT_FILE, PROJECT_FILE)
+    except SpecErrors as exc:
+        errors.extend(exc.errors)
+        return "sentry-iac"
+    name = loaded.data.get("name") if isinstance(loaded.data, dict) else None
+    if not isinstance(name, str) or not name:
+        errors.append(loaded.source.error(("name",), "expected the Pulumi project name"))
+        return "sentry-iac"
+    return name
+
+
+def _legacy_problems(
+    org: Organization, files: list[tuple[SourceMap, AlertsFile]],
+    stacks: Mapping[str, StackConfig],
+) -> list[SpecError]:
+    """Rules the retired alert-rule API cannot express, in stacks that deploy through it."""
+    routes = {name: p.routes for name, p in org.priorities.items()}
+    kinds = _channel_kinds(org)
+    errors: list[SpecError] = []
+    for stack in sorted(s for s, c in stacks.items() if c.alerts_backend == "legacy"):
+        for source, alerts_file in files:
+            for index, rule in enumerate(alerts_file.alerts):
+                override = rule.environments.get(stack)
+                if override is not None and not override.enabled:
+                    continue
+                for problem in legacy_problems(rule, kinds, rule_channels(rule, stack, routes)):
+                    errors.append(source.error(("alerts", index),
+                                               f"in stack '{stack}': {problem}"))
+    return errors
+
+
+def _channel_kinds(org: Organization) -> dict[str, tuple[str, bool]]:
+    """Channel -> (kind, whether the legacy alert-rule API can use it)."""
+    return {name: ("email-owners" if c.email and c.email.issue_owners else c.kind,
+                   _legacy_usable(c)) for name, c in org.channels.items()}
+
+
+def _legacy_usable(channel: Channel) -> bool:
+    if channel.email is not None:
+        return channel.email.member is None
+    if channel.pagerduty is not None:
+        return channel.pagerduty.service_id is not None
+    return channel.opsgenie is None
+
+
+def load_spec(root: Path) -> Spec:
+    """Load ``org.yaml``, ``alerts/*.yaml`` and every ``Pulumi.<stack>.yaml`` under ``root``.
+
+    Raises ``SpecErrors`` with every problem found; returns only a fully valid spec.
+    """
+    with paused_gc():  # see config.yaml.gcpause: collections cost more than loading itself
+        return _load_spec(root)
+
+
+def _load_spec(root: Path) -> Spec:
+    errors: list[SpecError] = []
+    project = _project_name(root, errors)
+
+    stacks: dict[str, StackConfig] = {}
+    for name in discover_stacks(root):
+        try:
+            config, problems = load_stack_config(root, name, project)
+        except SpecErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        errors.extend(problems)
+        if config is not None:
+            stacks[name] = config
+    if not discover_stacks(root):
+        errors.append(SpecError(PROJECT_FILE, 0, 0, "",
+                                "no stacks: add a Pulumi.<stack>.yaml for each environment"))
+
+    org: Organization | None = None
+    org_data: Any = None
+    sources: dict[str, SourceMap] = {}
+    try:
+        loaded_org = load_yaml(root / ORG_FILE, ORG_FILE)
+        sources[ORG_FILE] = loaded_org.source
+        org_data = loaded_org.data
+        org = _validate(Organization, loaded_org, errors)
+        errors.extend(check_references(loaded_org.data, discover_stacks(root), loaded_org.source))
+        if org is not None:
+            errors.extend(paging_environment_problems(org, discover_stacks(root),
+                                                      loaded_org.source))
+    except SpecErrors as exc:
+        errors.extend(exc.errors)
+
+    alerts: list[AlertsFile] = []
+    raw_alerts: dict[str, tuple[Any, SourceMap]] = {}
+    named_alerts: list[tuple[SourceMap, AlertsFile]] = []
+    # Alert files end in .yaml: one spelling that every tool reading alerts/ (the schema's
+    # file pattern, review, import) agrees on. A .yml file is refused rather than read, so no
+    # tool can silently see a different set of rules than validate does.
+    for path in sorted((root / ALERTS_DIR).glob("*.yml")):
+        errors.append(SpecError(f"{ALERTS_DIR}/{path.name}", 0, 0, "",
+                                f"alert files end in .yaml; rename it to {ALERTS_DIR}/"
+                                f"{path.stem}.yaml"))
+    for path in sorted((root / ALERTS_DIR).glob("*.yaml")):
+        display = f"{ALERTS_DIR}/{path.name}"
+        try:
+            loaded = load_yaml(path, display)
+        except SpecErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        sources[display] = loaded.source
+        raw_alerts[display] = (loaded.data, loaded.source)
+        parsed = _validate(AlertsFile, loaded, errors)
+        if parsed is not None:
+            alerts.append(parsed)
+            named_alerts.append((loaded.source, parsed))
+    errors.extend(check_alert_references(raw_alerts, org_data, discover_stacks(root)))
+    if not errors and org is not None:
+        errors.extend(_legacy_problems(org, named_alerts, stacks))
+        legacy = [name for name, config in stacks.items() if config.alerts_backend == "legacy"]
+        errors.extend(legacy_cron_problems(org, legacy, sources[ORG_FILE], _channel_kinds(org)))
+        errors.extend(plan_problems(org, alerts, stacks, sources[ORG_FILE]))
+
+    adoptions, problems = load_import_files(root, stacks)
+    errors.extend(problems)
+    if errors or org is None:
+        raise SpecErrors(errors)
+    return Spec(root=root, project=project, org=org, alerts=tuple(alerts), stacks=stacks,
+                sources=sources, adoptions=adoptions)

@@ -1,0 +1,1 @@
+"""Reading an organisation from Sentry: GET requests only, trimmed as they arrive."""

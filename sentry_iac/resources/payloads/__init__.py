@@ -1,0 +1,1 @@
+"""What each Sentry object is sent as, built from the configuration: plain data, no Pulumi."""

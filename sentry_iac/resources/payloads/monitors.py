@@ -1,0 +1,228 @@
+"""Stack rules -> Sentry's current API: a detector (monitor) for each metric rule, a workflow
+(alert) for every rule. Pure functions; the values are exactly what is sent, except that actions
+name channels, which the alert provider resolves to integration, team and user ids at deploy
+time (SENTRY_ALERTS_API.md §2)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sentry_iac.config.alerts import (
+    CATEGORY_IDS,
+    LEVEL_NUMBERS,
+    MATCH_CODES,
+    AgeMatch,
+    IssueFilter,
+)
+from sentry_iac.config.durations import Threshold, parse_duration
+from sentry_iac.config.metrics import EVENT_TYPES, PRESETS, QUERY_TYPE
+from sentry_iac.config.models import Channel
+from sentry_iac.resources.payloads.alert_rules import StackRule
+
+HIGH, MEDIUM, RESOLVED = 75, 50, 0  # Sentry's DetectorPriorityLevel
+TRIGGERS = {"first-seen": "first_seen_event", "regression": "regression_event",
+            "reappeared": "reappeared_event", "high-priority": "new_high_priority_issue"}
+_OPERATOR = {"above": "gt", "below": "lt"}
+_RESOLVE_OPERATOR = {"above": "lte", "below": "gte"}
+
+
+def metric_query(item: StackRule) -> dict[str, Any]:
+    """dataset, aggregate, query and event types of a metric rule."""
+    rule = item.rule
+    if rule.query is not None:
+        dataset, aggregate, query = rule.query.dataset, rule.query.aggregate, rule.query.query
+        event_types = list(rule.query.event_types if rule.query.event_types is not None
+                           else EVENT_TYPES[dataset])
+    else:
+        preset = PRESETS[rule.measure or ""]
+        dataset, aggregate = preset.dataset, preset.aggregate_for(rule.percentile)
+        query, event_types = preset.query, list(EVENT_TYPES[preset.dataset])
+    if rule.search:
+        query = f"{query} {rule.search}".strip()
+    return {"dataset": dataset, "aggregate": aggregate, "query": query,
+            "eventTypes": event_types, "queryType": QUERY_TYPE[dataset]}
+
+
+def comparison_value(item: StackRule, threshold: Threshold) -> float:
+    """A threshold in the unit Sentry compares: a change as current/previous x 100, a failure
+    rate as a ratio, everything else as written.
+
+    Every threshold of a change rule measures the change in the rule's own direction
+    (``critical``'s): in an ``above 50%`` rule, ``resolve: below 20%`` is "the rise is under
+    20%" (lte 120) and the default resolution is "the rise is back under 50%" (lte 150).
+    Mapping each threshold by its own direction put that at lte 50, where a rule that fired on
+    a rise never resolves (the detector holds its state until a condition matches,
+    workflow_engine/handlers/detector/stateful.py)."""
+    if item.rule.change is not None:
+        assert item.critical is not None
+        change = threshold.value
+        return 100 + change if item.critical.direction == "above" else 100 - change
+    if item.rule.unit == "ratio":
+        return threshold.value / 100
+    return threshold.value
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def detector_payload(item: StackRule) -> dict[str, Any]:
+    """The body of ``POST /organizations/{org}/projects/{project}/detectors/``."""
+    assert item.critical is not None and item.window_seconds is not None
+    query = metric_query(item)
+    conditions = [{"type": _OPERATOR[item.critical.direction],
+                   "comparison": _number(comparison_value(item, item.critical)),
+                   "conditionResult": HIGH}]
+    if item.warning is not None:
+        conditions.append({"type": _OPERATOR[item.warning.direction],
+                           "comparison": _number(comparison_value(item, item.warning)),
+                           "conditionResult": MEDIUM})
+    resolve = item.resolution
+    assert resolve is not None
+    conditions.append({"type": _RESOLVE_OPERATOR[item.critical.direction],
+                       "comparison": _number(comparison_value(item, resolve)),
+                       "conditionResult": RESOLVED})
+    config: dict[str, Any] = {"detectionType": "static"}
+    if item.rule.change is not None:
+        config = {"detectionType": "percent", "comparisonDelta": item.rule.change.seconds}
+    return {
+        "name": item.display_name,
+        "type": "metric_issue",
+        "enabled": True,
+        "description": item.rule.description,
+        "dataSources": [{**query, "timeWindow": item.window_seconds,
+                         "environment": item.environment}],
+        "config": config,
+        "conditionGroup": {"logicType": "any", "conditions": conditions},
+    }
+
+
+class Prioritised(Protocol):
+    """A rule or a cron monitor in one stack: its priority picks PagerDuty's severity."""
+
+    @property
+    def priority(self) -> str: ...
+
+
+def channel_action(name: str, channel: Channel, item: Prioritised) -> dict[str, Any]:
+    """An action in our terms; the alert provider turns it into Sentry's with real ids."""
+    kind = channel.kind
+    settings = getattr(channel, kind).model_dump(exclude_none=True, exclude_defaults=True)
+    if kind == "pagerduty" and settings.get("severity", "default") == "default":
+        settings["severity"] = "critical" if item.priority == "critical" else "default"
+    if kind == "github":
+        settings["labels"] = list(settings.get("labels", ()))
+    return {"via": name, "kind": kind, **settings}
+
+
+def _age(age: AgeMatch) -> dict[str, Any]:
+    text = age.newer_than or age.older_than or ""
+    seconds = parse_duration(text)
+    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            return {"time": unit, "value": seconds // size,
+                    "comparisonType": "newer" if age.newer_than else "older"}
+    return {"time": "minute", "value": max(1, seconds // 60),
+            "comparisonType": "newer" if age.newer_than else "older"}
+
+
+def filter_condition(f: IssueFilter) -> dict[str, Any]:
+    """One issue filter as a workflow action-filter condition (SENTRY_ALERTS_API.md §2.11)."""
+    comparison: Any
+    if f.events is not None:
+        if f.events.more_than is not None:
+            kind, comparison = "event_frequency_count", {"value": f.events.more_than,
+                                                         "interval": f.events.in_}
+        else:
+            kind = "event_frequency_percent"
+            comparison = {"value": f.events.percent_more_than, "interval": f.events.in_,
+                          "comparisonInterval": f.events.compared_to}
+    elif f.users is not None:
+        kind, comparison = "event_unique_user_frequency_count", {
+            "value": f.users.more_than, "interval": f.users.in_, "filters": []}
+    elif f.tag is not None:
+        kind, comparison = "tagged_event", {"key": f.tag.key, "match": MATCH_CODES[f.tag.match]}
+        if f.tag.value is not None:
+            comparison["value"] = f.tag.value
+    elif f.level is not None:
+        match, level = next((m, v) for m, v in (("gte", f.level.at_least),
+                                                 ("lte", f.level.at_most),
+                                                 ("eq", f.level.equals)) if v is not None)
+        kind, comparison = "level", {"level": LEVEL_NUMBERS[level], "match": match}
+    elif f.age is not None:
+        kind, comparison = "age_comparison", _age(f.age)
+    elif f.occurrences is not None:
+        kind, comparison = "issue_occurrences", {"value": f.occurrences.at_least}
+    elif f.latest_release is not None:
+        kind, comparison = "latest_release", True
+    else:
+        kind, comparison = "issue_category", {"value": CATEGORY_IDS[f.category or "error"],
+                                              "include": True}
+    return {"type": kind, "comparison": comparison, "conditionResult": True}
+
+
+def level_changes(level: int, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The action filter of an alert on a monitor's issue: notify when the issue reaches
+    ``level`` (opened, or escalated from warning to critical) and when it goes back down
+    (de-escalated or resolved)."""
+    return [{"logicType": "any-short", "conditions": [
+        {"type": "issue_priority_greater_or_equal", "comparison": level,
+         "conditionResult": True},
+        {"type": "issue_priority_deescalating", "comparison": level,
+         "conditionResult": True}], "actions": actions}]
+
+
+# Sentry throttles every action of a workflow per issue by its frequency, resolutions and
+# escalations included (filter_recently_fired_workflow_actions, processors/action.py), and an
+# earlier version read a missing frequency as 30 minutes: an alert on a monitor says 0, as
+# Sentry's own migrated metric alerts behave.
+NEVER_THROTTLED = {"frequency": 0}
+# Issues of other categories (performance, cron, metric...) open through the same issue-stream
+# monitor (get_detectors_for_event_data), so an issue rule is for errors unless it names one.
+ERRORS_ONLY = {"type": "issue_category", "comparison": {"value": CATEGORY_IDS["error"],
+                                                       "include": True},
+               "conditionResult": True}
+
+
+def issue_conditions(item: StackRule) -> list[dict[str, Any]]:
+    """The filters of an issue rule, with the error category when the rule is about errors
+    (``issues: errors``, the default) and names no category itself. The spec allows the
+    default only with ``filter_match: all``: Sentry has no way to require a category beside
+    filters matched by ``any`` or ``none``."""
+    conditions = [filter_condition(f) for f in item.rule.filters]
+    if item.rule.errors_only:
+        conditions.append(ERRORS_ONLY)
+    return conditions
+
+
+def workflow_payload(item: StackRule) -> dict[str, Any]:
+    """The body of ``POST /organizations/{org}/workflows/`` without ``detectorIds`` (the
+    provider adds them) and with channel actions still by name."""
+    actions = [channel_action(name, channel, item) for name, channel in item.channels]
+    if item.rule.is_metric:
+        triggers: list[dict[str, Any]] = []
+        filters = level_changes(MEDIUM if item.warning is not None else HIGH, actions)
+        # For every environment: the monitor's data source already filters the stack's
+        # environment, and Sentry delivers a resolution (an Activity, which has none) only to
+        # workflows without one (_get_associated_workflows, processors/workflow.py;
+        # getsentry/sentry#121153).
+        environment: str | None = None
+        config: dict[str, Any] = dict(NEVER_THROTTLED)
+    else:
+        triggers = [{"type": TRIGGERS[t], "comparison": True, "conditionResult": True}
+                    for t in item.rule.when]
+        match = {"any": "any-short"}.get(item.rule.filter_match, item.rule.filter_match)
+        filters = [{"logicType": match, "conditions": issue_conditions(item),
+                    "actions": actions}]
+        environment = item.environment
+        config = {"frequency": item.repeat_seconds // 60}
+    return {
+        "name": item.display_name,
+        "enabled": True,
+        "environment": environment,
+        "config": config,
+        # snake_case here, as Sentry's published schema spells it inside `triggers` (its
+        # serializer converts camelCase anyway; see SENTRY_ALERTS_API.md §2.1).
+        "triggers": {"logic_type": "any-short", "conditions": triggers},
+        "actionFilters": filters,
+    }
