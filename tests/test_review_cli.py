@@ -138,7 +138,7 @@ def test_diff_needs_a_base_and_each_side_once(
 
 def test_schema_check_passes_for_the_committed_files() -> None:
     for command in ([str(BIN / "sentry-iac"), "schema", "--check"],
-                    [sys.executable, "-m", "sentry_iac.review.schema", "--check"]):
+                    [sys.executable, "-m", "sentry_iac.cli.app", "schema", "--check"]):
         result = run(*command)
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout == "ok: schema/ matches the models\n"

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from sentry_iac.cli.app import main
 from sentry_iac.review import schema
 from tests.helpers import BAD_DIR, PROJECT_ROOT
 
@@ -62,7 +63,7 @@ def test_stale_schema_is_detected(tmp_path: Path) -> None:
     path = tmp_path / "schema" / "org.schema.json"
     path.write_text(path.read_text().replace('"organization"', '"organisation"', 1))
     assert schema.stale(tmp_path) == ["schema/org.schema.json"]
-    assert schema.run(tmp_path, check=True) == 1
+    assert main(["schema", "--check", "--dir", str(tmp_path)]) == 1
 
 
 @pytest.mark.parametrize("path", [ORG, ALERTS], ids=lambda p: p.name)

@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sentry_iac.cli import deploy, import_command, review
+from sentry_iac.cli.output import ExitCode, problems
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import ORG_FILE, Spec, load_spec
-from sentry_iac.review.github import report as report_github
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def _load(root: Path) -> Spec:
@@ -21,14 +19,6 @@ def _load(root: Path) -> Spec:
         raise SystemExit(f"sentry-iac: {root} is not a sentry-iac project (no {ORG_FILE} or "
                          "Pulumi.yaml); run it in the project folder or pass --dir")
     return load_spec(root)
-
-
-def _report(exc: SpecErrors) -> int:
-    for error in exc.errors:
-        print(error)
-    noun = "problem" if len(exc.errors) == 1 else "problems"
-    print(f"{len(exc.errors)} {noun} found; nothing was planned or applied", file=sys.stderr)
-    return EXIT_PROBLEMS
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -42,18 +32,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         spec = _load(root)
         plans = {stack: run_offline(root, stack, spec) for stack in sorted(spec.stacks)}
     except SpecErrors as exc:
-        return report_github(exc.errors, root) if args.format == "github" else _report(exc)
+        return problems(exc.errors, github_root=root if args.format == "github" else None)
     violations = [(stack, v) for stack, plan in plans.items() for v in check_plan(plan, spec)]
     if violations:
         for stack, violation in violations:
             print(f"stack '{stack}': {violation}")
         print(f"{len(violations)} policy violation(s); see the policies section of the README",
               file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     files = [ORG_FILE] + [f"alerts/{p.name}" for p in sorted((root / "alerts").glob("*.yaml"))]
     stacks = "; ".join(f"{s}: {len(p.resources)} resources" for s, p in plans.items())
     print(f"ok: {', '.join(files)} valid; {stacks}; {len(CHECKS)} policies pass")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -64,12 +54,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     try:
         plan = run_offline(root, args.stack, _load(root))
     except SpecErrors as exc:
-        return _report(exc)
+        return problems(exc.errors)
     if args.json:
         print(json.dumps(plan.as_json(), indent=2, sort_keys=False))
     else:
         print(format_plan(plan))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def parser() -> argparse.ArgumentParser:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
+from sentry_iac.cli.output import ExitCode, fail, problems
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import load_spec
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
@@ -31,20 +29,15 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         run: Any = automation.up if args.command == "up" else automation.preview
         run(settings, install=not args.no_install)
     except SpecErrors as exc:
-        for error in exc.errors:
-            print(error)
-        print(f"{len(exc.errors)} problem(s) found; nothing was sent to Pulumi", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return problems(exc.errors, "nothing was sent to Pulumi")
     except automation.DeployError as exc:
-        print(f"sentry-iac: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return fail(str(exc), code=ExitCode.PROBLEMS)
     except Exception as exc:  # Pulumi's own failure: its output has been streamed already
         if type(exc).__module__.startswith("pulumi.automation"):
-            print(f"sentry-iac: pulumi {args.command} failed; see its output above",
-                  file=sys.stderr)
-            return EXIT_PROBLEMS
+            return fail(f"pulumi {args.command} failed; see its output above",
+                        code=ExitCode.PROBLEMS)
         raise
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def register(sub: Any) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
+from sentry_iac.cli.output import ExitCode, fail
 from sentry_iac.providers.credentials import DEFAULT_BASE_URL, TOKEN_ENV_VARS, env_token
 
 DEFAULT_STACKS = ("production", "staging")
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -25,30 +23,26 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     token = env_token()
     if token is None:
-        print(f"sentry-iac import: no token; set {' or '.join(TOKEN_ENV_VARS)} to a token with "
-              "org:read, project:read, team:read, member:read and alerts:read", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(f"no token; set {' or '.join(TOKEN_ENV_VARS)} to a token with org:read, "
+                    "project:read, team:read, member:read and alerts:read", "import")
     stacks = tuple(dict.fromkeys(args.stack or DEFAULT_STACKS))
     try:
         envs = EnvMap.parse(stacks, args.env or [])
     except EnvMapError as exc:
-        print(f"sentry-iac import: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(str(exc), "import")
     out = Path(args.out or f"{args.org}-sentry")
     if (out / "org.yaml").exists() and not args.force:
-        print(f"sentry-iac import: {out}/org.yaml exists; pass --force to replace it, or choose "
-              "another --out", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(f"{out}/org.yaml exists; pass --force to replace it, or choose another "
+                    "--out", "import")
     try:
         with SentryClient(token, args.base_url or DEFAULT_BASE_URL) as client:
             result = run_import(client, args.org, out, envs, base_url=args.base_url)
     except (SentryApiError, EnvMapError) as exc:
-        print(f"sentry-iac import: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return fail(str(exc), "import", ExitCode.PROBLEMS)
     print(result.report.summary(args.org))
     print(f"wrote {out}/org.yaml, {out}/alerts/, {out}/import/ and {out}/{REPORT_FILE}; next: "
           f"sentry-iac validate --dir {out}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def register(subparsers: Any) -> None:

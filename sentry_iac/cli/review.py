@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from sentry_iac.cli.output import ExitCode, fail, problems
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import ORG_FILE, Spec, load_spec
 from sentry_iac.review import diff_report, schema
@@ -17,7 +17,6 @@ from sentry_iac.review.render import render_json, render_markdown
 from sentry_iac.review.snapshot import Snapshot, empty, snapshot
 from sentry_iac.review.sources import SourceError, given_folder, revision_folder
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("markdown", "json")
 
 
@@ -25,36 +24,29 @@ def _print_json(data: dict[str, Any]) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _report(errors: SpecErrors, side: str = "") -> None:
-    for error in errors.errors:
-        print(f"{side}{error}")
-
-
 def cmd_render(args: argparse.Namespace) -> int:
     root = Path(args.dir).resolve()
     if not (root / ORG_FILE).exists():
-        print(f"sentry-iac: {root} is not a sentry-iac project (no {ORG_FILE}); run it in the "
-              "project folder or pass --dir", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(f"{root} is not a sentry-iac project (no {ORG_FILE}); run it in the "
+                    "project folder or pass --dir")
     try:
         spec = load_spec(root)
         spec.stack(args.stack)
     except SpecErrors as exc:
-        _report(exc)
-        return EXIT_PROBLEMS
+        return problems(exc.errors, outcome="")
     view = snapshot(spec, args.stack)
     if args.format == "json":
         _print_json(render_json(view))
     else:
         print(render_markdown(view), end="")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _load_side(name: str, label: str, folder: Path) -> Spec | None:
     try:
         return load_spec(folder)
     except SpecErrors as exc:
-        _report(exc, f"{name} ({label}): ")
+        problems(exc.errors, outcome="", prefix=f"{name} ({label}): ")
         return None
 
 
@@ -78,13 +70,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for side, revision, folder, flag in (("base", args.base, args.base_dir, "--base-dir"),
                                          ("head", args.head, args.head_dir, "--head-dir")):
         if revision is not None and folder is not None:
-            print(f"sentry-iac diff: the {side} is either a git revision or {flag} PATH, not "
-                  "both", file=sys.stderr)
-            return EXIT_USAGE
+            return fail(f"the {side} is either a git revision or {flag} PATH, not both",
+                        "diff")
     if args.base is None and args.base_dir is None:
-        print("sentry-iac diff: name the base: a git revision (e.g. origin/main) or "
-              "--base-dir PATH", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("name the base: a git revision (e.g. origin/main) or --base-dir PATH",
+                    "diff")
     base_label = args.base or args.base_dir
     head_label = args.head or args.head_dir or "working tree"
     try:
@@ -93,32 +83,39 @@ def cmd_diff(args: argparse.Namespace) -> int:
             base = _load_side("base", base_label, base_dir)
             head = _load_side("head", head_label, head_dir)
     except SourceError as exc:
-        print(f"sentry-iac diff: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(str(exc), "diff")
     if base is None or head is None:
         side = "base and head are" if base is None and head is None else (
             "base is" if base is None else "head is")
-        print(f"sentry-iac diff: {side} not valid; nothing was compared", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return fail(f"{side} not valid; nothing was compared", "diff", ExitCode.PROBLEMS)
     stacks = args.stack or sorted(set(base.stacks) | set(head.stacks))
     unknown = [s for s in stacks if s not in base.stacks and s not in head.stacks]
     if unknown:
-        print(f"sentry-iac diff: no such stack '{unknown[0]}' on either side", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(f"no such stack '{unknown[0]}' on either side", "diff")
     diffs = [diff_stack(s, _view(base, s), _view(head, s)) for s in stacks]
     if args.format == "json":
         _print_json(diff_report.as_json(diffs, base_label, head_label))
     else:
         print(diff_report.markdown(diffs, base_label, head_label), end="")
     if any(d.refused for d in diffs):
-        print("sentry-iac diff: the change is refused (see the first lines of the report)",
-              file=sys.stderr)
-        return EXIT_PROBLEMS
-    return EXIT_OK
+        return fail("the change is refused (see the first lines of the report)", "diff",
+                    ExitCode.PROBLEMS)
+    return ExitCode.OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    return schema.run(Path(args.dir).resolve(), args.check)
+    root = Path(args.dir).resolve()
+    if not args.check:
+        for name in schema.write(root):
+            print(f"wrote {name}")
+        return ExitCode.OK
+    outdated = schema.stale(root)
+    for name in outdated:
+        print(f"{name} is stale: run `sentry-iac schema` and commit it")
+    if outdated:
+        return ExitCode.PROBLEMS
+    print("ok: schema/ matches the models")
+    return ExitCode.OK
 
 
 def register(subparsers: Any) -> None:

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 from sentry_iac.config.errors import SpecError
@@ -36,15 +33,3 @@ def annotation(error: SpecError, root: Path, workspace: Path) -> str:
         where += [f"line={error.line}", f"col={error.column}"]
     message = f"{error.path}: {error.message}" if error.path else error.message
     return f"::error {','.join(where)}::{_data(message)}"
-
-
-def report(errors: Iterable[SpecError], root: Path) -> int:
-    """Print the annotations (paths relative to ``GITHUB_WORKSPACE``, else the current folder)
-    and a count on stderr; returns 1, the exit code for problems."""
-    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
-    listed = list(errors)
-    for error in listed:
-        print(annotation(error, root, workspace))
-    noun = "problem" if len(listed) == 1 else "problems"
-    print(f"{len(listed)} {noun} found; nothing was planned or applied", file=sys.stderr)
-    return 1

@@ -6,16 +6,14 @@ cannot see what validators accept beyond the field types, so a few facts are add
 same constants the validators use: string shorthands, platform ids, measures, threshold and
 duration syntax, and performance ranges. Cross-references (a project's team) stay ``validate``'s.
 
-``python -m sentry_iac.review.schema [--check] [--dir D]`` writes ``schema/*.schema.json``
-(``--check``: exit 1 if they are stale).
+``sentry-iac schema [--check]`` writes ``schema/*.schema.json`` (``--check``: exit 1 if they are
+stale).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -133,30 +131,3 @@ def write(root: Path) -> list[str]:
     for name, schema in schemas().items():
         (root / SCHEMA_DIR / name).write_text(text(schema), encoding="utf-8")
     return [f"{SCHEMA_DIR}/{name}" for name in schemas()]
-
-
-def run(root: Path, check: bool) -> int:
-    if check:
-        outdated = stale(root)
-        for name in outdated:
-            print(f"{name} is stale: run `sentry-iac schema` (or python -m "
-                  "sentry_iac.review.schema) and commit it")
-        if not outdated:
-            print("ok: schema/ matches the models")
-        return 1 if outdated else 0
-    for name in write(root):
-        print(f"wrote {name}")
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sentry_iac.review.schema",
-                                     description="write schema/*.schema.json from the models")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the files are stale")
-    parser.add_argument("--dir", default=".", help="the project folder (default: .)")
-    args = parser.parse_args(argv)
-    return run(Path(args.dir), args.check)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
