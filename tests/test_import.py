@@ -28,8 +28,8 @@ from sentry_iac.importer.convert.scrubbing import same_rules
 from sentry_iac.importer.convert.stacks import EnvMap
 from sentry_iac.importer.convert.verify import comparable_detector, comparable_workflow
 from sentry_iac.importer.read.progress import Progress
+from sentry_iac.importer.report import MIGRATED, SKIPPED
 from sentry_iac.importer.run import ImportResult, run_import
-from sentry_iac.importer.write.report import MIGRATED, SKIPPED
 from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.offline.monitor import RegisteredResource
 from sentry_iac.providers import SentryClient, api_path

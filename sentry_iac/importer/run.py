@@ -16,9 +16,9 @@ from sentry_iac.importer.convert.stacks import EnvMap
 from sentry_iac.importer.convert.to_spec import ImportedConfig, to_spec
 from sentry_iac.importer.read.progress import Progress
 from sentry_iac.importer.read.reader import read_snapshot
+from sentry_iac.importer.report import Report
 from sentry_iac.importer.write.import_files import ImportFiles, import_files, short_type
 from sentry_iac.importer.write.project_files import REPORT_FILE, write_json, write_project
-from sentry_iac.importer.write.report import Report
 from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.providers.client import SentryClient
 

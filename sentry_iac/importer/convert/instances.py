@@ -25,7 +25,7 @@ from sentry_iac.importer.convert.verify import (
     stack_rule,
 )
 from sentry_iac.importer.read.snapshot import Json, Snapshot
-from sentry_iac.importer.write.report import Report
+from sentry_iac.importer.report import Report
 
 SYSTEM_TYPES = ("error", "issue_stream")
 PAGING = ("pagerduty", "opsgenie")

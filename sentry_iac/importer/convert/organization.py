@@ -16,7 +16,7 @@ from sentry_iac.config.platforms import SENTRY_PLATFORMS
 from sentry_iac.importer.convert import settings
 from sentry_iac.importer.convert.stacks import EnvMap
 from sentry_iac.importer.read.snapshot import Json, ProjectData, Snapshot
-from sentry_iac.importer.write.report import Report
+from sentry_iac.importer.report import Report
 
 DEFAULT_DIGESTS = (300, 1800)
 

@@ -18,7 +18,7 @@ from sentry_iac.importer.convert.numbers import number
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.convert.scrubbing import same_rules, scrubbing_rules
 from sentry_iac.importer.read.snapshot import Json
-from sentry_iac.importer.write.report import Report
+from sentry_iac.importer.report import Report
 from sentry_iac.providers import kinds
 
 # The detector whose switch guards each threshold: Sentry refuses to change a threshold while

@@ -17,7 +17,7 @@ from sentry_iac.importer.convert.resolver import SnapshotResolver
 from sentry_iac.importer.convert.stacks import EnvMap
 from sentry_iac.importer.convert.verify import Rendered
 from sentry_iac.importer.read.snapshot import Json, Snapshot
-from sentry_iac.importer.write.report import Report
+from sentry_iac.importer.report import Report
 
 PRIORITIES = {
     "critical": {"respond": "immediately: these rules page someone (PagerDuty or Opsgenie)"},

@@ -10,7 +10,7 @@ from typing import Any
 
 from sentry_iac.importer.read.progress import Progress
 from sentry_iac.importer.read.snapshot import Json, ProjectData, Snapshot, keep
-from sentry_iac.importer.write.report import Report
+from sentry_iac.importer.report import Report
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryApiError, SentryNotFoundError
 from sentry_iac.providers.paths import api_path
