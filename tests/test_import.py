@@ -38,6 +38,7 @@ from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
 from tests.fake_sentry.performance import effective
 from tests.fake_sentry.realistic import Seeded, seed_realistic_org
+from tests.fake_sentry.recording import Exchange
 from tests.providers.scaffold import delivered
 
 STACKS = ("production", "staging")
@@ -54,6 +55,10 @@ class Imported:
     plans: dict[str, Plan]
     sleep: RecordingSleep
     log: str
+    # What the import itself exchanged and waited, kept apart from the fake's running log:
+    # later tests in this module write to the same fake (the first `up`), in any order.
+    import_exchanges: tuple[Exchange, ...]
+    import_sleeps: tuple[float, ...]
 
     @property
     def out(self) -> Path:
@@ -88,17 +93,19 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
         with SentryClient(FAKE_TOKEN, fake.url, sleep=sleep, jitter=lambda: 0.5) as client:
             result = run_import(client, "dbca", out, EnvMap.parse(STACKS, seeded.env_args),
                                 base_url=fake.url, progress=Progress(log, tty=False))
+            exchanges, sleeps = tuple(fake.exchanges), tuple(sleep.calls)
             plans = {stack: run_offline(out, stack) for stack in STACKS}
             fake.page_size = 100  # the tests' own lookups need no paging
-            yield Imported(fake, client, seeded, result, plans, sleep, log.getvalue())
+            yield Imported(fake, client, seeded, result, plans, sleep, log.getvalue(),
+                           exchanges, sleeps)
     assert not fake.internal_errors, "\n".join(fake.internal_errors)
 
 
 def test_it_only_reads_through_pages_rate_limits_and_retries(imported: Imported) -> None:
-    exchanges = imported.fake.exchanges
+    exchanges = imported.import_exchanges
     assert {e.method for e in exchanges} == {"GET"}  # Sentry is never written to
     assert [e.status for e in exchanges].count(429) == 8
-    assert len(imported.sleep.calls) == 9  # eight rate-limit waits and one back-off
+    assert len(imported.import_sleeps) == 9  # eight rate-limit waits and one back-off
     pages = [e for e in exchanges if e.path == ORG + "workflows/" and e.status == 200]
     assert len(pages) >= 25 and all(len(e.response) <= 7 for e in pages)
     assert "sentry-iac import: reading alerts" in imported.log
