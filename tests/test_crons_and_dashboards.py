@@ -242,6 +242,7 @@ def test_on_the_legacy_backend_a_cron_alert_is_sentrys_own_issue_rule(tmp_path: 
     rule = by_name(plan, "SentryIssueAlert")["cron-nightly-import/spms-backend"]
     assert rule["name"] == "Nightly data import [staging]"
     assert rule["actionMatch"] == "any" and rule["environment"] == "staging"
+    assert rule["frequency"] == 30  # minutes: crons.LEGACY_REPEAT
     assert [c["id"].rsplit(".", 1)[-1] for c in rule["conditions"]] == [
         "FirstSeenEventCondition", "RegressionEventCondition"]
     assert rule["filters"] == [{"id": "sentry.rules.filters.tagged_event.TaggedEventFilter",

@@ -465,11 +465,13 @@ class Routed(Protocol):
     def environments(self) -> Mapping[str, _RoutedOverride]: ...
 
 
-def rule_channels(
-    rule: Routed, stack: str, routes: dict[str, dict[str, tuple[str, ...]]]
-) -> tuple[str, ...]:
+# Priority -> stack -> the channels it notifies there (``Organization.routes``).
+Routes = Mapping[str, Mapping[str, tuple[str, ...]]]
+
+
+def rule_channels(rule: Routed, stack: str, routes: Routes) -> tuple[str, ...]:
     """The channels ``rule`` notifies in ``stack``: its priority's route there, then its own.
-    ``routes`` maps priority -> stack -> channels (``Priority.routes`` of each priority)."""
+    ``routes`` is ``Organization.routes``."""
     override = rule.environments.get(stack)
     priority = override.priority if override and override.priority else rule.priority
     extra = override.channels if override and override.channels is not None else rule.channels

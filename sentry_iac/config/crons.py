@@ -154,6 +154,11 @@ class Cron(Strict):
         return [count, unit]
 
 
+# How often the legacy backend's issue rule for a cron may notify again for the same issue
+# (legacy issue rules need at least 5 minutes).
+LEGACY_REPEAT = "30m"
+
+
 def legacy_issue_rule(cron: Cron, project: str) -> AlertRule:
     """The cron's alert for the legacy backend, as Sentry itself made cron alerts before
     workflows: an issue rule on the monitor's new and regressed issues, which carry the tag
@@ -162,5 +167,6 @@ def legacy_issue_rule(cron: Cron, project: str) -> AlertRule:
     return AlertRule.model_validate({
         "id": f"cron-{cron.slug}", "name": cron.display_name, "projects": [project],
         "priority": cron.priority, "channels": list(cron.channels),
-        "environments": overrides, "when": ["first-seen", "regression"],
+        "environments": overrides, "repeat_every": LEGACY_REPEAT,
+        "when": ["first-seen", "regression"],
         "filters": [{"tag": {"key": "monitor.slug", "value": cron.slug}}]})

@@ -102,7 +102,7 @@ def _legacy_problems(
     stacks: Mapping[str, StackConfig],
 ) -> list[SpecError]:
     """Rules the retired alert-rule API cannot express, in stacks that deploy through it."""
-    routes = {name: p.routes for name, p in org.priorities.items()}
+    routes = org.routes
     kinds = _channel_kinds(org)
     errors: list[SpecError] = []
     for stack in sorted(s for s, c in stacks.items() if c.alerts_backend == "legacy"):

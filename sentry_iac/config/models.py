@@ -6,6 +6,7 @@ objects (a project's team, a priority's channel) are checked in ``crossref``.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -18,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from sentry_iac.config.alerts import Routes
 from sentry_iac.config.base import SLUG_PATTERN, FormatVersion, Strict
 from sentry_iac.config.crons import Cron
 from sentry_iac.config.dashboards import Dashboard
@@ -273,6 +275,12 @@ class Organization(Strict):
     repositories: tuple[Repository, ...] = ()
     # One dashboard per project and stack (see config.dashboards).
     dashboards: tuple[Dashboard, ...] = ()
+
+    @cached_property
+    def routes(self) -> Routes:
+        """Priority -> stack -> the channels it notifies there: the one place this mapping is
+        built. Cached, as the model is frozen; a read-only mapping, as it is shared."""
+        return {name: priority.routes for name, priority in self.priorities.items()}
 
     @model_validator(mode="after")
     def _handover(self) -> Organization:

@@ -12,7 +12,7 @@ Enterprise plans; self-hosted Sentry turns every feature on. The plan is ``plan:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from sentry_iac.config.alerts import AlertsFile, rule_channels
 from sentry_iac.config.errors import SpecError
@@ -38,8 +38,7 @@ def plan_problems(org: Organization, alerts: Iterable[AlertsFile], stacks: Itera
     plan = organisation_plan(org)
     if plan is None or plan in TICKET_PLANS:
         return errors
-    routes: Mapping[str, dict[str, tuple[str, ...]]] = {
-        name: p.routes for name, p in org.priorities.items()}
+    routes = org.routes
     users: dict[str, list[str]] = {}
     files = list(alerts)
     for stack in stacks:
@@ -48,11 +47,11 @@ def plan_problems(org: Organization, alerts: Iterable[AlertsFile], stacks: Itera
                 override = rule.environments.get(stack)
                 if override is not None and not override.enabled:
                     continue
-                for name in rule_channels(rule, stack, dict(routes)):
+                for name in rule_channels(rule, stack, routes):
                     users.setdefault(name, []).append(f"{rule.id} ({stack})")
         for project in org.projects:
             for cron in project.crons:
-                for name in rule_channels(cron, stack, dict(routes)):
+                for name in rule_channels(cron, stack, routes):
                     users.setdefault(name, []).append(f"cron {cron.slug} ({stack})")
     for name, channel in org.channels.items():
         if channel.kind not in TICKET_CHANNEL_KINDS or not users.get(name):

@@ -1,15 +1,112 @@
-"""Cron alerts and dashboards as one stack sees them: overrides applied, the project's
-environment name filled in, the priority's channels for the stack added. Pure functions of the
-spec, shared by ``build`` (resources) and ``review`` (render, diff)."""
+"""Alert rules, cron alerts and dashboards as one stack sees them: overrides applied, the
+project's environment name filled in, the priority's channels for the stack added.
+
+Pure functions of the config, and the only place these views are built: ``build`` (resources),
+``review`` (render, diff), the policies and the importer's verification all start here, so each
+sees a rule exactly as the others do.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
-from sentry_iac.config.alerts import rule_channels
+from sentry_iac.config.alerts import AlertRule, Override, Routes, rule_channels
 from sentry_iac.config.crons import Cron
 from sentry_iac.config.dashboards import Dashboard
-from sentry_iac.config.models import Channel, Organization, Project
+from sentry_iac.config.durations import Direction, Threshold, parse_duration, parse_threshold
+from sentry_iac.config.loader import Spec
+from sentry_iac.config.models import PAGING_KINDS, Channel, Organization, Project
+
+
+@dataclass(frozen=True)
+class StackRule:
+    """One rule for one project in one stack, with everything resolved that can be offline."""
+
+    rule: AlertRule
+    project: Project
+    stack: str
+    environment: str
+    priority: str
+    channels: tuple[tuple[str, Channel], ...]
+    repeat_seconds: int
+    critical: Threshold | None = None
+    warning: Threshold | None = None
+    resolve: Threshold | None = None
+    window_seconds: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The logical name: the rule id and project, never the display name."""
+        return f"{self.rule.id}/{self.project.slug}"
+
+    @property
+    def display_name(self) -> str:
+        """Unique per stack in Sentry, so each environment's copy is told apart in the UI."""
+        return f"{self.rule.name} [{self.environment}]"
+
+    @property
+    def resolution(self) -> Threshold | None:
+        """Where a metric rule resolves: its ``resolve`` level, else back on the good side of
+        its lowest alert level (Sentry requires a resolution condition)."""
+        if self.critical is None:
+            return None
+        if self.resolve is not None:
+            return self.resolve
+        lowest = self.warning or self.critical
+        other: Direction = "below" if self.critical.direction == "above" else "above"
+        return Threshold(other, lowest.value, self.critical.unit)
+
+
+def _pick(rule: AlertRule, override: Override | None, key: str) -> str | None:
+    """A metric setting: the stack's override when it gives one, else the rule's."""
+    if override is not None and getattr(override, key) is not None:
+        value: str = getattr(override, key)
+        return value
+    base: str | None = getattr(rule, key)
+    return base
+
+
+def _optional(text: str | None) -> Threshold | None:
+    return parse_threshold(text) if text is not None else None
+
+
+def rule_is_on(rule: AlertRule, stack: str) -> bool:
+    """Whether ``rule`` exists in ``stack`` at all (``enabled: false`` there means no rule)."""
+    override = rule.environments.get(stack)
+    return override is None or override.enabled
+
+
+def stack_rule(rule: AlertRule, project: Project, stack: str, channels: Mapping[str, Channel],
+               routes: Routes) -> StackRule:
+    """``rule`` on ``project`` as ``stack`` sees it. ``channels`` are the channels by name and
+    ``routes`` the priorities' routes (``Organization.channels`` and ``.routes``; the importer
+    passes the channels a candidate rule names and no routes)."""
+    override = rule.environments.get(stack)
+    priority = override.priority if override and override.priority else rule.priority
+    routed = tuple((name, channels[name]) for name in rule_channels(rule, stack, routes))
+    repeat = parse_duration(override.repeat_every if override and override.repeat_every
+                            else rule.repeat_every)
+    environment = (override.environment if override and override.environment
+                   else project.environment_for(stack))
+    item = StackRule(rule=rule, project=project, stack=stack, environment=environment,
+                     priority=priority, channels=routed, repeat_seconds=repeat)
+    if not rule.is_metric:
+        return item
+    return replace(
+        item, critical=_optional(_pick(rule, override, "critical")),
+        warning=_optional(_pick(rule, override, "warning")),
+        resolve=_optional(_pick(rule, override, "resolve")),
+        window_seconds=parse_duration(_pick(rule, override, "window") or ""))
+
+
+def stack_rules(spec: Spec, stack: str) -> list[StackRule]:
+    """Every enabled rule x project for ``stack``, in file order."""
+    org = spec.org
+    projects = {p.slug: p for p in org.projects}
+    return [stack_rule(rule, projects[slug], stack, org.channels, org.routes)
+            for alerts_file in spec.alerts for rule in alerts_file.alerts
+            if rule_is_on(rule, stack) for slug in rule.projects]
 
 
 @dataclass(frozen=True)
@@ -32,10 +129,16 @@ class StackCron:
     def display_name(self) -> str:
         return f"{self.cron.display_name} [{self.environment}]"
 
+    @property
+    def paging_channels(self) -> tuple[tuple[str, Channel], ...]:
+        """The channels told when the task recovers: only paging services, which resolve their
+        incident; see ``resources.payloads.crons.cron_resolution_payload`` for why."""
+        return tuple((name, c) for name, c in self.channels if c.kind in PAGING_KINDS)
+
 
 def stack_crons(org: Organization, stack: str) -> list[StackCron]:
     """Every cron whose alert is on in ``stack``, in file order."""
-    routes = {name: p.routes for name, p in org.priorities.items()}
+    routes = org.routes
     out = []
     for project in org.projects:
         for cron in project.crons:

@@ -13,10 +13,10 @@ import pulumi
 
 from sentry_iac.config.alerts import AlertRule
 from sentry_iac.config.loader import Spec
+from sentry_iac.config.stack_views import StackRule, stack_rules
 from sentry_iac.providers.alert_resources import Alert, Monitor
 from sentry_iac.resources.legacy_alerts import legacy_alert
 from sentry_iac.resources.lifecycle import component_options, renamed_aliases
-from sentry_iac.resources.payloads.alert_rules import StackRule, stack_rules
 from sentry_iac.resources.payloads.monitors import detector_payload, workflow_payload
 
 

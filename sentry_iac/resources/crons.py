@@ -12,12 +12,10 @@ import pulumi
 
 from sentry_iac.config.crons import Cron, legacy_issue_rule
 from sentry_iac.config.loader import Spec
-from sentry_iac.config.stack_views import StackCron, stack_crons
+from sentry_iac.config.stack_views import StackCron, stack_crons, stack_rule
 from sentry_iac.providers.observability_resources import CronAlert, CronMonitor
 from sentry_iac.resources.legacy_alerts import legacy_alert
-from sentry_iac.resources.payloads.alert_rules import StackRule
 from sentry_iac.resources.payloads.crons import (
-    REPEAT_MINUTES,
     cron_resolution_payload,
     cron_workflow_payload,
     monitor_payload,
@@ -52,8 +50,8 @@ def after_project(component: pulumi.Resource) -> list[pulumi.Resource]:
 def _legacy_alert(item: StackCron, spec: Spec, team_ids: Mapping[str, pulumi.Output[str]],
                   parent: pulumi.Resource, after: list[pulumi.Resource]) -> None:
     """The alert as an issue rule on the legacy backend (``crons.legacy_issue_rule``)."""
-    rule = StackRule(legacy_issue_rule(item.cron, item.project.slug), item.project, item.stack,
-                     item.environment, item.priority, item.channels, REPEAT_MINUTES * 60)
+    rule = stack_rule(legacy_issue_rule(item.cron, item.project.slug), item.project,
+                      item.stack, spec.org.channels, spec.org.routes)
     legacy_alert(rule, spec.org.organization, team_ids, parent, after)
 
 

@@ -15,8 +15,8 @@ import pulumiverse_sentry as sentry
 
 from sentry_iac.config.alerts import CATEGORY_IDS, LEVEL_NUMBERS, MATCH_CODES, IssueFilter
 from sentry_iac.config.models import Channel
+from sentry_iac.config.stack_views import StackRule
 from sentry_iac.resources.lifecycle import renamed_aliases
-from sentry_iac.resources.payloads.alert_rules import StackRule
 from sentry_iac.resources.payloads.monitors import comparison_value, metric_query
 
 RULES = "sentry.rules"

@@ -7,7 +7,7 @@ from sentry_iac.config.alerts import AlertRule, IssueFilter
 from sentry_iac.config.durations import Threshold, parse_duration
 from sentry_iac.config.metrics import PRESETS
 from sentry_iac.config.models import Channel
-from sentry_iac.resources.payloads.alert_rules import StackRule
+from sentry_iac.config.stack_views import StackRule
 
 ARROW = "→"
 

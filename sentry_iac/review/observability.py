@@ -10,7 +10,6 @@ from typing import Any
 
 from sentry_iac.config.crons import Cron, interval, minutes
 from sentry_iac.config.loader import Spec
-from sentry_iac.config.models import PAGING_KINDS
 from sentry_iac.config.stack_views import StackCron, stack_crons, stack_dashboards
 from sentry_iac.review import english
 
@@ -70,8 +69,8 @@ def _checks(cron: Cron) -> str:
 
 
 def _recovery(item: StackCron) -> str:
-    """What the channels hear when the task recovers (resources.payloads.crons)."""
-    paging = [english.channel(c) for _, c in item.channels if c.kind in PAGING_KINDS]
+    """What the channels hear when the task recovers (``StackCron.paging_channels``)."""
+    paging = [english.channel(c) for _, c in item.paging_channels]
     if paging:
         return f"when it recovers, {', '.join(paging)} is resolved; the others are not told"
     return ("no notice when it recovers (Sentry tells only alerts for every environment, and "

@@ -9,7 +9,7 @@ from typing import Any
 
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.models import Organization, Project
-from sentry_iac.resources.payloads.alert_rules import StackRule, stack_rules
+from sentry_iac.config.stack_views import StackRule, stack_rules
 from sentry_iac.review import english, settings
 from sentry_iac.review.observability import (
     CronView,
@@ -196,7 +196,7 @@ def snapshot(spec: Spec, stack: str) -> Snapshot:
             off=_switched_off(spec, stack, project), values=settings.project_values(project),
             previous_slugs=_previous(project, "previous_slugs"),
             delete_when_removed=_deletes(project)))
-    routes = tuple(Route(name, priority.respond, priority.routes.get(stack, ()))
+    routes = tuple(Route(name, priority.respond, org.routes[name].get(stack, ()))
                    for name, priority in org.priorities.items())
     used = {name for route in routes for name in route.channels}
     used |= {name for item in items for name, _ in item.channels}

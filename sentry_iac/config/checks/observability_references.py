@@ -126,7 +126,7 @@ def legacy_cron_problems(
 ) -> list[SpecError]:
     """What the retired alert-rule API cannot express of the cron alerts on in a stack on the
     legacy backend (their channels); see ``crons.legacy_issue_rule``."""
-    routes = {name: p.routes for name, p in org.priorities.items()}
+    routes = org.routes
     errors = []
     for stack in sorted(legacy_stacks):
         for i, project in enumerate(org.projects):

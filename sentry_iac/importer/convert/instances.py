@@ -19,10 +19,10 @@ from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.convert.resolver import SnapshotResolver
 from sentry_iac.importer.convert.verify import (
     Rendered,
+    candidate_rule,
     check_detector,
     check_workflow,
     render,
-    stack_rule,
 )
 from sentry_iac.importer.read.snapshot import Json, Snapshot
 from sentry_iac.importer.report import Report
@@ -177,7 +177,7 @@ class _Builder:
             fields = {"id": "imported", "name": name, "projects": [project.slug], **content,
                       **{k: v for k, v in levels.items() if k != "channels"},
                       "channels": names}
-            return render(stack_rule(fields, project, stack, environment, channels))
+            return render(candidate_rule(fields, project, stack, channels))
 
         # Channels get their names only once the alert is kept, so a rejected one adds none.
         trial_names = [f"pending-{i}" for i in range(len(pending))]

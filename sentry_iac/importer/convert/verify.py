@@ -8,7 +8,6 @@ Sentry turns the name into a channel id itself.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -16,14 +15,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from sentry_iac.config.alerts import AlertRule
-from sentry_iac.config.durations import parse_duration, parse_threshold
 from sentry_iac.config.metrics import QUERY_TYPE
 from sentry_iac.config.models import Channel, Project
+from sentry_iac.config.stack_views import StackRule, stack_rule
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.read.snapshot import Json
 from sentry_iac.providers.alerting import normalize_detector, normalize_workflow
 from sentry_iac.providers.resolve import ResolveError, Resolver
-from sentry_iac.resources.payloads.alert_rules import StackRule
 from sentry_iac.resources.payloads.monitors import detector_payload, workflow_payload
 
 _RESOLVED_BY_NAME = ("slack", "msteams")
@@ -37,27 +35,20 @@ class Rendered:
     workflow: Json
 
 
-def stack_rule(fields: dict[str, Any], project: Project, stack: str, environment: str,
-               channels: dict[str, Json]) -> StackRule:
-    """The rule ``fields`` (as the YAML would say them, no overrides) for one stack."""
+def candidate_rule(fields: dict[str, Any], project: Project, stack: str,
+                   channels: dict[str, Json]) -> StackRule:
+    """The rule ``fields`` (as the YAML would say them, no overrides) for one stack, built by
+    the program's own ``stack_rule``. It names its channels itself, so no priority routes
+    them; the project's environment in ``stack`` is the alert's (``_Builder.place``)."""
     try:
         rule = AlertRule.model_validate(fields)
-        routed = tuple((name, Channel.model_validate(channels[name]))
-                       for name in fields.get("channels", ()))
+        named = {name: Channel.model_validate(channels[name])
+                 for name in fields.get("channels", ())}
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
         raise NotExpressible(f"sentry-iac would refuse it: {where}: {problem['msg']}") from None
-    item = StackRule(rule=rule, project=project, stack=stack, environment=environment,
-                     priority=rule.priority, channels=routed,
-                     repeat_seconds=parse_duration(rule.repeat_every))
-    if not rule.is_metric:
-        return item
-    return dataclasses.replace(
-        item, critical=parse_threshold(rule.critical or ""),
-        warning=parse_threshold(rule.warning) if rule.warning else None,
-        resolve=parse_threshold(rule.resolve) if rule.resolve else None,
-        window_seconds=parse_duration(rule.window or ""))
+    return stack_rule(rule, project, stack, named, routes={})
 
 
 def render(item: StackRule) -> Rendered:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sentry_iac.config.crons import Cron, minutes
-from sentry_iac.config.models import PAGING_KINDS, Project
+from sentry_iac.config.models import Project
 from sentry_iac.config.stack_views import StackCron
 from sentry_iac.resources.payloads.monitors import (
     HIGH,
@@ -24,10 +24,8 @@ from sentry_iac.resources.payloads.monitors import (
     level_changes,
 )
 
-# How often the legacy backend's issue rule for a cron may notify again for the same issue, in
-# minutes (legacy issue rules need at least 5). The monitors backend never throttles a cron
-# alert: its notices are the issue opening and resolving (NEVER_THROTTLED).
-REPEAT_MINUTES = 30
+# The monitors backend never throttles a cron alert: its notices are the issue opening and
+# resolving (NEVER_THROTTLED). The legacy backend's repeat is ``crons.LEGACY_REPEAT``.
 
 
 def monitor_payload(cron: Cron, project: Project) -> dict[str, Any]:
@@ -82,11 +80,9 @@ def cron_resolution_payload(item: StackCron) -> dict[str, Any] | None:
     a resolution of another environment's issue names an incident these services never had,
     which they ignore. Chat and email channels get no resolutions from it (they would hear
     of every environment's)."""
-    paging = [(name, channel) for name, channel in item.channels
-              if channel.kind in PAGING_KINDS]
-    if not paging:
+    if not item.paging_channels:
         return None
-    actions = [channel_action(name, channel, item) for name, channel in paging]
+    actions = [channel_action(name, channel, item) for name, channel in item.paging_channels]
     return {
         "name": f"{item.display_name}{RESOLUTION_SUFFIX}",
         "enabled": True,

@@ -17,7 +17,7 @@ from sentry_iac.config.alerts import (
 from sentry_iac.config.durations import Threshold, parse_duration
 from sentry_iac.config.metrics import EVENT_TYPES, PRESETS, QUERY_TYPE
 from sentry_iac.config.models import Channel
-from sentry_iac.resources.payloads.alert_rules import StackRule
+from sentry_iac.config.stack_views import StackRule
 
 HIGH, MEDIUM, RESOLVED = 75, 50, 0  # Sentry's DetectorPriorityLevel
 TRIGGERS = {"first-seen": "first_seen_event", "regression": "regression_event",
