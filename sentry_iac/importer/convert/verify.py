@@ -17,7 +17,6 @@ from pydantic import ValidationError
 
 from sentry_iac.config.alerts import AlertRule
 from sentry_iac.config.durations import parse_duration, parse_threshold
-from sentry_iac.config.metrics import QUERY_TYPE
 from sentry_iac.config.models import Channel, Project
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.read.snapshot import Json
@@ -25,6 +24,7 @@ from sentry_iac.providers.alerting import normalize_detector, normalize_workflow
 from sentry_iac.providers.resolve import ResolveError, Resolver
 from sentry_iac.resources.payloads.alert_rules import StackRule
 from sentry_iac.resources.payloads.monitors import detector_payload, workflow_payload
+from sentry_iac.sentry.metrics import QUERY_TYPE
 
 _RESOLVED_BY_NAME = ("slack", "msteams")
 
@@ -61,8 +61,9 @@ def stack_rule(fields: dict[str, Any], project: Project, stack: str, environment
 
 
 def render(item: StackRule) -> Rendered:
-    return Rendered(detector_payload(item) if item.rule.is_metric else None,
-                    workflow_payload(item))
+    # Plain JSON from here on: the importer compares and adjusts them as Sentry's answers.
+    return Rendered(dict(detector_payload(item)) if item.rule.is_metric else None,
+                    dict(workflow_payload(item)))
 
 
 def _difference(ours: Any, theirs: Any, path: str = "") -> str | None:
