@@ -42,8 +42,6 @@ METRIC_REPEAT = ("a metric rule notifies each time its level changes (raised, es
                  "down, resolved) and never repeats otherwise; Sentry would also hold back an "
                  "escalation or a resolution within repeat_every of the last notice "
                  "(processors/action.py), so metric rules take no repeat_every")
-# How often actions may repeat for one issue: Sentry accepts 5 minutes to 30 days.
-REPEAT_MIN, REPEAT_MAX = FREQUENCY_MIN_SECONDS, FREQUENCY_MAX_SECONDS
 
 
 def _duration(text: str, what: str) -> int:
@@ -352,7 +350,8 @@ def check_repeat(text: str) -> None:
         seconds = _duration(text, "repeat_every")
     except ValueError as exc:
         raise ValueError(f"@repeat_every: {exc}") from None
-    if not REPEAT_MIN <= seconds <= REPEAT_MAX:
+    # How often actions may repeat for one issue: Sentry accepts 5 minutes to 30 days.
+    if not FREQUENCY_MIN_SECONDS <= seconds <= FREQUENCY_MAX_SECONDS:
         raise ValueError("@repeat_every: repeat_every must be between 5m and 30d")
 
 

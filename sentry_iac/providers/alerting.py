@@ -142,9 +142,6 @@ ALERT_WIRE = WireTypes(numbers={"workflow.**": WHOLE},
                        nulls=("workflow.environment",))
 
 
-# Ticket actions (TICKET_ACTIONS) need TICKET_FEATURE; config.plans says which plans have it.
-
-
 class _ObjectProvider(SentryApiProvider):
     """Create-by-POST objects: shared create/update/read/delete around a few hooks."""
 

@@ -18,6 +18,7 @@ from sentry_iac.config.models import Channel
 from sentry_iac.resources.lifecycle import renamed_aliases
 from sentry_iac.resources.payloads.alert_rules import StackRule
 from sentry_iac.resources.payloads.monitors import comparison_value, level_match, metric_query
+from sentry_iac.sentry.actions import ACTIVE_MEMBERS
 from sentry_iac.sentry.alerts import CATEGORY_IDS, LEVEL_NUMBERS, MATCH_CODES
 from sentry_iac.sentry.legacy_rules import (
     ACTIONS,
@@ -76,10 +77,10 @@ def issue_action(organization: str, channel: Channel,
     out: dict[str, Any] = {"id": ACTIONS[kind]}
     if channel.email is not None:
         if channel.email.issue_owners:
-            out.update(targetType="IssueOwners", fallthroughType="ActiveMembers")
+            out.update(targetType="IssueOwners", fallthroughType=ACTIVE_MEMBERS)
         else:
             out.update(targetType="Team", targetIdentifier=team_ids[channel.email.team or ""],
-                       fallthroughType="ActiveMembers")
+                       fallthroughType=ACTIVE_MEMBERS)
     elif channel.msteams is not None:
         out.update(team=_integration(organization, "msteams", channel.msteams.team),
                    channel=channel.msteams.channel)

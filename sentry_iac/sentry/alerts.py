@@ -17,8 +17,9 @@ HIGH: Final = 75
 MEDIUM: Final = 50
 RESOLVED: Final = 0
 
-# The detector Sentry makes for every project, which issue alerts are connected to.
+# The detectors Sentry makes for every project: issue alerts are connected to the issue stream.
 ISSUE_STREAM_DETECTOR: Final = "issue_stream"
+ERROR_DETECTOR: Final = "error"
 
 # Data-condition types of a workflow's triggers, by our `when:` word.
 TRIGGER_TYPES = {"first-seen": "first_seen_event", "regression": "regression_event",
