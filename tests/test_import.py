@@ -21,7 +21,6 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from sentry_iac.cli.app import main
-from sentry_iac.config.metrics import QUERY_TYPE
 from sentry_iac.importer.convert.fingerprints import parse_rules
 from sentry_iac.importer.convert.instances import adjusted_metric_alert
 from sentry_iac.importer.convert.scrubbing import same_rules
@@ -34,6 +33,7 @@ from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.offline.monitor import RegisteredResource
 from sentry_iac.providers import SentryClient, api_path
 from sentry_iac.providers.alerting import AlertProvider, MonitorProvider
+from sentry_iac.sentry.metrics import QUERY_TYPE
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
 from tests.fake_sentry.performance import effective

@@ -41,6 +41,7 @@ LAYERS = (
     Layer("sentry_iac.providers", False),
     Layer("sentry_iac.pulumi_sdk", False),
     Layer("sentry_iac.config", True),
+    Layer("sentry_iac.sentry", True),
 )
 
 

@@ -16,6 +16,7 @@ from sentry_iac.config.security import Security
 from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.offline.mocks import placeholder_id
 from sentry_iac.offline.report import format_plan
+from sentry_iac.resources.payloads.settings import security_fields
 from tests.helpers import by_name, copy_project
 
 GET_INTEGRATION = ("sentry:index/getSentryOrganizationIntegration:"
@@ -167,7 +168,7 @@ def test_security_settings_map_to_sentrys_fields() -> None:
     declared = security(hide_ai_features=True, trusted_relays=[
         {"name": " edge ", "public_key": RELAY_KEY},
         {"name": "dmz", "public_key": OTHER_KEY, "description": "DMZ"}])
-    assert declared.api_fields() == {"hideAiFeatures": True, "trustedRelays": [
+    assert security_fields(declared) == {"hideAiFeatures": True, "trustedRelays": [
         {"name": "edge", "publicKey": RELAY_KEY},
         {"name": "dmz", "publicKey": OTHER_KEY, "description": "DMZ"}]}
 

@@ -15,13 +15,14 @@ from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_vali
 from sentry_iac.config.base import MAX_NUMBER, SLUG_PATTERN, FormatVersion, Strict
 from sentry_iac.config.durations import Threshold, parse_duration, parse_threshold
 from sentry_iac.config.environments import EnvironmentName
-from sentry_iac.config.metrics import (
-    COMPARISON_DELTAS,
-    EVENT_TYPES,
-    PRESETS,
-    Dataset,
-    window_problem,
+from sentry_iac.config.metrics import PRESETS, window_problem
+from sentry_iac.sentry.alerts import (
+    FREQUENCY_MAX_SECONDS,
+    FREQUENCY_MIN_SECONDS,
+    ComparisonInterval,
+    Interval,
 )
+from sentry_iac.sentry.metrics import COMPARISON_DELTAS, EVENT_TYPES, RETIRED_DATASETS, Dataset
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -30,26 +31,17 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
 # within Sentry's 200-character limit.
 RuleName = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
+# Our words; sentry_iac.sentry.alerts maps each to Sentry's code (a test keeps them in step).
 Trigger = Literal["first-seen", "regression", "reappeared", "high-priority"]
-# Sentry's frequency intervals (STANDARD_INTERVALS) and comparison intervals (no 1m).
-Interval = Literal["1m", "5m", "15m", "1h", "1d", "1w", "30d"]
-ComparisonInterval = Literal["5m", "15m", "1h", "1d", "1w", "30d"]
 Level = Literal["fatal", "error", "warning", "info", "debug"]
-LEVEL_NUMBERS = {"fatal": 50, "error": 40, "warning": 30, "info": 20, "debug": 10}
 Match = Literal["equals", "not_equals", "starts_with", "ends_with", "contains", "not_contains",
                 "is_set", "not_set"]
-MATCH_CODES = {"equals": "eq", "not_equals": "ne", "starts_with": "sw", "ends_with": "ew",
-               "contains": "co", "not_contains": "nc", "is_set": "is", "not_set": "ns"}
 Category = Literal["error", "feedback", "outage", "metric", "db_query", "http_client",
                    "frontend", "mobile"]
-CATEGORY_IDS = {"error": 1, "feedback": 6, "outage": 10, "metric": 11, "db_query": 12,
-                "http_client": 13, "frontend": 14, "mobile": 15}
 METRIC_REPEAT = ("a metric rule notifies each time its level changes (raised, escalated, back "
                  "down, resolved) and never repeats otherwise; Sentry would also hold back an "
                  "escalation or a resolution within repeat_every of the last notice "
                  "(processors/action.py), so metric rules take no repeat_every")
-# How often actions may repeat for one issue: Sentry accepts 5 minutes to 30 days.
-REPEAT_MIN, REPEAT_MAX = 300, 30 * 86400
 
 
 def _duration(text: str, what: str) -> int:
@@ -168,7 +160,7 @@ class MetricQuery(Strict):
 
     @model_validator(mode="after")
     def _supported(self) -> MetricQuery:
-        if self.dataset in ("transactions", "generic_metrics"):
+        if self.dataset in RETIRED_DATASETS:
             raise ValueError("Sentry no longer creates transaction-based monitors; use dataset "
                              "events_analytics_platform with the query is_transaction:true")
         if "upsampled_count()" in self.aggregate:
@@ -358,7 +350,8 @@ def check_repeat(text: str) -> None:
         seconds = _duration(text, "repeat_every")
     except ValueError as exc:
         raise ValueError(f"@repeat_every: {exc}") from None
-    if not REPEAT_MIN <= seconds <= REPEAT_MAX:
+    # How often actions may repeat for one issue: Sentry accepts 5 minutes to 30 days.
+    if not FREQUENCY_MIN_SECONDS <= seconds <= FREQUENCY_MAX_SECONDS:
         raise ValueError("@repeat_every: repeat_every must be between 5m and 30d")
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sentry_iac.config.models import Organization, Project, Team
-from sentry_iac.config.security import ROLES, Security
+from sentry_iac.config.security import Security
 from sentry_iac.config.yaml.source import KeyPath
+from sentry_iac.sentry.security import ROLES
 
 # Sentry's defaults for the role settings (sentry/constants.py).
 ATTACHMENTS_ROLE_DEFAULT = "member"

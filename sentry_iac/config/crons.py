@@ -26,6 +26,7 @@ from sentry_iac.config.base import SLUG_PATTERN, Strict
 from sentry_iac.config.crontab import parse_crontab
 from sentry_iac.config.durations import format_duration, parse_duration
 from sentry_iac.config.environments import EnvironmentName
+from sentry_iac.sentry.crons import INTERVAL_UNITS, MAX_MINUTES, MAX_THRESHOLD
 
 # Sentry's monitor slugs: lowercase letters, digits, '-' and '_', at most 50 characters.
 MonitorSlug = Annotated[
@@ -33,12 +34,6 @@ MonitorSlug = Annotated[
 ]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 TeamSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=50)]
-
-MAX_MINUTES = 40320  # Sentry's MAX_MARGIN and MAX_TIMEOUT: 28 days
-MAX_THRESHOLD = 720
-# Sentry's interval units, by the unit letter we write them with.
-INTERVAL_UNITS = {"m": ("minute", 60), "h": ("hour", 3600), "d": ("day", 86400),
-                  "w": ("week", 604800)}
 
 
 @lru_cache(maxsize=1)

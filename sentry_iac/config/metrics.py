@@ -1,8 +1,8 @@
 """What a metric alert can measure, by plain name, and what that means to Sentry.
 
 Performance presets use span data (``events_analytics_platform``): Sentry refuses new
-transaction-based monitors ("Creation of transaction-based alerts is disabled, as we migrate to
-the span dataset"). Time windows follow Sentry's rules per dataset, in seconds.
+transaction-based monitors (``sentry_iac.sentry.metrics``, with the windows it accepts per
+dataset, which ``window_problem`` explains in our words).
 """
 
 from __future__ import annotations
@@ -10,26 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Dataset = Literal["events", "events_analytics_platform", "metrics", "transactions",
-                  "generic_metrics"]
+from sentry_iac.sentry.metrics import (
+    CRASH_RATE_WINDOWS,
+    EAP_MIN_WINDOW,
+    STANDARD_WINDOWS,
+    Dataset,
+)
+
 Unit = Literal["count", "ms", "%", "ratio"]
-
-# The windows Sentry's UI offers for error and performance monitors.
-STANDARD_WINDOWS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 86400)
-# Crash-rate monitors allow only these ("Allowed time windows for crash rate alerts are: 30min,
-# 1h, 2h, 4h, 12h and 24h").
-CRASH_RATE_WINDOWS = (1800, 3600, 7200, 14400, 43200, 86400)
-# Spans (EAP) need at least five minutes.
-EAP_MIN_WINDOW = 300
-# Sentry's comparison periods for percent-change monitors, in seconds.
-COMPARISON_DELTAS = (300, 900, 3600, 86400, 604800, 2592000)
-PERCENTILES = ("p50", "p75", "p90", "p95", "p99")
-
-QUERY_TYPE = {"events": 0, "transactions": 1, "generic_metrics": 1,
-              "events_analytics_platform": 1, "metrics": 2}
-EVENT_TYPES = {"events": ("error", "default"), "events_analytics_platform": ("trace_item_span",),
-               "transactions": ("transaction",), "generic_metrics": ("transaction",),
-               "metrics": ()}
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from sentry_iac.config.alerts import AlertsFile, rule_channels
 from sentry_iac.config.errors import SpecError
 from sentry_iac.config.models import Organization
 from sentry_iac.config.yaml.source import SourceMap
+from sentry_iac.sentry.actions import TICKET_FEATURE
 
-TICKET_FEATURE = "integrations-ticket-rules"
 TICKET_CHANNEL_KINDS = frozenset({"github"})
 TICKET_PLANS = frozenset({"business", "enterprise", "self-hosted"})
 

@@ -7,8 +7,7 @@ rules are checked with ``sentry-relay``, the same validator Sentry runs on save.
 from __future__ import annotations
 
 import functools
-import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -22,29 +21,17 @@ from pydantic import (
 from sentry_relay import processing as relay
 
 from sentry_iac.config.base import Strict
-
-# Sentry refuses a sensitive-field list longer than this in total (MAX_SENSITIVE_FIELD_CHARS).
-MAX_SENSITIVE_FIELD_CHARS = 4000
-# The choices Sentry's UI offers for stored crash reports per issue (-1 = unlimited, 0 = off).
-CRASH_REPORT_CHOICES = (-1, 0, 1, 5, 10, 20, 50, 100)
-
-# Our key -> Sentry's field, for every privacy setting.
-API_NAMES = {
-    "data_scrubber": "dataScrubber",
-    "data_scrubber_defaults": "dataScrubberDefaults",
-    "scrub_ip_addresses": "scrubIPAddresses",
-    "sensitive_fields": "sensitiveFields",
-    "safe_fields": "safeFields",
-    "store_crash_reports": "storeCrashReports",
-    "scrubbing_rules": "relayPiiConfig",
-}
+from sentry_iac.sentry.privacy import (
+    CRASH_REPORT_CHOICES,
+    MAX_SENSITIVE_FIELD_CHARS,
+    PiiRuleType,
+    Redaction,
+    pii_config,
+    pii_rule,
+    single_rule_config,
+)
 
 FieldName = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-
-RuleType = Literal[
-    "password", "creditcard", "ip", "email", "imei", "mac", "uuid", "iban", "userpath", "pemkey",
-    "url_auth", "us_ssn", "bearer", "cookies", "anything", "pattern",
-]
 
 
 # Relay's checks are pure functions of the text and cost a call into Rust each; large
@@ -82,9 +69,9 @@ Selector = Annotated[str, AfterValidator(_check_selector)]
 class ScrubbingRule(Strict):
     """An advanced scrubbing rule: what to look for, how to redact it, and where."""
 
-    type: RuleType
+    type: PiiRuleType
     pattern: str | None = Field(default=None, description="regular expression (type: pattern)")
-    method: Literal["mask", "remove", "hash", "replace"] = "mask"
+    method: Redaction = "mask"
     replacement: str | None = Field(default=None, description="text to put in (method: replace)")
     fields: tuple[Selector, ...] = Field(min_length=1,
                                          description="data selectors, e.g. $http.cookies")
@@ -96,21 +83,16 @@ class ScrubbingRule(Strict):
         if (self.method == "replace") != (self.replacement is not None):
             raise ValueError("'replacement' is required with method: replace and not allowed "
                              "otherwise")
-        config = {"rules": {"rule": self.relay_rule()}, "applications": {"**": ["rule"]}}
         try:
-            validate_pii_config(json.dumps(config))
+            validate_pii_config(single_rule_config(self.relay_rule()))
         except ValueError as exc:
             raise ValueError(f"Sentry would reject this rule: {_one_line(exc)}") from None
         return self
 
     def relay_rule(self) -> dict[str, Any]:
-        redaction: dict[str, Any] = {"method": self.method}
-        if self.replacement is not None:
-            redaction["text"] = self.replacement
-        rule: dict[str, Any] = {"type": self.type, "redaction": redaction}
-        if self.pattern is not None:
-            rule["pattern"] = self.pattern
-        return rule
+        """The rule in Relay's terms, which Relay checks here and Sentry stores."""
+        return pii_rule(self.type, self.method, pattern=self.pattern,
+                        replacement=self.replacement)
 
 
 class Privacy(Strict):
@@ -140,17 +122,6 @@ class Privacy(Strict):
                              "(-1 = unlimited, 0 = off)")
         return value
 
-    def api_fields(self) -> dict[str, Any]:
-        """Sentry's field names for the settings that are declared (the managed ones)."""
-        out: dict[str, Any] = {}
-        for field, api in API_NAMES.items():
-            if field not in type(self).model_fields:
-                continue
-            value = getattr(self, field)
-            if value is not None and field != "scrubbing_rules":
-                out[api] = list(value) if isinstance(value, tuple) else value
-        return out
-
 
 class ProjectPrivacy(Privacy):
     """A project's data scrubbing, plus advanced rules (Sentry's ``relayPiiConfig``)."""
@@ -169,23 +140,11 @@ class ProjectPrivacy(Privacy):
         return self
 
     def relay_pii_config(self) -> str | None:
-        """The rules as the JSON text Sentry stores; None when not managed."""
+        """The rules as the JSON text Sentry stores (Relay checks it on validation, and
+        ``resources.payloads.settings`` sends it); None when not managed."""
         if self.scrubbing_rules is None:
             return None
         if not self.scrubbing_rules:
             return ""
-        rules: dict[str, Any] = {}
-        applications: dict[str, list[str]] = {}
-        for index, rule in enumerate(self.scrubbing_rules):
-            rule_id = f"sentry-iac-{index}"
-            rules[rule_id] = rule.relay_rule()
-            for selector in rule.fields:
-                applications.setdefault(selector, []).append(rule_id)
-        return json.dumps({"rules": rules, "applications": applications}, sort_keys=True)
-
-    def api_fields(self) -> dict[str, Any]:
-        out = super().api_fields()
-        config = self.relay_pii_config()
-        if config is not None:
-            out["relayPiiConfig"] = config
-        return out
+        return pii_config([(f"sentry-iac-{index}", rule.relay_rule(), rule.fields)
+                           for index, rule in enumerate(self.scrubbing_rules)])

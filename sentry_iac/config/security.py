@@ -1,38 +1,20 @@
 """Who may join the organisation and what members may do (Settings > General, Security &
-Privacy, Relay), in our own words; ``API_NAMES`` maps each key to Sentry's field.
+Privacy, Relay), in our own words; ``sentry_iac.sentry.security`` maps each key to Sentry's
+field.
 
 Settings left out are not managed: Sentry keeps whatever it has.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, StrictBool, StringConstraints
 from sentry_relay.auth import PublicKey
 from sentry_relay.exceptions import RelayError
 
 from sentry_iac.config.base import Strict
-
-# The roles Sentry accepts for these settings, least to most powerful (its ``defaultRole``,
-# ``attachmentsRole`` and ``debugFilesRole`` enums).
-ROLES = ("member", "admin", "manager", "owner")
-Role = Literal["member", "admin", "manager", "owner"]
-
-API_NAMES = {
-    "require_2fa": "require2FA",
-    "open_membership": "openMembership",
-    "allow_join_requests": "allowJoinRequests",
-    "default_role": "defaultRole",
-    "events_member_admin": "eventsMemberAdmin",
-    "alerts_member_write": "alertsMemberWrite",
-    "attachments_role": "attachmentsRole",
-    "debug_files_role": "debugFilesRole",
-    "allow_shared_issues": "allowSharedIssues",
-    "enhanced_privacy": "enhancedPrivacy",
-    "hide_ai_features": "hideAiFeatures",
-    "trusted_relays": "trustedRelays",
-}
+from sentry_iac.sentry.security import Role
 
 
 def _check_public_key(value: str) -> str:
@@ -53,12 +35,6 @@ class TrustedRelay(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
     public_key: RelayKey
     description: str | None = None
-
-    def api_value(self) -> dict[str, str]:
-        value = {"name": self.name, "publicKey": self.public_key}
-        if self.description is not None:
-            value["description"] = self.description
-        return value
 
 
 class Security(Strict):
@@ -85,15 +61,3 @@ class Security(Strict):
     hide_ai_features: StrictBool | None = Field(
         default=None, description="hide Seer and the other AI features")
     trusted_relays: tuple[TrustedRelay, ...] | None = None
-
-    def api_fields(self) -> dict[str, Any]:
-        """Sentry's field names for the settings that are declared (the managed ones)."""
-        out: dict[str, Any] = {}
-        for key, api in API_NAMES.items():
-            value = getattr(self, key)
-            if value is None:
-                continue
-            if key == "trusted_relays":
-                value = [relay.api_value() for relay in value]
-            out[api] = value
-        return out

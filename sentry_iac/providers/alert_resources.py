@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -17,7 +17,7 @@ class Monitor(SentryResource, module="sentry-iac", name="Monitor"):
 
     def __init__(
         self, name: str, *, organization: str, project: pulumi.Input[str],
-        detector: dict[str, Any], adopt: str | None = None,
+        detector: Mapping[str, Any], adopt: str | None = None,
         opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
     ) -> None:
         props: dict[str, Any] = {"organization": organization, "project": project,
@@ -32,7 +32,7 @@ class Alert(SentryResource, module="sentry-iac", name="Alert"):
 
     def __init__(
         self, name: str, *, organization: str, project: pulumi.Input[str],
-        workflow: dict[str, Any], detectors: Sequence[pulumi.Input[str]] = (),
+        workflow: Mapping[str, Any], detectors: Sequence[pulumi.Input[str]] = (),
         priority: str | None = None, adopt: str | None = None,
         opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
     ) -> None:

@@ -38,6 +38,7 @@ from sentry_iac.providers.resolve import Resolver
 from sentry_iac.providers.runtime import PREVIOUS_PROJECTS, SentryApiProvider
 from sentry_iac.providers.wire import NUMBER, WHOLE, WireTypes
 from sentry_iac.pulumi_sdk import PROVIDER_KEY
+from sentry_iac.sentry.actions import TICKET_ACTIONS, TICKET_FEATURE
 
 APPLIED, LIVE = "applied", "live"
 # Optional input: API field -> "org.yaml:30:9: projects[0].crons[0].schedule", so Sentry's 400
@@ -139,11 +140,6 @@ MONITOR_WIRE = WireTypes(
 ALERT_WIRE = WireTypes(numbers={"workflow.**": WHOLE},
                        # A workflow for every environment says so with null.
                        nulls=("workflow.environment",))
-
-
-# Ticket actions need this organisation feature (config.plans says which plans have it).
-TICKET_FEATURE = "integrations-ticket-rules"
-TICKET_ACTIONS = frozenset({"github", "github_enterprise", "jira", "jira_server", "azure_devops"})
 
 
 class _ObjectProvider(SentryApiProvider):

@@ -24,13 +24,14 @@ from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import ResolveError, Resolver
 from sentry_iac.providers.wire import WHOLE, WireTypes
+from sentry_iac.sentry.crons import (
+    CONFIG_KEYS,
+    CONFIG_MAXIMA,
+    CRON_DATA_SOURCE,
+    CRON_DETECTOR,
+    SCHEDULE_TYPES,
+)
 
-CONFIG_KEYS = ("schedule_type", "schedule", "timezone", "checkin_margin", "max_runtime",
-               "failure_issue_threshold", "recovery_threshold")
-# Sentry's ranges (ConfigValidator): minutes up to 28 days, thresholds up to 720 check-ins.
-_RANGES = {"checkin_margin": 40320, "max_runtime": 40320, "failure_issue_threshold": 720,
-           "recovery_threshold": 720}
-CRON_DETECTOR = "monitor_check_in_failure"
 # Every number of a monitor is a DRF IntegerField (ConfigValidator), the interval's count
 # included. The optional settings are sent as null when the YAML has none (the wire drops
 # nulls), so removing one puts Sentry's default back.
@@ -76,13 +77,13 @@ class CronMonitorProvider(_ObjectProvider):
     def check_inputs(self, news: dict[str, Any]) -> list[dyn.CheckFailure]:
         failures = super().check_inputs(news)
         config = (news.get(self.spec_key) or {}).get("config") or {}
-        for key, highest in _RANGES.items():
+        for key, highest in CONFIG_MAXIMA.items():
             value = config.get(key)
             if value is not None and not (isinstance(value, int) and 1 <= value <= highest):
                 failures.append(dyn.CheckFailure(
                     self.spec_key, f"{_where(news, f'config.{key}')}{key} must be a whole "
                                    f"number from 1 to {highest}, not {value!r}"))
-        if config.get("schedule_type") not in ("crontab", "interval"):
+        if config.get("schedule_type") not in SCHEDULE_TYPES:
             failures.append(dyn.CheckFailure(
                 self.spec_key, f"{_where(news, 'config.schedule_type')}schedule_type must be "
                                "crontab or interval"))
@@ -136,7 +137,7 @@ def cron_detector(client: SentryClient, resolver: Resolver, project: str, slug: 
     for detector in found:
         for source in detector.get("dataSources") or []:
             monitor = source.get("queryObj") or {}
-            if source.get("type") == "cron_monitor" and monitor.get("slug") == slug:
+            if source.get("type") == CRON_DATA_SOURCE and monitor.get("slug") == slug:
                 return str(detector["id"])
     try:
         name = client.get_object(api_path("organizations", organization, "monitors", slug))["name"]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -31,7 +31,7 @@ class CronAlert(SentryResource, module="sentry-iac", name="CronAlert"):
 
     def __init__(
         self, name: str, *, organization: str, project: pulumi.Input[str], cron: str,
-        workflow: dict[str, Any], priority: str, opts: pulumi.ResourceOptions | None = None,
+        workflow: Mapping[str, Any], priority: str, opts: pulumi.ResourceOptions | None = None,
         renamed_from: Sequence[str] = (),
     ) -> None:
         # `priority` is not sent to Sentry: it shows reviews and policies what the alert is for.

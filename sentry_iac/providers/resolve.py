@@ -9,6 +9,13 @@ from typing import Any, TypeVar
 
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
+from sentry_iac.sentry.actions import (
+    ACTIVE_MEMBERS,
+    OPSGENIE_DEFAULT_PRIORITY,
+    PAGERDUTY_DEFAULT_SEVERITY,
+    TARGET_TABLES,
+)
+from sentry_iac.sentry.alerts import ISSUE_STREAM_DETECTOR
 
 
 class ResolveError(RuntimeError):
@@ -172,20 +179,20 @@ class Resolver:
 
     def pagerduty_service(self, service: str) -> tuple[str, str]:
         """(integration id, service row id) of a PagerDuty service by name."""
-        found = self._table_row("pagerduty", "service_table", "service", service)
+        found = self._table_row("pagerduty", *TARGET_TABLES["pagerduty"], service)
         if found is None:
             raise ResolveError(f"no PagerDuty service named '{service}' in any PagerDuty "
                                f"integration of organization '{self.organization}'")
         return found
 
     def opsgenie_team(self, team: str) -> tuple[str, str]:
-        found = self._table_row("opsgenie", "team_table", "team", team)
+        found = self._table_row("opsgenie", *TARGET_TABLES["opsgenie"], team)
         if found is None:
             raise ResolveError(f"no Opsgenie team named '{team}' in organization "
                                f"'{self.organization}'")
         return found
 
-    def default_detector(self, project: str, kind: str = "issue_stream") -> str:
+    def default_detector(self, project: str, kind: str = ISSUE_STREAM_DETECTOR) -> str:
         def first(detectors: list[Any]) -> str | None:
             return str(detectors[0]["id"]) if detectors else None
 
@@ -204,7 +211,7 @@ class Resolver:
         if kind == "email":
             if action.get("issue_owners"):
                 return {"type": "email", "integrationId": None,
-                        "data": {"fallthroughType": "ActiveMembers"},
+                        "data": {"fallthroughType": ACTIVE_MEMBERS},
                         "config": {"targetType": "issue_owners"}}
             if action.get("team"):
                 target_type, target_id = "team", self.team_id(action["team"])
@@ -216,13 +223,13 @@ class Resolver:
         if kind == "pagerduty":
             integration_id, service = self.pagerduty_service(action["service"])
             return {"type": "pagerduty", "integrationId": integration_id,
-                    "data": {"priority": action.get("severity", "default")},
+                    "data": {"priority": action.get("severity", PAGERDUTY_DEFAULT_SEVERITY)},
                     "config": {"targetType": "specific", "targetIdentifier": service,
                                "targetDisplay": action["service"]}}
         if kind == "opsgenie":
             integration_id, team = self.opsgenie_team(action["team"])
             return {"type": "opsgenie", "integrationId": integration_id,
-                    "data": {"priority": action.get("priority", "P3")},
+                    "data": {"priority": action.get("priority", OPSGENIE_DEFAULT_PRIORITY)},
                     "config": {"targetType": "specific", "targetIdentifier": team,
                                "targetDisplay": action["team"]}}
         if kind in ("msteams", "slack"):

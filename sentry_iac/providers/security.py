@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sentry_iac.providers.settings import SettingsKind
+from sentry_iac.sentry.security import RELAY_FIELDS as RELAY_FIELD_NAMES
+from sentry_iac.sentry.security import TRUSTED_RELAYS as RELAYS
 
-RELAYS = "trustedRelays"
-RELAY_FIELDS = ("name", "publicKey", "description")
+RELAY_FIELDS = tuple(RELAY_FIELD_NAMES.values())
 
 
 def _relay_problem(value: Any) -> str | None:

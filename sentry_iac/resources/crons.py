@@ -20,11 +20,11 @@ from sentry_iac.resources.payloads.crons import (
     cron_workflow_payload,
     monitor_payload,
 )
+from sentry_iac.sentry.codes import inverse
+from sentry_iac.sentry.crons import CONFIG_FIELDS
 
 # Sentry's field names -> our keys, for its 400 answers.
-_CONFIG_KEYS = {"timezone": "timezone", "checkin_margin": "checkin_margin",
-                "max_runtime": "max_runtime", "failure_issue_threshold": "failure_threshold",
-                "recovery_threshold": "recovery_threshold"}
+_CONFIG_KEYS = inverse(CONFIG_FIELDS)
 
 
 def _sources(spec: Spec, base: tuple[str | int, ...], cron: Cron) -> dict[str, str]:

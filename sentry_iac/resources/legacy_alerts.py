@@ -13,37 +13,20 @@ from typing import Any
 import pulumi
 import pulumiverse_sentry as sentry
 
-from sentry_iac.config.alerts import CATEGORY_IDS, LEVEL_NUMBERS, MATCH_CODES, IssueFilter
+from sentry_iac.config.alerts import IssueFilter
 from sentry_iac.config.models import Channel
 from sentry_iac.config.stack_views import StackRule
 from sentry_iac.resources.lifecycle import renamed_aliases
-from sentry_iac.resources.payloads.monitors import comparison_value, metric_query
-
-RULES = "sentry.rules"
-CONDITIONS = {
-    "first-seen": f"{RULES}.conditions.first_seen_event.FirstSeenEventCondition",
-    "regression": f"{RULES}.conditions.regression_event.RegressionEventCondition",
-    "reappeared": f"{RULES}.conditions.reappeared_event.ReappearedEventCondition",
-    "high-priority": f"{RULES}.conditions.high_priority_issue.NewHighPriorityIssueCondition",
-}
-EVENT_FREQUENCY = f"{RULES}.conditions.event_frequency.EventFrequencyCondition"
-USER_FREQUENCY = f"{RULES}.conditions.event_frequency.EventUniqueUserFrequencyCondition"
-FILTERS = {
-    "tag": f"{RULES}.filters.tagged_event.TaggedEventFilter",
-    "level": f"{RULES}.filters.level.LevelFilter",
-    "age": f"{RULES}.filters.age_comparison.AgeComparisonFilter",
-    "occurrences": f"{RULES}.filters.issue_occurrences.IssueOccurrencesFilter",
-    "latest_release": f"{RULES}.filters.latest_release.LatestReleaseFilter",
-    "category": f"{RULES}.filters.issue_category.IssueCategoryFilter",
-}
-ACTIONS = {
-    "email": "sentry.mail.actions.NotifyEmailAction",
-    "msteams": "sentry.integrations.msteams.notify_action.MsTeamsNotifyServiceAction",
-    "slack": "sentry.integrations.slack.notify_action.SlackNotifyServiceAction",
-    "discord": "sentry.integrations.discord.notify_action.DiscordNotifyServiceAction",
-    "pagerduty": "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction",
-    "github": "sentry.integrations.github.notify_action.GitHubCreateTicketAction",
-}
+from sentry_iac.resources.payloads.monitors import comparison_value, level_match, metric_query
+from sentry_iac.sentry.actions import ACTIVE_MEMBERS
+from sentry_iac.sentry.alerts import CATEGORY_IDS, LEVEL_NUMBERS, MATCH_CODES
+from sentry_iac.sentry.legacy_rules import (
+    ACTIONS,
+    CONDITIONS,
+    EVENT_FREQUENCY,
+    FILTERS,
+    USER_FREQUENCY,
+)
 
 
 def legacy_condition(f: IssueFilter) -> dict[str, str] | None:
@@ -67,9 +50,7 @@ def legacy_filter(f: IssueFilter) -> dict[str, str]:
         if f.tag.value is not None:
             out["value"] = f.tag.value
     elif f.level is not None:
-        match, level = next((m, v) for m, v in (("gte", f.level.at_least),
-                                                 ("lte", f.level.at_most),
-                                                 ("eq", f.level.equals)) if v is not None)
+        match, level = level_match(f)
         out.update(match=match, level=str(LEVEL_NUMBERS[level]))
     elif f.age is not None:
         from sentry_iac.resources.payloads.monitors import _age
@@ -96,10 +77,10 @@ def issue_action(organization: str, channel: Channel,
     out: dict[str, Any] = {"id": ACTIONS[kind]}
     if channel.email is not None:
         if channel.email.issue_owners:
-            out.update(targetType="IssueOwners", fallthroughType="ActiveMembers")
+            out.update(targetType="IssueOwners", fallthroughType=ACTIVE_MEMBERS)
         else:
             out.update(targetType="Team", targetIdentifier=team_ids[channel.email.team or ""],
-                       fallthroughType="ActiveMembers")
+                       fallthroughType=ACTIVE_MEMBERS)
     elif channel.msteams is not None:
         out.update(team=_integration(organization, "msteams", channel.msteams.team),
                    channel=channel.msteams.channel)

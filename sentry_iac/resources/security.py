@@ -9,19 +9,20 @@ from __future__ import annotations
 import pulumi
 
 from sentry_iac.config.loader import Spec
-from sentry_iac.config.security import API_NAMES
 from sentry_iac.providers.resources import OrganizationSecurity
+from sentry_iac.resources.payloads.settings import security_fields
+from sentry_iac.sentry.security import SECURITY_FIELDS
 
 
 def security_settings(spec: Spec, opts: pulumi.ResourceOptions) -> OrganizationSecurity | None:
     """The ``OrganizationSecurity`` resource, or None when nothing is declared."""
     org = spec.org
     security = org.security
-    settings = security.api_fields() if security is not None else {}
+    settings = security_fields(security) if security is not None else {}
     if security is None or not settings:
         return None
     declared = security.model_fields_set
-    sources = {api: spec.where(("security", key)) for key, api in API_NAMES.items()
+    sources = {api: spec.where(("security", key)) for key, api in SECURITY_FIELDS.items()
                if key in declared and api in settings}
     return OrganizationSecurity(org.organization, identity={"organization": org.organization},
                                 settings=settings, sources=sources, opts=opts)

@@ -14,8 +14,6 @@ import pulumi
 from sentry_iac.config.fingerprinting import rules_text
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.models import Project
-from sentry_iac.config.performance import DETECTORS, THRESHOLDS
-from sentry_iac.config.privacy import API_NAMES as PRIVACY_API_NAMES
 from sentry_iac.config.privacy import Privacy
 from sentry_iac.providers.resources import (
     EnvironmentVisibility,
@@ -25,22 +23,26 @@ from sentry_iac.providers.resources import (
     ProjectPerformanceIssues,
     ProjectPrivacy,
 )
+from sentry_iac.resources.payloads.settings import performance_fields, privacy_fields
+from sentry_iac.sentry import projects
+from sentry_iac.sentry.performance import DETECTORS, THRESHOLDS
+from sentry_iac.sentry.privacy import PRIVACY_FIELDS
 
 Path = tuple[str | int, ...]
 
 
 def _privacy_sources(spec: Spec, base: Path, privacy: Privacy) -> dict[str, str]:
     declared = privacy.model_fields_set
-    return {api: spec.where((*base, key)) for key, api in PRIVACY_API_NAMES.items()
+    return {api: spec.where((*base, key)) for key, api in PRIVACY_FIELDS.items()
             if key in declared}
 
 
 def organization_settings(spec: Spec, opts: pulumi.ResourceOptions) -> None:
     org = spec.org
-    if org.privacy is not None and org.privacy.api_fields():
+    if org.privacy is not None and privacy_fields(org.privacy):
         OrganizationPrivacy(
             org.organization, identity={"organization": org.organization},
-            settings=org.privacy.api_fields(),
+            settings=privacy_fields(org.privacy),
             sources=_privacy_sources(spec, ("privacy",), org.privacy), opts=opts)
 
 
@@ -55,39 +57,40 @@ def project_settings(
     details: dict[str, Any] = {}
     details_sources: dict[str, str] = {}
     if project.platform is not None:
-        details["platform"] = project.platform
-        details_sources["platform"] = spec.where((*base, "platform"))
+        details[projects.PLATFORM] = project.platform
+        details_sources[projects.PLATFORM] = spec.where((*base, "platform"))
     if project.resolve_age is not None:
-        details["resolveAge"] = project.resolve_age
-        details_sources["resolveAge"] = spec.where((*base, "resolve_age"))
+        details[projects.RESOLVE_AGE] = project.resolve_age
+        details_sources[projects.RESOLVE_AGE] = spec.where((*base, "resolve_age"))
     if details:
         ProjectDetails(project.slug, identity=identity, settings=details,
                        sources=details_sources, opts=opts,
                        renamed_from=project.previous_slugs)
-    if project.privacy is not None and project.privacy.api_fields():
-        ProjectPrivacy(project.slug, identity=identity, settings=project.privacy.api_fields(),
+    if project.privacy is not None and privacy_fields(project.privacy):
+        ProjectPrivacy(project.slug, identity=identity, settings=privacy_fields(project.privacy),
                        sources=_privacy_sources(spec, (*base, "privacy"), project.privacy),
                        opts=opts, renamed_from=project.previous_slugs)
     if project.fingerprinting is not None:
         ProjectFingerprinting(
             project.slug, identity=identity,
-            settings={"fingerprintingRules": rules_text(project.fingerprinting)},
-            sources={"fingerprintingRules": spec.where((*base, "fingerprinting"))},
+            settings={projects.FINGERPRINTING_RULES: rules_text(project.fingerprinting)},
+            sources={projects.FINGERPRINTING_RULES: spec.where((*base, "fingerprinting"))},
             opts=opts, renamed_from=project.previous_slugs)
     perf = project.performance_issues
-    if perf is not None and perf.api_fields():
+    if perf is not None and performance_fields(perf):
         sources: dict[str, str] = {}
         for name, (option, _, _) in THRESHOLDS.items():
             sources[option] = spec.where((*base, "performance_issues", name))
         for name, option in DETECTORS.items():
             sources[option] = spec.where((*base, "performance_issues", "detect", name))
-        settings: dict[str, Any] = perf.api_fields()
+        settings: dict[str, Any] = performance_fields(perf)
         ProjectPerformanceIssues(project.slug, identity=identity, settings=settings,
                                  sources={k: v for k, v in sources.items() if k in settings},
                                  opts=opts, renamed_from=project.previous_slugs)
     for j, environment in enumerate(project.hidden_environments or ()):
         EnvironmentVisibility(
             f"{project.slug}/{environment}",
-            identity={**identity, "environment": environment}, settings={"isHidden": True},
-            sources={"isHidden": spec.where((*base, "hidden_environments", j))},
+            identity={**identity, "environment": environment},
+            settings={projects.IS_HIDDEN: True},
+            sources={projects.IS_HIDDEN: spec.where((*base, "hidden_environments", j))},
             opts=opts, renamed_from=project.previous_slugs)

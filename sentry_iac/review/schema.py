@@ -23,8 +23,8 @@ from sentry_iac.config.alerts import AlertsFile
 from sentry_iac.config.durations import _DURATION, _THRESHOLD
 from sentry_iac.config.metrics import PRESETS
 from sentry_iac.config.models import Organization
-from sentry_iac.config.performance import DETECTORS, THRESHOLDS
 from sentry_iac.config.platforms import SENTRY_PLATFORMS
+from sentry_iac.sentry.performance import DETECTORS, THRESHOLDS
 
 SCHEMA_DIR = "schema"
 DRAFT = "http://json-schema.org/draft-07/schema#"

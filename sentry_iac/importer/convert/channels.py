@@ -15,6 +15,12 @@ from sentry_iac.config.models import Channel
 from sentry_iac.importer.convert.names import UniqueNames, slugify
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.read.snapshot import Json, Snapshot
+from sentry_iac.sentry.actions import (
+    ACTIVE_MEMBERS,
+    OPSGENIE_DEFAULT_PRIORITY,
+    PAGERDUTY_DEFAULT_SEVERITY,
+    TARGET_TABLES,
+)
 
 _NO_CHANNEL_KIND = ("Sentry apps, webhooks, Jira, Azure DevOps and GitHub Enterprise have no "
                     "channel kind in sentry-iac")
@@ -70,8 +76,7 @@ class ChannelBook:
             return self._email(config, data)
         if kind in ("pagerduty", "opsgenie"):
             integration = self._integration(action, kind)
-            table, column = (("service_table", "service") if kind == "pagerduty"
-                             else ("team_table", "team"))
+            table, column = TARGET_TABLES[kind]
             rows = integration["configData"].get(table) or []
             row = next((r for r in rows if str(r.get("id")) == str(target)), None)
             if row is None:
@@ -80,12 +85,12 @@ class ChannelBook:
             name = str(row[column])
             if kind == "pagerduty":
                 settings: dict[str, Any] = {"service": name}
-                severity = data.get("priority", "default")
-                if severity != "default":
+                severity = data.get("priority", PAGERDUTY_DEFAULT_SEVERITY)
+                if severity != PAGERDUTY_DEFAULT_SEVERITY:
                     settings["severity"] = severity
             else:
                 settings = {"team": name}
-                if data.get("priority", "P3") != "P3":
+                if data.get("priority", OPSGENIE_DEFAULT_PRIORITY) != OPSGENIE_DEFAULT_PRIORITY:
                     settings["priority"] = data["priority"]
             return kind, f"{kind}-{name}", settings
         if kind in ("msteams", "slack"):
@@ -113,8 +118,8 @@ class ChannelBook:
         target_type = config.get("targetType")
         target = str(config.get("targetIdentifier"))
         if target_type == "issue_owners":
-            fallthrough = data.get("fallthroughType", "ActiveMembers")
-            if fallthrough != "ActiveMembers":
+            fallthrough = data.get("fallthroughType", ACTIVE_MEMBERS)
+            if fallthrough != ACTIVE_MEMBERS:
                 raise NotExpressible(f"it emails issue owners with fallthrough '{fallthrough}'; "
                                      "sentry-iac falls through to active members only")
             return "email", "issue-owners", {"issue_owners": True}

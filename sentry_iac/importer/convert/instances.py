@@ -26,8 +26,10 @@ from sentry_iac.importer.convert.verify import (
 )
 from sentry_iac.importer.read.snapshot import Json, Snapshot
 from sentry_iac.importer.report import Report
+from sentry_iac.sentry.alerts import ERROR_DETECTOR, ISSUE_STREAM_DETECTOR
+from sentry_iac.sentry.metrics import METRIC_DETECTOR
 
-SYSTEM_TYPES = ("error", "issue_stream")
+SYSTEM_TYPES = (ERROR_DETECTOR, ISSUE_STREAM_DETECTOR)
 PAGING = ("pagerduty", "opsgenie")
 # Rule fields a stack may override (spec.alerts.Override); the rest must be the same in every
 # stack and project of one rule.
@@ -130,7 +132,7 @@ class _Builder:
         if any(d is None for d in linked):
             raise NotExpressible("it is connected to a monitor that could not be read")
         types = {str(d["type"]) for d in linked if d is not None}
-        if types == {"metric_issue"}:
+        if types == {METRIC_DETECTOR}:
             if len(links) != 1:
                 raise NotExpressible(f"it is connected to {len(links)} metric monitors; a metric "
                                      "rule is one monitor with one alert")
@@ -146,11 +148,11 @@ class _Builder:
             if len(projects) != 1:
                 raise NotExpressible(f"it watches the issue streams of {len(projects)} projects; "
                                      "sentry-iac connects each alert to one project")
-            if types != {"issue_stream"}:
+            if types != {ISSUE_STREAM_DETECTOR}:
                 raise NotExpressible("it is connected to the project's error monitor; "
                                      "sentry-iac connects issue alerts to the issue stream")
             return self.issue(workflow, self.ctx.snapshot.project_slug(projects.pop()))
-        other = sorted(types - {"metric_issue", *SYSTEM_TYPES})
+        other = sorted(types - {METRIC_DETECTOR, *SYSTEM_TYPES})
         raise NotExpressible(f"it is connected to a {', '.join(other) or 'mixed'} monitor, "
                              "which sentry-iac does not manage")
 
@@ -265,12 +267,12 @@ def collect_instances(ctx: Context) -> list[Instance]:
     for detector in sorted(builder.detectors.values(), key=lambda d: int(d["id"])):
         kind = str(detector.get("type"))
         subject = describe_monitor(detector, ctx.snapshot)
-        if kind == "metric_issue" and str(detector["id"]) not in builder.paired:
+        if kind == METRIC_DETECTOR and str(detector["id"]) not in builder.paired:
             reason = ("its alert could not be adopted (see that alert)"
                       if str(detector["id"]) in builder.tried else
                       "no alert is connected to it; a metric rule is a monitor with its alert")
             ctx.report.skip(subject, reason)
-        elif kind not in ("metric_issue", *SYSTEM_TYPES):
+        elif kind not in (METRIC_DETECTOR, *SYSTEM_TYPES):
             ctx.report.skip(subject, f"a {kind} monitor; sentry-iac manages metric monitors "
                                      "(and its own cron monitors), not this kind")
     return found

@@ -5,19 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sentry_iac.config.alerts import CATEGORY_IDS, LEVEL_NUMBERS, MATCH_CODES
 from sentry_iac.config.durations import format_duration
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.read.snapshot import Json
-from sentry_iac.resources.payloads.monitors import TRIGGERS
-
-WHEN = {sentry: ours for ours, sentry in TRIGGERS.items()}
-_MATCH = {code: name for name, code in MATCH_CODES.items()}
-_LEVEL = {number: name for name, number in LEVEL_NUMBERS.items()}
-_CATEGORY = {number: name for name, number in CATEGORY_IDS.items()}
-_LEVEL_MATCH = {"gte": "at_least", "lte": "at_most", "eq": "equals"}
-_AGE_UNITS = {"minute": "m", "hour": "h", "day": "d", "week": "w"}
-_FILTER_MATCH = {"all": "all", "any-short": "any", "none": "none"}
+from sentry_iac.sentry import alerts as codes
 
 
 def _no_sub_filters(comparison: Json, what: str) -> None:
@@ -33,18 +24,19 @@ def issue_filter(condition: Json) -> dict[str, Any]:
         raise NotExpressible(f"its '{kind}' filter is inverted (condition result false)")
     value: Any = condition.get("comparison")
     c: Json = value if isinstance(value, dict) else {}
-    if kind == "event_frequency_count":
+    if kind == codes.EVENT_COUNT:
         _no_sub_filters(c, "event counts")
         return {"events": {"more_than": c.get("value"), "in": c.get("interval")}}
-    if kind == "event_frequency_percent":
+    if kind == codes.EVENT_PERCENT:
         _no_sub_filters(c, "event counts")
         return {"events": {"percent_more_than": c.get("value"), "in": c.get("interval"),
                            "compared_to": c.get("comparisonInterval")}}
-    if kind == "event_unique_user_frequency_count":
+    if kind == codes.USER_COUNT:
         _no_sub_filters(c, "user counts")
         return {"users": {"more_than": c.get("value"), "in": c.get("interval")}}
-    if kind == "tagged_event":
-        tag: dict[str, Any] = {"key": c.get("key"), "match": _MATCH.get(str(c.get("match")))}
+    if kind == codes.TAGGED_EVENT:
+        tag: dict[str, Any] = {"key": c.get("key"),
+                               "match": codes.MATCHES_BY_CODE.get(str(c.get("match")))}
         if tag["match"] is None:
             raise NotExpressible(f"its tag filter matches with '{c.get('match')}'")
         if tag["match"] == "equals":
@@ -52,23 +44,24 @@ def issue_filter(condition: Json) -> dict[str, Any]:
         if "value" in c:
             tag["value"] = c["value"]
         return {"tag": tag}
-    if kind == "level":
-        match, level = _LEVEL_MATCH.get(str(c.get("match"))), _LEVEL.get(c.get("level", -1))
+    if kind == codes.LEVEL:
+        match = codes.LEVEL_MATCHES_BY_CODE.get(str(c.get("match")))
+        level = codes.LEVELS_BY_NUMBER.get(c.get("level", -1))
         if match is None or level is None:
             raise NotExpressible(f"its level filter ({c}) has no equivalent")
         return {"level": {match: level}}
-    if kind == "age_comparison":
-        unit = _AGE_UNITS.get(str(c.get("time")))
-        side = {"newer": "newer_than", "older": "older_than"}.get(str(c.get("comparisonType")))
+    if kind == codes.AGE:
+        unit = codes.AGE_LETTERS_BY_UNIT.get(str(c.get("time")))
+        side = codes.AGE_SIDES_BY_COMPARISON.get(str(c.get("comparisonType")))
         if unit is None or side is None:
             raise NotExpressible(f"its age filter ({c}) has no equivalent")
         return {"age": {side: f"{c.get('value')}{unit}"}}
-    if kind == "issue_occurrences":
+    if kind == codes.OCCURRENCES:
         return {"occurrences": {"at_least": c.get("value")}}
-    if kind == "latest_release" and value is True:
+    if kind == codes.LATEST_RELEASE and value is True:
         return {"latest_release": True}
-    if kind == "issue_category" and c.get("include", True) is True:
-        category = _CATEGORY.get(c.get("value", -1))
+    if kind == codes.ISSUE_CATEGORY and c.get("include", True) is True:
+        category = codes.CATEGORIES_BY_ID.get(c.get("value", -1))
         if category is None:
             raise NotExpressible(f"its issue category {c.get('value')} has no name in sentry-iac")
         return {"category": category}
@@ -90,17 +83,18 @@ def issue_fields(workflow: Json) -> dict[str, Any]:
     triggers = workflow.get("triggers") or {}
     when = []
     for condition in triggers.get("conditions") or []:
-        trigger = WHEN.get(str(condition.get("type")))
+        trigger = codes.TRIGGERS_BY_TYPE.get(str(condition.get("type")))
         if trigger is None:
             raise NotExpressible(f"it triggers on '{condition.get('type')}', which sentry-iac "
-                                 f"does not write (it writes {', '.join(WHEN)})")
+                                 f"does not write (it writes "
+                                 f"{', '.join(codes.TRIGGERS_BY_TYPE)})")
         when.append(trigger)
     group = single_filter(workflow)
     fields: dict[str, Any] = {}
     if when:
-        fields["when"] = sorted(when, key=list(TRIGGERS).index)
+        fields["when"] = sorted(when, key=list(codes.TRIGGER_TYPES).index)
     filters = [issue_filter(c) for c in group.get("conditions") or []]
-    match = _FILTER_MATCH.get(str(group.get("logicType")))
+    match = codes.FILTER_MATCHES_BY_LOGIC.get(str(group.get("logicType")))
     if match is None:
         raise NotExpressible(f"its filters combine with '{group.get('logicType')}'; sentry-iac "
                              "writes all, any (any-short) or none")

@@ -6,14 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from sentry_iac.config.durations import format_duration
-from sentry_iac.config.metrics import EVENT_TYPES, PERCENTILES, PRESETS
+from sentry_iac.config.metrics import PRESETS
 from sentry_iac.importer.convert.numbers import threshold
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.read.snapshot import Json
-from sentry_iac.resources.payloads.monitors import HIGH, MEDIUM, RESOLVED
-
-_DIRECTION = {"gt": "above", "lt": "below"}
-_RESOLVE_TYPE = {"above": "lte", "below": "gte"}
+from sentry_iac.sentry.alerts import (
+    DIRECTIONS_BY_OPERATOR,
+    HIGH,
+    MEDIUM,
+    RESOLVE_OPERATORS,
+    RESOLVED,
+)
+from sentry_iac.sentry.metrics import (
+    EVENT_TYPES,
+    PERCENT,
+    PERCENTILES,
+    RETIRED_DATASETS,
+    STATIC,
+)
 
 
 def snuba_query(detector: Json) -> Json:
@@ -56,7 +66,7 @@ def measure_fields(query: Json) -> dict[str, Any]:
             if search:
                 fields["search"] = search
             return fields
-    if dataset in ("transactions", "generic_metrics"):
+    if dataset in RETIRED_DATASETS:
         raise NotExpressible(f"it measures the retired '{dataset}' dataset; Sentry refuses new "
                              "transaction-based monitors and so does sentry-iac")
     expert: dict[str, Any] = {"dataset": dataset, "aggregate": aggregate}
@@ -84,14 +94,14 @@ def threshold_fields(detector: Json, unit: str, change: bool) -> dict[str, Any]:
     """``critical``, ``warning`` and ``resolve`` in the measure's unit; resolve is left out when
     it is the default (back on the good side of the lowest level)."""
     high, medium, resolved = _levels(detector)
-    direction = _DIRECTION.get(str(high.get("type")))
+    direction = DIRECTIONS_BY_OPERATOR.get(str(high.get("type")))
     if direction is None or (medium and medium.get("type") != high.get("type")):
         raise NotExpressible(f"its levels compare with '{high.get('type')}'; sentry-iac writes "
                              "'above' (gt) and 'below' (lt)")
-    if resolved.get("type") != _RESOLVE_TYPE[direction]:
+    if resolved.get("type") != RESOLVE_OPERATORS[direction]:
         raise NotExpressible(f"it resolves with '{resolved.get('type')}' while alerting "
                              f"{direction}; sentry-iac resolves with "
-                             f"'{_RESOLVE_TYPE[direction]}'")
+                             f"'{RESOLVE_OPERATORS[direction]}'")
 
     def text(condition: Json, side: str) -> str:
         value = float(condition["comparison"])
@@ -119,10 +129,10 @@ def metric_fields(detector: Json) -> dict[str, Any]:
     query = snuba_query(detector)
     fields = measure_fields(query)
     config = detector.get("config") or {}
-    detection = config.get("detectionType", "static")
-    if detection == "percent":
+    detection = config.get("detectionType", STATIC)
+    if detection == PERCENT:
         fields["change"] = {"compared_to": format_duration(int(config["comparisonDelta"]))}
-    elif detection != "static":
+    elif detection != STATIC:
         raise NotExpressible(f"it uses '{detection}' detection (anomaly detection needs Seer); "
                              "sentry-iac writes static thresholds and percent changes")
     measure = PRESETS.get(str(fields.get("measure")))

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any, get_args
 
-from sentry_iac.config.privacy import RuleType
 from sentry_iac.importer.convert.problems import NotExpressible
+from sentry_iac.sentry.privacy import PiiRuleType
 
-RULE_TYPES = get_args(RuleType)
+RULE_TYPES = get_args(PiiRuleType)
 _RULE_KEYS = {"type", "redaction", "pattern"}
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sentry_iac.config.fingerprinting import FingerprintRule, rules_text
-from sentry_iac.config.performance import DETECTORS, THRESHOLDS, PerformanceIssues
-from sentry_iac.config.privacy import API_NAMES, Privacy, ProjectPrivacy
+from sentry_iac.config.performance import PerformanceIssues
+from sentry_iac.config.privacy import Privacy, ProjectPrivacy
 from sentry_iac.importer.convert.fingerprints import parse_rules
 from sentry_iac.importer.convert.numbers import number
 from sentry_iac.importer.convert.problems import NotExpressible
@@ -20,24 +20,9 @@ from sentry_iac.importer.convert.scrubbing import same_rules, scrubbing_rules
 from sentry_iac.importer.read.snapshot import Json
 from sentry_iac.importer.report import Report
 from sentry_iac.providers import kinds
-
-# The detector whose switch guards each threshold: Sentry refuses to change a threshold while
-# its detector is off (project_performance_issue_settings.py).
-THRESHOLD_DETECTOR = {
-    "n_plus_one_db_duration_threshold": "n_plus_one_db_queries",
-    "n_plus_one_db_count": "n_plus_one_db_queries",
-    "slow_db_query_duration_threshold": "slow_db_queries",
-    "render_blocking_fcp_ratio": "large_render_blocking_asset",
-    "large_http_payload_size_threshold": "large_http_payload",
-    "db_on_main_thread_duration_threshold": "db_on_main_thread",
-    "file_io_on_main_thread_duration_threshold": "file_io_on_main_thread",
-    "uncompressed_asset_duration_threshold": "uncompressed_assets",
-    "uncompressed_asset_size_threshold": "uncompressed_assets",
-    "consecutive_db_min_time_saved_threshold": "consecutive_db_queries",
-    "n_plus_one_api_calls_total_duration_threshold": "n_plus_one_api_calls",
-    "consecutive_http_spans_min_time_saved_threshold": "consecutive_http_spans",
-    "http_request_delay_threshold": "http_overhead",
-}
+from sentry_iac.sentry import projects
+from sentry_iac.sentry.performance import DETECTORS, THRESHOLD_DETECTOR, THRESHOLDS
+from sentry_iac.sentry.privacy import PRIVACY_FIELDS, RELAY_PII_CONFIG
 
 
 def _accepted(model: type[BaseModel], key: str, value: Any, subject: str,
@@ -56,15 +41,15 @@ def privacy(detail: Json, subject: str, report: Report, *, project: bool) -> Jso
     defaults = (kinds.PROJECT_PRIVACY if project else kinds.ORGANIZATION_PRIVACY).defaults
     model: type[BaseModel] = ProjectPrivacy if project else Privacy
     out: Json = {}
-    for key, api in API_NAMES.items():
-        if key == "scrubbing_rules" or api not in detail:
+    for key, api in PRIVACY_FIELDS.items():
+        if api == RELAY_PII_CONFIG or api not in detail:
             continue
         value = detail[api]
         if value == defaults.get(api) or (isinstance(value, list) and not value):
             continue
         if _accepted(model, key, value, f"{subject} privacy", report):
             out[key] = value
-    text = detail.get("relayPiiConfig") or ""
+    text = detail.get(RELAY_PII_CONFIG) or ""
     if text and not project:
         report.skip(f"{subject} advanced data scrubbing rules",
                     "sentry-iac writes advanced scrubbing rules per project only")
@@ -95,7 +80,7 @@ def _scrubbing(text: str, subject: str, report: Report) -> list[Json] | None:
 
 
 def fingerprinting(detail: Json, subject: str, report: Report) -> list[Json] | None:
-    text = str(detail.get("fingerprintingRules") or "")
+    text = str(detail.get(projects.FINGERPRINTING_RULES) or "")
     if not text.strip():
         return None
     what = f"{subject} fingerprinting rules"
@@ -129,7 +114,7 @@ def performance(settings: Json | None, subject: str, report: Report) -> Json | N
         if value is None or value == defaults[option]:
             continue
         detector = THRESHOLD_DETECTOR[option]
-        if settings.get(f"{detector}_detection_enabled") is False:
+        if settings.get(DETECTORS[detector]) is False:
             report.skip(f"{subject} performance_issues.{name}",
                         f"its detector {detector} is off, and Sentry refuses to change a "
                         "threshold of a detector that is off")
@@ -145,5 +130,5 @@ def performance(settings: Json | None, subject: str, report: Report) -> Json | N
 
 
 def hidden_environments(environments: list[Json]) -> list[str] | None:
-    hidden = sorted(str(e["name"]) for e in environments if e.get("isHidden"))
+    hidden = sorted(str(e["name"]) for e in environments if e.get(projects.IS_HIDDEN))
     return hidden or None

@@ -15,7 +15,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from sentry_iac.config.alerts import AlertRule
-from sentry_iac.config.metrics import QUERY_TYPE
 from sentry_iac.config.models import Channel, Project
 from sentry_iac.config.stack_views import StackRule, stack_rule
 from sentry_iac.importer.convert.problems import NotExpressible
@@ -23,6 +22,7 @@ from sentry_iac.importer.read.snapshot import Json
 from sentry_iac.providers.alerting import normalize_detector, normalize_workflow
 from sentry_iac.providers.resolve import ResolveError, Resolver
 from sentry_iac.resources.payloads.monitors import detector_payload, workflow_payload
+from sentry_iac.sentry.metrics import QUERY_TYPE
 
 _RESOLVED_BY_NAME = ("slack", "msteams")
 
@@ -52,8 +52,9 @@ def candidate_rule(fields: dict[str, Any], project: Project, stack: str,
 
 
 def render(item: StackRule) -> Rendered:
-    return Rendered(detector_payload(item) if item.rule.is_metric else None,
-                    workflow_payload(item))
+    # Plain JSON from here on: the importer compares and adjusts them as Sentry's answers.
+    return Rendered(dict(detector_payload(item)) if item.rule.is_metric else None,
+                    dict(workflow_payload(item)))
 
 
 def _difference(ours: Any, theirs: Any, path: str = "") -> str | None:

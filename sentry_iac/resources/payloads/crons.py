@@ -18,11 +18,13 @@ from sentry_iac.config.crons import Cron, minutes
 from sentry_iac.config.models import Project
 from sentry_iac.config.stack_views import StackCron
 from sentry_iac.resources.payloads.monitors import (
-    HIGH,
     NEVER_THROTTLED,
     channel_action,
     level_changes,
 )
+from sentry_iac.sentry import alerts as codes
+from sentry_iac.sentry.alerts import HIGH
+from sentry_iac.sentry.shapes import Workflow
 
 # The monitors backend never throttles a cron alert: its notices are the issue opening and
 # resolving (NEVER_THROTTLED). The legacy backend's repeat is ``crons.LEGACY_REPEAT``.
@@ -54,7 +56,7 @@ def monitor_payload(cron: Cron, project: Project) -> dict[str, Any]:
 RESOLUTION_SUFFIX = " (resolved)"
 
 
-def cron_workflow_payload(item: StackCron) -> dict[str, Any]:
+def cron_workflow_payload(item: StackCron) -> Workflow:
     """The alert on the cron's issues in this stack's environment; the provider adds the
     detector (found at deploy time) and resolves the channel actions. One cron monitor, and so
     one detector, serves every environment, so the environment is the alert's filter."""
@@ -63,13 +65,13 @@ def cron_workflow_payload(item: StackCron) -> dict[str, Any]:
         "name": item.display_name,
         "enabled": True,
         "environment": item.environment,
-        "config": dict(NEVER_THROTTLED),
-        "triggers": {"logic_type": "any-short", "conditions": []},
+        "config": NEVER_THROTTLED.copy(),
+        "triggers": {"logic_type": codes.ANY_SHORT, "conditions": []},
         "actionFilters": level_changes(HIGH, actions),
     }
 
 
-def cron_resolution_payload(item: StackCron) -> dict[str, Any] | None:
+def cron_resolution_payload(item: StackCron) -> Workflow | None:
     """The alert that resolves a cron's pages, or None when the stack pages no one for it.
 
     Sentry hands a resolution (an Activity, which has no environment) only to alerts without an
@@ -87,9 +89,9 @@ def cron_resolution_payload(item: StackCron) -> dict[str, Any] | None:
         "name": f"{item.display_name}{RESOLUTION_SUFFIX}",
         "enabled": True,
         "environment": None,
-        "config": dict(NEVER_THROTTLED),
-        "triggers": {"logic_type": "any-short", "conditions": []},
-        "actionFilters": [{"logicType": "any-short", "conditions": [
-            {"type": "issue_priority_deescalating", "comparison": HIGH,
+        "config": NEVER_THROTTLED.copy(),
+        "triggers": {"logic_type": codes.ANY_SHORT, "conditions": []},
+        "actionFilters": [{"logicType": codes.ANY_SHORT, "conditions": [
+            {"type": codes.PRIORITY_DEESCALATING, "comparison": HIGH,
              "conditionResult": True}], "actions": actions}],
     }

@@ -1,32 +1,35 @@
-"""Stack rules -> Sentry's current API: a detector (monitor) for each metric rule, a workflow
-(alert) for every rule. Pure functions; the values are exactly what is sent, except that actions
-name channels, which the alert provider resolves to integration, team and user ids at deploy
-time (SENTRY_ALERTS_API.md §2)."""
+"""Where the metric alert payload is built: stack rules -> Sentry's current API, a detector
+(monitor) for each metric rule and a workflow (alert) for every rule, in this one file.
+
+Pure functions; the values are exactly what is sent, except that actions name channels, which
+the alert provider resolves to integration, team and user ids at deploy time
+(SENTRY_ALERTS_API.md §2). Sentry's codes come from ``sentry_iac.sentry``; the payloads' shapes
+are its ``shapes``."""
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sentry_iac.config.alerts import (
-    CATEGORY_IDS,
-    LEVEL_NUMBERS,
-    MATCH_CODES,
-    AgeMatch,
-    IssueFilter,
-)
+from sentry_iac.config.alerts import AgeMatch, IssueFilter
 from sentry_iac.config.durations import Threshold, parse_duration
-from sentry_iac.config.metrics import EVENT_TYPES, PRESETS, QUERY_TYPE
+from sentry_iac.config.metrics import PRESETS
 from sentry_iac.config.models import Channel
 from sentry_iac.config.stack_views import StackRule
+from sentry_iac.sentry import alerts as codes
+from sentry_iac.sentry.alerts import HIGH, MEDIUM, RESOLVED
+from sentry_iac.sentry.metrics import EVENT_TYPES, METRIC_DETECTOR, PERCENT, QUERY_TYPE, STATIC
+from sentry_iac.sentry.shapes import (
+    ActionFilter,
+    DataCondition,
+    Detector,
+    DetectorConfig,
+    MetricQuery,
+    Workflow,
+    WorkflowConfig,
+)
 
-HIGH, MEDIUM, RESOLVED = 75, 50, 0  # Sentry's DetectorPriorityLevel
-TRIGGERS = {"first-seen": "first_seen_event", "regression": "regression_event",
-            "reappeared": "reappeared_event", "high-priority": "new_high_priority_issue"}
-_OPERATOR = {"above": "gt", "below": "lt"}
-_RESOLVE_OPERATOR = {"above": "lte", "below": "gte"}
 
-
-def metric_query(item: StackRule) -> dict[str, Any]:
+def metric_query(item: StackRule) -> MetricQuery:
     """dataset, aggregate, query and event types of a metric rule."""
     rule = item.rule
     if rule.query is not None:
@@ -66,34 +69,35 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
-def detector_payload(item: StackRule) -> dict[str, Any]:
+def detector_payload(item: StackRule) -> Detector:
     """The body of ``POST /organizations/{org}/projects/{project}/detectors/``."""
     assert item.critical is not None and item.window_seconds is not None
     query = metric_query(item)
-    conditions = [{"type": _OPERATOR[item.critical.direction],
-                   "comparison": _number(comparison_value(item, item.critical)),
-                   "conditionResult": HIGH}]
+    conditions: list[DataCondition] = [
+        {"type": codes.ALERT_OPERATORS[item.critical.direction],
+         "comparison": _number(comparison_value(item, item.critical)),
+         "conditionResult": HIGH}]
     if item.warning is not None:
-        conditions.append({"type": _OPERATOR[item.warning.direction],
+        conditions.append({"type": codes.ALERT_OPERATORS[item.warning.direction],
                            "comparison": _number(comparison_value(item, item.warning)),
                            "conditionResult": MEDIUM})
     resolve = item.resolution
     assert resolve is not None
-    conditions.append({"type": _RESOLVE_OPERATOR[item.critical.direction],
+    conditions.append({"type": codes.RESOLVE_OPERATORS[item.critical.direction],
                        "comparison": _number(comparison_value(item, resolve)),
                        "conditionResult": RESOLVED})
-    config: dict[str, Any] = {"detectionType": "static"}
+    config: DetectorConfig = {"detectionType": STATIC}
     if item.rule.change is not None:
-        config = {"detectionType": "percent", "comparisonDelta": item.rule.change.seconds}
+        config = {"detectionType": PERCENT, "comparisonDelta": item.rule.change.seconds}
     return {
         "name": item.display_name,
-        "type": "metric_issue",
+        "type": METRIC_DETECTOR,
         "enabled": True,
         "description": item.rule.description,
         "dataSources": [{**query, "timeWindow": item.window_seconds,
                          "environment": item.environment}],
         "config": config,
-        "conditionGroup": {"logicType": "any", "conditions": conditions},
+        "conditionGroup": {"logicType": codes.ANY, "conditions": conditions},
     }
 
 
@@ -118,73 +122,79 @@ def channel_action(name: str, channel: Channel, item: Prioritised) -> dict[str, 
 def _age(age: AgeMatch) -> dict[str, Any]:
     text = age.newer_than or age.older_than or ""
     seconds = parse_duration(text)
-    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+    side = codes.AGE_COMPARISONS["newer_than" if age.newer_than else "older_than"]
+    for unit, size in codes.AGE_UNIT_SECONDS.items():  # the largest unit that fits
         if seconds % size == 0:
-            return {"time": unit, "value": seconds // size,
-                    "comparisonType": "newer" if age.newer_than else "older"}
-    return {"time": "minute", "value": max(1, seconds // 60),
-            "comparisonType": "newer" if age.newer_than else "older"}
+            return {"time": unit, "value": seconds // size, "comparisonType": side}
+    return {"time": "minute", "value": max(1, seconds // 60), "comparisonType": side}
 
 
-def filter_condition(f: IssueFilter) -> dict[str, Any]:
+def level_match(f: IssueFilter) -> tuple[str, str]:
+    """(Sentry's match code, our level) of a level filter."""
+    assert f.level is not None
+    return next((codes.LEVEL_MATCH_CODES[side], level)
+                for side, level in (("at_least", f.level.at_least), ("at_most", f.level.at_most),
+                                    ("equals", f.level.equals)) if level is not None)
+
+
+def filter_condition(f: IssueFilter) -> DataCondition:
     """One issue filter as a workflow action-filter condition (SENTRY_ALERTS_API.md §2.11)."""
     comparison: Any
     if f.events is not None:
         if f.events.more_than is not None:
-            kind, comparison = "event_frequency_count", {"value": f.events.more_than,
-                                                         "interval": f.events.in_}
+            kind, comparison = codes.EVENT_COUNT, {"value": f.events.more_than,
+                                                   "interval": f.events.in_}
         else:
-            kind = "event_frequency_percent"
+            kind = codes.EVENT_PERCENT
             comparison = {"value": f.events.percent_more_than, "interval": f.events.in_,
                           "comparisonInterval": f.events.compared_to}
     elif f.users is not None:
-        kind, comparison = "event_unique_user_frequency_count", {
+        kind, comparison = codes.USER_COUNT, {
             "value": f.users.more_than, "interval": f.users.in_, "filters": []}
     elif f.tag is not None:
-        kind, comparison = "tagged_event", {"key": f.tag.key, "match": MATCH_CODES[f.tag.match]}
+        kind, comparison = codes.TAGGED_EVENT, {"key": f.tag.key,
+                                                "match": codes.MATCH_CODES[f.tag.match]}
         if f.tag.value is not None:
             comparison["value"] = f.tag.value
     elif f.level is not None:
-        match, level = next((m, v) for m, v in (("gte", f.level.at_least),
-                                                 ("lte", f.level.at_most),
-                                                 ("eq", f.level.equals)) if v is not None)
-        kind, comparison = "level", {"level": LEVEL_NUMBERS[level], "match": match}
+        match, level = level_match(f)
+        kind, comparison = codes.LEVEL, {"level": codes.LEVEL_NUMBERS[level], "match": match}
     elif f.age is not None:
-        kind, comparison = "age_comparison", _age(f.age)
+        kind, comparison = codes.AGE, _age(f.age)
     elif f.occurrences is not None:
-        kind, comparison = "issue_occurrences", {"value": f.occurrences.at_least}
+        kind, comparison = codes.OCCURRENCES, {"value": f.occurrences.at_least}
     elif f.latest_release is not None:
-        kind, comparison = "latest_release", True
+        kind, comparison = codes.LATEST_RELEASE, True
     else:
-        kind, comparison = "issue_category", {"value": CATEGORY_IDS[f.category or "error"],
-                                              "include": True}
+        kind, comparison = codes.ISSUE_CATEGORY, {
+            "value": codes.CATEGORY_IDS[f.category or "error"], "include": True}
     return {"type": kind, "comparison": comparison, "conditionResult": True}
 
 
-def level_changes(level: int, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def level_changes(level: int, actions: list[dict[str, Any]]) -> list[ActionFilter]:
     """The action filter of an alert on a monitor's issue: notify when the issue reaches
     ``level`` (opened, or escalated from warning to critical) and when it goes back down
     (de-escalated or resolved)."""
-    return [{"logicType": "any-short", "conditions": [
-        {"type": "issue_priority_greater_or_equal", "comparison": level,
-         "conditionResult": True},
-        {"type": "issue_priority_deescalating", "comparison": level,
-         "conditionResult": True}], "actions": actions}]
+    return [{"logicType": codes.ANY_SHORT, "conditions": [
+        {"type": codes.PRIORITY_AT_LEAST, "comparison": level, "conditionResult": True},
+        {"type": codes.PRIORITY_DEESCALATING, "comparison": level, "conditionResult": True}],
+        "actions": actions}]
 
 
 # Sentry throttles every action of a workflow per issue by its frequency, resolutions and
 # escalations included (filter_recently_fired_workflow_actions, processors/action.py), and an
 # earlier version read a missing frequency as 30 minutes: an alert on a monitor says 0, as
 # Sentry's own migrated metric alerts behave.
-NEVER_THROTTLED = {"frequency": 0}
+NEVER_THROTTLED: WorkflowConfig = {"frequency": 0}
 # Issues of other categories (performance, cron, metric...) open through the same issue-stream
 # monitor (get_detectors_for_event_data), so an issue rule is for errors unless it names one.
-ERRORS_ONLY = {"type": "issue_category", "comparison": {"value": CATEGORY_IDS["error"],
-                                                       "include": True},
-               "conditionResult": True}
+ERRORS_ONLY: DataCondition = {
+    "type": codes.ISSUE_CATEGORY,
+    "comparison": {"value": codes.CATEGORY_IDS["error"], "include": True},
+    "conditionResult": True}
 
 
-def issue_conditions(item: StackRule) -> list[dict[str, Any]]:
+def issue_conditions(item: StackRule) -> list[DataCondition]:
     """The filters of an issue rule, with the error category when the rule is about errors
     (``issues: errors``, the default) and names no category itself. The spec allows the
     default only with ``filter_match: all``: Sentry has no way to require a category beside
@@ -195,25 +205,24 @@ def issue_conditions(item: StackRule) -> list[dict[str, Any]]:
     return conditions
 
 
-def workflow_payload(item: StackRule) -> dict[str, Any]:
+def workflow_payload(item: StackRule) -> Workflow:
     """The body of ``POST /organizations/{org}/workflows/`` without ``detectorIds`` (the
     provider adds them) and with channel actions still by name."""
     actions = [channel_action(name, channel, item) for name, channel in item.channels]
     if item.rule.is_metric:
-        triggers: list[dict[str, Any]] = []
+        triggers: list[DataCondition] = []
         filters = level_changes(MEDIUM if item.warning is not None else HIGH, actions)
         # For every environment: the monitor's data source already filters the stack's
         # environment, and Sentry delivers a resolution (an Activity, which has none) only to
         # workflows without one (_get_associated_workflows, processors/workflow.py;
         # getsentry/sentry#121153).
         environment: str | None = None
-        config: dict[str, Any] = dict(NEVER_THROTTLED)
+        config: WorkflowConfig = NEVER_THROTTLED.copy()
     else:
-        triggers = [{"type": TRIGGERS[t], "comparison": True, "conditionResult": True}
-                    for t in item.rule.when]
-        match = {"any": "any-short"}.get(item.rule.filter_match, item.rule.filter_match)
-        filters = [{"logicType": match, "conditions": issue_conditions(item),
-                    "actions": actions}]
+        triggers = [{"type": codes.TRIGGER_TYPES[t], "comparison": True,
+                     "conditionResult": True} for t in item.rule.when]
+        filters = [{"logicType": codes.LOGIC_TYPES[item.rule.filter_match],
+                    "conditions": issue_conditions(item), "actions": actions}]
         environment = item.environment
         config = {"frequency": item.repeat_seconds // 60}
     return {
@@ -223,6 +232,6 @@ def workflow_payload(item: StackRule) -> dict[str, Any]:
         "config": config,
         # snake_case here, as Sentry's published schema spells it inside `triggers` (its
         # serializer converts camelCase anyway; see SENTRY_ALERTS_API.md §2.1).
-        "triggers": {"logic_type": "any-short", "conditions": triggers},
+        "triggers": {"logic_type": codes.ANY_SHORT, "conditions": triggers},
         "actionFilters": filters,
     }
