@@ -122,7 +122,14 @@ def pulumi_command(*, install: bool) -> auto.PulumiCommand:
         return auto.PulumiCommand()
     if not install:
         require_cli()
-    return auto.PulumiCommand.install()
+    try:
+        return auto.PulumiCommand.install()
+    except OSError as exc:  # urllib's URLError, a refused connection, a full disk
+        reason = getattr(exc, "reason", None) or exc
+        raise PulumiCliMissingError(
+            f"the Pulumi CLI is not on PATH and could not be installed ({reason}): install it "
+            "(https://www.pulumi.com/docs/install/), or use `sentry-iac plan`, which needs no "
+            "CLI") from None
 
 
 def select_stack(settings: DeploySettings, command: auto.PulumiCommand) -> auto.Stack:

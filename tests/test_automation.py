@@ -5,10 +5,12 @@ Sentry provider plugin download from the internet)."""
 from __future__ import annotations
 
 import shutil
+import socket
+import urllib.error
 from pathlib import Path
 
 import pytest
-from pulumi.automation import OpType
+from pulumi.automation import OpType, PulumiCommand
 
 from sentry_iac.automation import (
     DeployError,
@@ -86,6 +88,29 @@ def test_preview_and_up_say_what_is_missing(
     monkeypatch.setenv("PATH", "")
     assert main([command, "--stack", "staging", "--dir", str(project), "--no-install"]) == 1
     assert "the Pulumi CLI is not on PATH" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["preview", "up"])
+def test_a_cli_that_cannot_be_installed_is_one_line(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No CLI on PATH and no network to fetch it from: one line that says what to do, and no
+    # traceback. (The install is stood in for: CI may have a network, and must not download.)
+    def offline_install(*_args: object, **_kwargs: object) -> None:
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    project = copy_project(tmp_path / "p")
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "test-passphrase")
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setattr(PulumiCommand, "install", offline_install)
+    assert main([command, "--stack", "staging", "--dir", str(project)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "sentry-iac: the Pulumi CLI is not on PATH and could not be installed ([Errno -2] Name "
+        "or service not known): install it (https://www.pulumi.com/docs/install/), or use "
+        "`sentry-iac plan`, which needs no CLI\n")
 
 
 @needs_cli
