@@ -15,6 +15,7 @@ from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_vali
 from sentry_iac.config.base import MAX_NUMBER, SLUG_PATTERN, FormatVersion, Strict
 from sentry_iac.config.durations import Threshold, parse_duration, parse_threshold
 from sentry_iac.config.environments import EnvironmentName
+from sentry_iac.config.errors import InvalidValue
 from sentry_iac.config.metrics import (
     COMPARISON_DELTAS,
     EVENT_TYPES,
@@ -271,8 +272,9 @@ class AlertRule(Strict):
                                  f"{issue_keys[0]}; "
                                  "make a separate issue rule")
             if self.measure is not None and self.measure not in PRESETS:
-                raise ValueError(f"@measure: unknown measure '{self.measure}' (known: "
-                                 f"{', '.join(PRESETS)}; or give `query:` for experts)")
+                raise InvalidValue(f"@measure: unknown measure '{self.measure}' (known: "
+                                   f"{', '.join(PRESETS)}; or give `query:` for experts)",
+                                   "schema/unknown-name")
             preset = PRESETS.get(self.measure or "")
             if self.percentile is not None and not (preset and preset.percentile):
                 raise ValueError("@percentile: percentile applies only to the duration measures")
@@ -359,7 +361,7 @@ def check_repeat(text: str) -> None:
     except ValueError as exc:
         raise ValueError(f"@repeat_every: {exc}") from None
     if not REPEAT_MIN <= seconds <= REPEAT_MAX:
-        raise ValueError("@repeat_every: repeat_every must be between 5m and 30d")
+        raise InvalidValue("@repeat_every: repeat_every must be between 5m and 30d", "schema/range")
 
 
 def check_metric(

@@ -114,6 +114,30 @@ def _range_message(error: ErrorDetails) -> str:
     return f"{bounds[error['type']]} (got {shown})"
 
 
+# pydantic's error kinds -> the check id of the message (config.checks.registry)
+_KIND_CHECKS = {
+    "extra_forbidden": "schema/unknown-key", "missing": "schema/missing-key",
+    "literal_error": "schema/choice", "enum": "schema/choice",
+    "greater_than_equal": "schema/range", "less_than_equal": "schema/range",
+    "greater_than": "schema/range", "less_than": "schema/range",
+    "string_pattern_mismatch": "schema/pattern",
+    "string_too_long": "schema/length", "string_too_short": "schema/length",
+    "too_short": "schema/length", "too_long": "schema/length",
+}
+
+
+def check_of(error: ErrorDetails) -> str:
+    """The check id of one pydantic error: by its kind, or the one a validator's
+    ``InvalidValue`` names."""
+    kind = error["type"]
+    named = getattr(error.get("ctx", {}).get("error"), "check", None)
+    if kind == "value_error" and isinstance(named, str):
+        return named
+    if kind.endswith(("_type", "_parsing")) or kind == "int_from_float":
+        return "schema/type"
+    return _KIND_CHECKS.get(kind, "schema/invalid")
+
+
 def to_spec_errors(
     root: type[BaseModel], errors: Sequence[ErrorDetails], source: SourceMap
 ) -> list[SpecError]:
@@ -124,6 +148,7 @@ def to_spec_errors(
         kind = error["type"]
         value = error.get("input")
         ctx = error.get("ctx", {})
+        check = check_of(error)
         if kind == "extra_forbidden":
             parent, key = loc[:-1], loc[-1]
             model = model_at(root, parent)
@@ -131,18 +156,18 @@ def to_spec_errors(
                 else "none"
             at = source.locate(loc)
             out.append(SpecError(at.file, at.line, at.column, format_path(parent),
-                                 f"unknown key '{key}' (allowed: {allowed})"))
+                                 f"unknown key '{key}' (allowed: {allowed})", check))
             continue
         if kind == "missing":
             parent, key = loc[:-1], loc[-1]
-            out.append(source.error(parent, f"missing required key '{key}'"))
+            out.append(source.error(parent, f"missing required key '{key}'", check=check))
             continue
         message = _message(kind, value, ctx, error)
         # A validator of a whole object may name the key it is about: "@critical: ...".
         if kind == "value_error" and message.startswith("@") and ": " in message:
             where, message = message[1:].split(": ", 1)
             loc = (*loc, *where.split("."))
-        out.append(source.error(loc, message))
+        out.append(source.error(loc, message, check=check))
     return out
 
 
