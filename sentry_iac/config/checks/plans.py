@@ -17,7 +17,7 @@ from sentry_iac.config.plans import (
 )
 
 
-@check("plan/retention-mismatch", "retention.plan is not the plan: says",
+@check("plan/retention-mismatch", "retention.plan is not the organisation's plan (plan:)",
        after_validation=True)
 def retention_plan_mismatch(context: CheckContext) -> Iterator[Finding]:
     org, source = context.model, context.org_source

@@ -72,13 +72,17 @@ def unknown_member(context: CheckContext) -> Iterator[Finding]:
                           f"'{member}' is not a declared member (known: {known(emails)})")
 
 
-def _org_stack_references(org: object) -> Iterator[tuple[KeyPath, str]]:
+def _owner_stacks(org: object) -> Iterator[tuple[KeyPath, str]]:
     if isinstance(org, dict):
         owner = org.get("owner_stack", "production")  # the model's default names a stack too
         for key, stack in (("owner_stack", owner), ("previous_owner_stack",
                                                      org.get("previous_owner_stack"))):
             if isinstance(stack, str):
                 yield (key,), stack
+
+
+def _org_stack_references(org: object) -> Iterator[tuple[KeyPath, str]]:
+    yield from _owner_stacks(org)
     for i, project in entries(org, "projects"):
         for stack in mapping(project, "environments"):
             yield ("projects", i, "environments", stack), stack
@@ -100,8 +104,8 @@ def _rule_stack_references(context: CheckContext) -> Iterator[Reference]:
             yield rule.source, rule.at("environments", stack), stack
 
 
-@check("ref/unknown-stack", "an owner stack, priority, override or project environment names "
-                            "a stack that has no Pulumi.<stack>.yaml")
+@check("ref/unknown-stack", "a stack is named (owner stack, priority, override...) that has no "
+                            "Pulumi.<stack>.yaml")
 def unknown_stack(context: CheckContext) -> Iterator[Finding]:
     yield from _unknown("stack", _in_org(context, _org_stack_references(context.org)),
                         set(context.stacks))
@@ -205,8 +209,8 @@ def unknown_repository(context: CheckContext) -> Iterator[Finding]:
     return _unknown("repository", used, declared)
 
 
-@check("ref/unknown-environment", "policies.paging_environments names an environment that no "
-                                  "project's events carry in any stack")
+@check("ref/unknown-environment", "policies.paging_environments names an environment no "
+                                  "project's events carry")
 def unknown_paging_environment(context: CheckContext) -> Iterator[Finding]:
     # From the model: which environment a project's events carry is the model's rule.
     org, source = context.model, context.org_source

@@ -79,24 +79,26 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _inside(candidate: Any, part: str | int) -> list[Any]:
+    """The types that the item or key ``part`` of a ``candidate`` value may hold."""
+    origin = typing.get_origin(candidate)
+    args = typing.get_args(candidate)
+    if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+        field = candidate.model_fields.get(str(part)) or next(
+            (f for f in candidate.model_fields.values() if f.alias == part), None)
+        return _unwrap(field.annotation) if field is not None else []
+    if origin in (list, tuple) and isinstance(part, int) and args:
+        return _unwrap(args[0])
+    if origin is dict and isinstance(part, str) and len(args) == 2:
+        return _unwrap(args[1])
+    return []
+
+
 def model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
     """The model class that validates the object at ``loc`` (for listing its allowed keys)."""
     current: list[Any] = [root]
     for part in loc:
-        following: list[Any] = []
-        for candidate in current:
-            origin = typing.get_origin(candidate)
-            args = typing.get_args(candidate)
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                field = candidate.model_fields.get(str(part)) or next(
-                    (f for f in candidate.model_fields.values() if f.alias == part), None)
-                if field is not None:
-                    following.extend(_unwrap(field.annotation))
-            elif origin in (list, tuple) and isinstance(part, int) and args:
-                following.extend(_unwrap(args[0]))
-            elif origin is dict and isinstance(part, str) and len(args) == 2:
-                following.extend(_unwrap(args[1]))
-        current = following
+        current = [found for candidate in current for found in _inside(candidate, part)]
     models = [c for c in current if isinstance(c, type) and issubclass(c, BaseModel)]
     return models[0] if models else None
 
