@@ -24,6 +24,7 @@ def _rule_route(priorities: dict[str, Any], priority: Any) -> dict[str, Any] | N
 
 
 def _cron_route(priorities: dict[str, Any], priority: Any) -> dict[str, Any] | None:
+    # Unlike a rule's, a cron's priority that is not a mapping is left to the model's message.
     route = priorities.get(priority) if isinstance(priority, str) else None
     return route if isinstance(route, dict) else None
 
