@@ -45,38 +45,61 @@ def copy_project(dest: Path, *, alerts: bool = True) -> Path:
 class BadCase:
     """Broken project files and the exact messages ``validate`` must print for them, from the
     paired ``.expected`` file. A line ``# file: <target>`` starts each file's content (most
-    cases have one); it stays in the file, so it is line 1 there."""
+    cases have one); it stays in the file, so it is line 1 there. A line ``# delete: <target>``
+    removes that file of the example project instead.
+
+    A case's name begins with the id of the check it proves, ``-`` for ``/``
+    (``ref-unknown-team--in-project`` proves ``ref/unknown-team``)."""
 
     name: str
     path: Path
     target: str
     expected: list[str]
 
+    @property
+    def check(self) -> str:
+        """The check id the name names."""
+        family, _, rest = self.name.partition("--")[0].partition("-")
+        return f"{family}/{rest}"
+
     def files(self) -> dict[str, str]:
         out: dict[str, list[str]] = {}
         current = ""
         for line in self.path.read_text(encoding="utf-8").splitlines(keepends=True):
-            if line.startswith("# file: "):
-                current = line.removeprefix("# file: ").strip()
+            if line.startswith(DELETE):
+                continue
+            if line.startswith(FILE):
+                current = line.removeprefix(FILE).strip()
                 out[current] = []
             out[current].append(line)
         return {target: "".join(lines) for target, lines in out.items()}
 
+    def deleted(self) -> list[str]:
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        return [line.removeprefix(DELETE).strip() for line in lines if line.startswith(DELETE)]
+
     def install(self, project: Path) -> None:
+        for target in self.deleted():
+            (project / target).unlink()
         for target, text in self.files().items():
             (project / target).parent.mkdir(parents=True, exist_ok=True)
             (project / target).write_text(text, encoding="utf-8")
+
+
+FILE, DELETE = "# file: ", "# delete: "
 
 
 def bad_cases() -> list[BadCase]:
     cases = []
     for path in sorted(BAD_DIR.glob("*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first.startswith("# file: "), f"{path.name}: first line must be '# file: <target>'"
+        assert first.startswith((FILE, DELETE)), \
+            f"{path.name}: first line must be '{FILE}<target>' or '{DELETE}<target>'"
         expected_file = path.with_suffix(".expected")
         expected = (expected_file.read_text(encoding="utf-8").splitlines()
                     if expected_file.exists() else [])
-        cases.append(BadCase(path.stem, path, first.removeprefix("# file: ").strip(), expected))
+        target = first.removeprefix(FILE).removeprefix(DELETE).strip()
+        cases.append(BadCase(path.stem, path, target, expected))
     return cases
 
 

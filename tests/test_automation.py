@@ -66,7 +66,7 @@ def test_an_invalid_config_never_reaches_pulumi(
 ) -> None:
     monkeypatch.setenv("PATH", "")  # would fail loudly if Pulumi were reached
     project = copy_project(tmp_path / "p", alerts=False)
-    (project / "org.yaml").write_text((BAD_DIR / "01-unknown-team-in-project.yaml").read_text())
+    (project / "org.yaml").write_text((BAD_DIR / "ref-unknown-team--in-project.yaml").read_text())
     assert main(["preview", "--stack", "staging", "--dir", str(project), "--no-install"]) == 1
     captured = capsys.readouterr()
     assert captured.out.startswith("org.yaml:13:9: projects[1].teams[0]: unknown team")

@@ -69,11 +69,11 @@ def test_validate_ok() -> None:
 
 def test_validate_bad_file_exits_1_with_located_message(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p", alerts=False)
-    (project / "org.yaml").write_text((BAD_DIR / "01-unknown-team-in-project.yaml").read_text())
+    (project / "org.yaml").write_text((BAD_DIR / "ref-unknown-team--in-project.yaml").read_text())
     result = run_cli("validate", "--dir", str(project))
     assert result.returncode == 1
     assert result.stdout == ("org.yaml:13:9: projects[1].teams[0]: unknown team 'backend' "
-                             "(known: science-projects)\n")
+                             "(known: science-projects) [ref/unknown-team]\n")
     assert "1 problem found" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -81,7 +81,8 @@ def test_validate_bad_file_exits_1_with_located_message(tmp_path: Path) -> None:
 def test_plan_of_unknown_stack_fails_clearly() -> None:
     result = run_cli("plan", "--stack", "uat")
     assert result.returncode == 1
-    assert result.stdout == "Pulumi.uat.yaml: no such stack 'uat' (known: production, staging)\n"
+    assert result.stdout == ("Pulumi.uat.yaml: no such stack 'uat' (known: production, staging) "
+                             "[ref/unknown-stack]\n")
 
 
 def test_outside_a_project_says_so(tmp_path: Path) -> None:

@@ -80,4 +80,5 @@ def test_render_unknown_stack_fails_with_the_known_ones(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", "--dir", str(PROJECT_ROOT), "--stack", "uat"]) == 1
     assert capsys.readouterr().out == (
-        "Pulumi.uat.yaml: no such stack 'uat' (known: production, staging)\n")
+        "Pulumi.uat.yaml: no such stack 'uat' (known: production, staging) "
+        "[ref/unknown-stack]\n")

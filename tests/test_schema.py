@@ -91,10 +91,12 @@ def test_shorthands_are_accepted() -> None:
     jsonschema.validate(org, schema_for(Path("org.yaml")), cls=jsonschema.Draft7Validator)
 
 
-@pytest.mark.parametrize("case", ["02-unknown-key-typo", "03-unknown-top-level-key",
-                                  "04-missing-organization", "05-wrong-version",
-                                  "06-bad-org-role", "08-unknown-platform",
-                                  "43-performance-threshold-out-of-range"])
+@pytest.mark.parametrize("case", ["schema-unknown-key--typo",
+                                  "schema-unknown-key--unknown-top-level-key",
+                                  "schema-missing-key--missing-organization",
+                                  "schema-choice--wrong-version", "schema-choice--bad-org-role",
+                                  "schema-unknown-name--unknown-platform",
+                                  "schema-range--performance-threshold-out-of-range"])
 def test_schema_underlines_what_validate_rejects(case: str) -> None:
     document = yaml.safe_load((BAD_DIR / f"{case}.yaml").read_text(encoding="utf-8"))
     assert not jsonschema.Draft7Validator(schema_for(Path("org.yaml"))).is_valid(document)

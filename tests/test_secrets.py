@@ -63,7 +63,8 @@ def test_nothing_secret_in_error_messages(
     sentinels: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = copy_project(tmp_path / "p", alerts=False)
-    (project / "org.yaml").write_text((BAD_DIR / "37-several-problems-at-once.yaml").read_text())
+    several = BAD_DIR / "ref-unknown-team--several-problems-at-once.yaml"
+    (project / "org.yaml").write_text(several.read_text())
     assert main(["validate", "--dir", str(project)]) == 1
     assert main(["preview", "--stack", "staging", "--dir", str(project), "--no-install"]) == 1
     captured = capsys.readouterr()

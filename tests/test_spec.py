@@ -32,7 +32,8 @@ def test_merge_keys_and_anchors_are_resolved() -> None:
 def test_several_documents_are_rejected() -> None:
     with pytest.raises(SpecErrors) as raised:
         parse_yaml("a: 1\n---\nb: 2\n", "f.yaml")
-    assert str(raised.value) == ("f.yaml:3:1: expected one YAML document, found several ('---')")
+    assert str(raised.value) == ("f.yaml:3:1: expected one YAML document, found several ('---') "
+                                 "[yaml/several-documents]")
 
 
 def test_format_path() -> None:
@@ -41,7 +42,8 @@ def test_format_path() -> None:
 
 
 def test_error_text_without_a_line() -> None:
-    assert str(SpecError("org.yaml", 0, 0, "", "file not found")) == "org.yaml: file not found"
+    error = SpecError("org.yaml", 0, 0, "", "file not found", "file/unreadable")
+    assert str(error) == "org.yaml: file not found [file/unreadable]"
 
 
 def test_models_are_immutable() -> None:
@@ -101,7 +103,7 @@ def test_missing_org_file_is_reported(tmp_path: Path) -> None:
     (project / "org.yaml").unlink()
     with pytest.raises(SpecErrors) as raised:
         load_spec(project)
-    assert [str(e) for e in raised.value.errors] == ["org.yaml: file not found"]
+    assert [str(e) for e in raised.value.errors] == ["org.yaml: file not found [file/unreadable]"]
 
 
 def test_a_project_without_stacks_is_reported(tmp_path: Path) -> None:
@@ -111,7 +113,8 @@ def test_a_project_without_stacks_is_reported(tmp_path: Path) -> None:
     with pytest.raises(SpecErrors) as raised:
         load_spec(project)
     messages = [str(e) for e in raised.value.errors]
-    assert "Pulumi.yaml: no stacks: add a Pulumi.<stack>.yaml for each environment" in messages
+    assert ("Pulumi.yaml: no stacks: add a Pulumi.<stack>.yaml for each environment "
+            "[file/no-stacks]") in messages
 
 
 def test_problems_in_several_files_are_reported_together(tmp_path: Path) -> None:
@@ -128,4 +131,4 @@ def test_unknown_stack_is_reported(tmp_path: Path) -> None:
     with pytest.raises(SpecErrors) as raised:
         spec.stack("uat")
     assert str(raised.value) == ("Pulumi.uat.yaml: no such stack 'uat' "
-                                 "(known: production, staging)")
+                                 "(known: production, staging) [ref/unknown-stack]")

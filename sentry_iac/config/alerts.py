@@ -15,6 +15,7 @@ from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_vali
 from sentry_iac.config.base import MAX_NUMBER, SLUG_PATTERN, FormatVersion, Strict
 from sentry_iac.config.durations import Threshold, parse_duration, parse_threshold
 from sentry_iac.config.environments import EnvironmentName
+from sentry_iac.config.errors import InvalidValue
 from sentry_iac.config.metrics import PRESETS, window_problem
 from sentry_iac.sentry.alerts import (
     FREQUENCY_MAX_SECONDS,
@@ -263,8 +264,9 @@ class AlertRule(Strict):
                                  f"{issue_keys[0]}; "
                                  "make a separate issue rule")
             if self.measure is not None and self.measure not in PRESETS:
-                raise ValueError(f"@measure: unknown measure '{self.measure}' (known: "
-                                 f"{', '.join(PRESETS)}; or give `query:` for experts)")
+                raise InvalidValue(f"@measure: unknown measure '{self.measure}' (known: "
+                                   f"{', '.join(PRESETS)}; or give `query:` for experts)",
+                                   "schema/unknown-name")
             preset = PRESETS.get(self.measure or "")
             if self.percentile is not None and not (preset and preset.percentile):
                 raise ValueError("@percentile: percentile applies only to the duration measures")
@@ -352,7 +354,8 @@ def check_repeat(text: str) -> None:
         raise ValueError(f"@repeat_every: {exc}") from None
     # How often actions may repeat for one issue: Sentry accepts 5 minutes to 30 days.
     if not FREQUENCY_MIN_SECONDS <= seconds <= FREQUENCY_MAX_SECONDS:
-        raise ValueError("@repeat_every: repeat_every must be between 5m and 30d")
+        raise InvalidValue("@repeat_every: repeat_every must be between 5m and 30d",
+                           "schema/range")
 
 
 def check_metric(

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
+from sentry_iac.config.errors import InvalidValue
+
 # The largest number a count, threshold or duration may hold. Pulumi carries every number as a
 # 64-bit float, so a much larger whole number would arrive changed, and one past 1.8e308 (or
 # .inf) not at all, after other resources had been sent; nothing Sentry counts comes near it
@@ -28,7 +30,8 @@ class Strict(BaseModel):
 def _not_a_boolean(value: Any) -> Any:
     # Python's True == 1, so a Literal[1] would take `version: true`.
     if isinstance(value, bool):
-        raise ValueError(f"the boolean {str(value).lower()} is not allowed; use one of: 1")
+        raise InvalidValue(f"the boolean {str(value).lower()} is not allowed; use one of: 1",
+                           "schema/choice")
     return value
 
 

@@ -26,6 +26,7 @@ from sentry_iac.config.base import SLUG_PATTERN, Strict
 from sentry_iac.config.crontab import parse_crontab
 from sentry_iac.config.durations import format_duration, parse_duration
 from sentry_iac.config.environments import EnvironmentName
+from sentry_iac.config.errors import InvalidValue
 from sentry_iac.sentry.crons import INTERVAL_UNITS, MAX_MINUTES, MAX_THRESHOLD
 
 # Sentry's monitor slugs: lowercase letters, digits, '-' and '_', at most 50 characters.
@@ -63,7 +64,8 @@ def minutes(text: str) -> int:
     if seconds % 60:
         raise ValueError(f"'{text}' is not whole minutes; Sentry counts this in minutes")
     if not 1 <= seconds // 60 <= MAX_MINUTES:
-        raise ValueError(f"must be from 1m to 28d (got {format_duration(seconds)})")
+        raise InvalidValue(f"must be from 1m to 28d (got {format_duration(seconds)})",
+                           "schema/range")
     return seconds // 60
 
 
@@ -119,8 +121,8 @@ class Cron(Strict):
     def _timezone(cls, value: str) -> str:
         zones = known_timezones()
         if zones and value not in zones:
-            raise ValueError(f"unknown timezone '{value}'; use a tz database name such as "
-                             "UTC, Australia/Perth or Europe/London")
+            raise InvalidValue(f"unknown timezone '{value}'; use a tz database name such as "
+                               "UTC, Australia/Perth or Europe/London", "schema/unknown-name")
         return value
 
     @field_validator("checkin_margin", "max_runtime")

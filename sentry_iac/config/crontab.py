@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sentry_iac.config.errors import InvalidValue
+
 # Sentry's NONSTANDARD_CRONTAB_SCHEDULES (@reboot cannot be monitored).
 NICKNAMES = {
     "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
@@ -32,14 +34,16 @@ class Field:
         if text.isdigit():
             value = int(text)
             if not self.low <= value <= self.high:
-                raise ValueError(f"{self.name} {value} is out of range {self.low}-{self.high}")
+                raise InvalidValue(f"{self.name} {value} is out of range {self.low}-{self.high}",
+                                   "schema/crontab")
             return value
         if text.lower() in self.names:
             return self.low + self.names.index(text.lower())
         if self.names:
-            raise ValueError(f"{self.name} '{text}' is not a number {self.low}-{self.high} or "
-                             f"a name ({', '.join(self.names)})")
-        raise ValueError(f"{self.name} '{text}' is not a number {self.low}-{self.high}")
+            raise InvalidValue(f"{self.name} '{text}' is not a number {self.low}-{self.high} or "
+                               f"a name ({', '.join(self.names)})", "schema/crontab")
+        raise InvalidValue(f"{self.name} '{text}' is not a number {self.low}-{self.high}",
+                           "schema/crontab")
 
 
 FIELDS = (
@@ -63,8 +67,8 @@ class Crontab:
 def _item(field: Field, text: str) -> set[int]:
     match = _ITEM.match(text)
     if not match:
-        raise ValueError(f"{field.name} '{text}' is not understood; use numbers, names, *, "
-                         "ranges a-b, lists a,b and steps /n")
+        raise InvalidValue(f"{field.name} '{text}' is not understood; use numbers, names, *, "
+                           "ranges a-b, lists a,b and steps /n", "schema/crontab")
     base, step_text = match.group("base"), match.group("step")
     if base == "*":
         low, high = field.low, field.high
@@ -72,8 +76,8 @@ def _item(field: Field, text: str) -> set[int]:
         first, last = base.split("-", 1)
         low, high = field.number(first), field.number(last)
         if low > high:
-            raise ValueError(f"{field.name} range {base} runs backwards; write the smaller "
-                             "value first")
+            raise InvalidValue(f"{field.name} range {base} runs backwards; write the smaller "
+                               "value first", "schema/crontab")
     else:
         low = high = field.number(base)
         if step_text is not None:
@@ -81,8 +85,8 @@ def _item(field: Field, text: str) -> set[int]:
     step = 1
     if step_text is not None:
         if not step_text.isdigit() or not 1 <= int(step_text) <= field.high:
-            raise ValueError(f"{field.name} step '/{step_text}' must be a whole number from 1 "
-                             f"to {field.high}")
+            raise InvalidValue(f"{field.name} step '/{step_text}' must be a whole number from 1 "
+                               f"to {field.high}", "schema/crontab")
         step = int(step_text)
     return set(range(low, high + 1, step))
 
@@ -96,13 +100,14 @@ def parse_crontab(text: str) -> Crontab:
     expression = " ".join(text.split())
     if expression.startswith("@"):
         if expression not in NICKNAMES:
-            raise ValueError(f"'{expression}' is not one of Sentry's nicknames: "
-                             f"{', '.join(NICKNAMES)}")
+            raise InvalidValue(f"'{expression}' is not one of Sentry's nicknames: "
+                               f"{', '.join(NICKNAMES)}", "schema/crontab")
         expression = NICKNAMES[expression]
     parts = expression.split(" ")
     if len(parts) != len(FIELDS):
-        raise ValueError(f"a crontab has 5 fields (minute hour day-of-month month "
-                         f"day-of-week), found {len(parts)}; Sentry supports only 5")
+        raise InvalidValue(f"a crontab has 5 fields (minute hour day-of-month month "
+                           f"day-of-week), found {len(parts)}; Sentry supports only 5",
+                           "schema/crontab")
     values = []
     for field, part in zip(FIELDS, parts, strict=True):
         allowed: set[int] = set()
@@ -112,5 +117,6 @@ def parse_crontab(text: str) -> Crontab:
     # With a day of week given, cron fires on either; with '*' there, the days of month must
     # exist in some chosen month (there is no 31 February).
     if parts[4] == "*" and _never_fires(values[2], values[3]):
-        raise ValueError(f"'{expression}' never fires: none of the chosen months has those days")
+        raise InvalidValue(f"'{expression}' never fires: none of the chosen months has those days",
+                           "schema/crontab")
     return Crontab(expression, tuple(values))

@@ -14,6 +14,7 @@ from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_vali
 
 from sentry_iac.config.base import SLUG_PATTERN, Strict
 from sentry_iac.config.durations import parse_duration
+from sentry_iac.config.errors import InvalidValue
 from sentry_iac.config.metrics import PRESETS
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -60,8 +61,8 @@ class Widget(Strict):
             return self
         preset = PRESETS.get(self.measure or "")
         if preset is None:
-            raise ValueError(f"@measure: unknown measure '{self.measure}' (known: "
-                             f"{', '.join(PRESETS)})")
+            raise InvalidValue(f"@measure: unknown measure '{self.measure}' (known: "
+                               f"{', '.join(PRESETS)})", "schema/unknown-name")
         if self.percentile is not None and not preset.percentile:
             raise ValueError("@percentile: percentile applies only to the duration measures")
         if self.display == "big_number" and len(self.percentiles) > 1:

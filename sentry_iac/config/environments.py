@@ -1,6 +1,7 @@
 """Sentry environment names, one rule wherever the configuration gives one: a project's
 ``environments:`` values, ``hidden_environments``, an alert rule's or cron's per-stack
-``environment`` and ``policies.paging_environments``.
+``environment`` and ``policies.paging_environments`` (whose names must also be in use:
+``ref/unknown-environment``).
 
 Sentry's own rule (``Environment.is_valid_name``, ``sentry.constants``): at most 64 characters,
 none of newline, carriage return, form feed or '/'. Stricter here, because these names also go
@@ -11,16 +12,9 @@ and no space at either end (a ``|`` block scalar leaves a line break that no eve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
-
-from sentry_iac.config.errors import SpecError
-from sentry_iac.config.yaml.source import SourceMap
-
-if TYPE_CHECKING:
-    from sentry_iac.config.models import Organization
 
 # Portable between pydantic's Rust engine and JSON Schema (editors): no look-arounds.
 ENVIRONMENT_PATTERN = r"^[^\s/\x00-\x1f\x7f](?:[^/\x00-\x1f\x7f]*[^\s/\x00-\x1f\x7f])?$"
@@ -42,23 +36,3 @@ EnvironmentName = Annotated[
                       max_length=MAX_ENVIRONMENT_LENGTH),
     AfterValidator(_not_a_path_step),
 ]
-
-
-def paging_environment_problems(
-    org: Organization, stacks: Iterable[str], source: SourceMap
-) -> list[SpecError]:
-    """``policies.paging_environments`` entries that no project's events carry in any stack.
-    The policy looks for each project's client key of a paging environment, so a name nothing
-    maps to ('prod' for 'production') would switch it off without a word."""
-    policies = org.policies
-    if policies is None or "paging_environments" not in policies.model_fields_set:
-        return []
-    stacks = list(stacks)
-    used = {project.environment_for(stack) for project in org.projects for stack in stacks}
-    known = ", ".join(sorted(used)) or "none: no project is declared"
-    return [source.error(("policies", "paging_environments", index),
-                         f"no project's events carry the environment '{name}' in any stack "
-                         f"(environments in use: {known}), so the paging policy would check "
-                         "nothing there; name one of those, or map a stack to it in a "
-                         "project's environments:")
-            for index, name in enumerate(policies.paging_environments) if name not in used]

@@ -11,6 +11,7 @@ import re
 from pydantic import Field, field_validator
 
 from sentry_iac.config.base import Strict
+from sentry_iac.config.errors import InvalidValue
 
 # Matchers Sentry knows, with their short aliases.
 MATCHERS = frozenset({
@@ -46,8 +47,8 @@ class FingerprintRule(Strict):
         for key, argument in value.items():
             name = key.removeprefix("!")
             if not (name in MATCHERS or (name.startswith("tags.") and _KEY.match(name[5:]))):
-                raise ValueError(f"unknown matcher '{key}' (known: {', '.join(sorted(MATCHERS))},"
-                                 " tags.<name>; prefix '!' to negate)")
+                raise InvalidValue(f"unknown matcher '{key}' (known: {', '.join(sorted(MATCHERS))},"
+                                   " tags.<name>; prefix '!' to negate)", "schema/unknown-name")
             if "\n" in argument or "\r" in argument:
                 raise ValueError(f"the value of '{key}' must be on one line")
         return value
@@ -62,8 +63,9 @@ class FingerprintRule(Strict):
             if variable:
                 name = variable.group(1)
                 if not (name in VARIABLES or (name.startswith("tags.") and _KEY.match(name[5:]))):
-                    raise ValueError(f"unknown variable '{{{{ {name} }}}}' (known: "
-                                     f"{', '.join(sorted(VARIABLES))}, tags.<name>)")
+                    raise InvalidValue(f"unknown variable '{{{{ {name} }}}}' (known: "
+                                       f"{', '.join(sorted(VARIABLES))}, tags.<name>)",
+                                       "schema/unknown-name")
             elif "{{" in item or "}}" in item:
                 raise ValueError(f"'{item}': write a variable alone, as '{{{{ name }}}}'")
         return value

@@ -46,7 +46,8 @@ def _load(root: Path, name: str, errors: list[SpecError]) -> LoadedYaml | None:
 
 def _entries(data: Any, source: SourceMap, errors: list[SpecError]) -> list[tuple[int, Any]]:
     if not isinstance(data, dict) or not isinstance(data.get("resources", []), list):
-        errors.append(source.error((), "expected an object with a list of 'resources'"))
+        errors.append(source.error((), "expected an object with a list of 'resources'",
+                                   check="import/not-a-list"))
         return []
     return list(enumerate(data.get("resources", [])))
 
@@ -66,7 +67,8 @@ def _adoptions(root: Path, stack: str, errors: list[SpecError]) -> Adoptions:
                 or not isinstance(entry.get("id"), str | int) or isinstance(entry.get("id"), bool):
             errors.append(loaded.source.error(
                 path, "expected {\"type\": ..., \"name\": ..., \"id\": ...}, each text (the id "
-                      "may be a number), as `sentry-iac import` writes them"))
+                      "may be a number), as `sentry-iac import` writes them",
+                check="import/adoption-entry"))
             continue
         short = str(entry["type"]).rsplit(":", 1)[-1]
         found[(short, str(entry["name"]))] = str(entry["id"])
@@ -88,7 +90,8 @@ def _pulumi_import_problems(root: Path, stack: str, errors: list[SpecError]) -> 
                 f"{kind} cannot be adopted by `pulumi import`: Pulumi's provider host gets only "
                 "an id and fails with KeyError: '__provider' (pulumi/pulumi#16175). Move it to "
                 f"{adoption_file(stack)} as {{\"type\", \"name\", \"id\"}}: the first "
-                "`pulumi up` takes the object over instead of creating one"))
+                "`pulumi up` takes the object over instead of creating one",
+                check="import/dynamic-resource"))
 
 
 def load_import_files(root: Path, stacks: Iterable[str]) -> tuple[dict[str, Adoptions],

@@ -9,16 +9,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from sentry_iac.config.alerts import AlertsFile, legacy_problems, rule_channels
-from sentry_iac.config.checks.alert_references import check_alert_references
-from sentry_iac.config.checks.observability_references import legacy_cron_problems
-from sentry_iac.config.checks.org_references import check_references
+from sentry_iac.config.alerts import AlertsFile
+from sentry_iac.config.checks.context import CheckContext
+from sentry_iac.config.checks.registry import run_checks
 from sentry_iac.config.checks.schema_messages import to_spec_errors
-from sentry_iac.config.environments import paging_environment_problems
 from sentry_iac.config.errors import SpecError, SpecErrors
 from sentry_iac.config.import_files import Adoptions, load_import_files
-from sentry_iac.config.models import Channel, Organization
-from sentry_iac.config.plans import plan_problems
+from sentry_iac.config.models import Organization
 from sentry_iac.config.stack_config import StackConfig, discover_stacks, load_stack_config
 from sentry_iac.config.yaml.gcpause import paused_gc
 from sentry_iac.config.yaml.source import LoadedYaml, SourceMap, format_path, load_yaml
@@ -64,7 +61,8 @@ class Spec:
         if name not in self.stacks:
             known = ", ".join(sorted(self.stacks)) or "none"
             raise SpecErrors([SpecError(f"Pulumi.{name}.yaml", 0, 0, "",
-                                        f"no such stack '{name}' (known: {known})")])
+                                        f"no such stack '{name}' (known: {known})",
+                                        "ref/unknown-stack")])
         return self.stacks[name]
 
 
@@ -72,10 +70,12 @@ def _validate(
     model: type[M], loaded: LoadedYaml, errors: list[SpecError]
 ) -> M | None:
     if loaded.data is None:
-        errors.append(loaded.source.error((), "the file is empty; it needs at least 'version: 1'"))
+        errors.append(loaded.source.error((), "the file is empty; it needs at least 'version: 1'",
+                                          check="file/empty"))
         return None
     if not isinstance(loaded.data, dict):
-        errors.append(loaded.source.error((), "expected a mapping of keys at the top level"))
+        errors.append(loaded.source.error((), "expected a mapping of keys at the top level",
+                                          check="file/not-a-mapping"))
         return None
     try:
         return model.model_validate(loaded.data)
@@ -92,43 +92,10 @@ def _project_name(root: Path, errors: list[SpecError]) -> str:
         return "sentry-iac"
     name = loaded.data.get("name") if isinstance(loaded.data, dict) else None
     if not isinstance(name, str) or not name:
-        errors.append(loaded.source.error(("name",), "expected the Pulumi project name"))
+        errors.append(loaded.source.error(("name",), "expected the Pulumi project name",
+                                          check="file/project-name"))
         return "sentry-iac"
     return name
-
-
-def _legacy_problems(
-    org: Organization, files: list[tuple[SourceMap, AlertsFile]],
-    stacks: Mapping[str, StackConfig],
-) -> list[SpecError]:
-    """Rules the retired alert-rule API cannot express, in stacks that deploy through it."""
-    routes = org.routes
-    kinds = _channel_kinds(org)
-    errors: list[SpecError] = []
-    for stack in sorted(s for s, c in stacks.items() if c.alerts_backend == "legacy"):
-        for source, alerts_file in files:
-            for index, rule in enumerate(alerts_file.alerts):
-                override = rule.environments.get(stack)
-                if override is not None and not override.enabled:
-                    continue
-                for problem in legacy_problems(rule, kinds, rule_channels(rule, stack, routes)):
-                    errors.append(source.error(("alerts", index),
-                                               f"in stack '{stack}': {problem}"))
-    return errors
-
-
-def _channel_kinds(org: Organization) -> dict[str, tuple[str, bool]]:
-    """Channel -> (kind, whether the legacy alert-rule API can use it)."""
-    return {name: ("email-owners" if c.email and c.email.issue_owners else c.kind,
-                   _legacy_usable(c)) for name, c in org.channels.items()}
-
-
-def _legacy_usable(channel: Channel) -> bool:
-    if channel.email is not None:
-        return channel.email.member is None
-    if channel.pagerduty is not None:
-        return channel.pagerduty.service_id is not None
-    return channel.opsgenie is None
 
 
 def load_spec(root: Path) -> Spec:
@@ -156,7 +123,8 @@ def _load_spec(root: Path) -> Spec:
             stacks[name] = config
     if not discover_stacks(root):
         errors.append(SpecError(PROJECT_FILE, 0, 0, "",
-                                "no stacks: add a Pulumi.<stack>.yaml for each environment"))
+                                "no stacks: add a Pulumi.<stack>.yaml for each environment",
+                                "file/no-stacks"))
 
     org: Organization | None = None
     org_data: Any = None
@@ -166,10 +134,6 @@ def _load_spec(root: Path) -> Spec:
         sources[ORG_FILE] = loaded_org.source
         org_data = loaded_org.data
         org = _validate(Organization, loaded_org, errors)
-        errors.extend(check_references(loaded_org.data, discover_stacks(root), loaded_org.source))
-        if org is not None:
-            errors.extend(paging_environment_problems(org, discover_stacks(root),
-                                                      loaded_org.source))
     except SpecErrors as exc:
         errors.extend(exc.errors)
 
@@ -182,7 +146,7 @@ def _load_spec(root: Path) -> Spec:
     for path in sorted((root / ALERTS_DIR).glob("*.yml")):
         errors.append(SpecError(f"{ALERTS_DIR}/{path.name}", 0, 0, "",
                                 f"alert files end in .yaml; rename it to {ALERTS_DIR}/"
-                                f"{path.stem}.yaml"))
+                                f"{path.stem}.yaml", "file/yml-extension"))
     for path in sorted((root / ALERTS_DIR).glob("*.yaml")):
         display = f"{ALERTS_DIR}/{path.name}"
         try:
@@ -196,12 +160,14 @@ def _load_spec(root: Path) -> Spec:
         if parsed is not None:
             alerts.append(parsed)
             named_alerts.append((loaded.source, parsed))
-    errors.extend(check_alert_references(raw_alerts, org_data, discover_stacks(root)))
+    context = CheckContext(org=org_data, org_source=sources.get(ORG_FILE),
+                           alert_files=raw_alerts, stacks=frozenset(discover_stacks(root)),
+                           stack_configs=stacks, model=org, alert_models=tuple(named_alerts))
+    # Cross-checks of the raw data run whatever else failed, so every problem shows at once;
+    # the checks of a fully validated configuration (legacy/, plan/) only when nothing did.
+    errors.extend(run_checks(context, after_validation=False))
     if not errors and org is not None:
-        errors.extend(_legacy_problems(org, named_alerts, stacks))
-        legacy = [name for name, config in stacks.items() if config.alerts_backend == "legacy"]
-        errors.extend(legacy_cron_problems(org, legacy, sources[ORG_FILE], _channel_kinds(org)))
-        errors.extend(plan_problems(org, alerts, stacks, sources[ORG_FILE]))
+        errors.extend(run_checks(context, after_validation=True))
 
     adoptions, problems = load_import_files(root, stacks)
     errors.extend(problems)

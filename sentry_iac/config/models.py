@@ -24,6 +24,7 @@ from sentry_iac.config.base import SLUG_PATTERN, FormatVersion, Strict
 from sentry_iac.config.crons import Cron
 from sentry_iac.config.dashboards import Dashboard
 from sentry_iac.config.environments import EnvironmentName
+from sentry_iac.config.errors import InvalidValue
 from sentry_iac.config.fingerprinting import FingerprintRule
 from sentry_iac.config.performance import PerformanceIssues
 from sentry_iac.config.platforms import RESERVED_PROJECT_SLUGS, SENTRY_PLATFORMS
@@ -135,8 +136,9 @@ class Project(Strict):
         if value is not None and value not in SENTRY_PLATFORMS:
             close = _similar(value, SENTRY_PLATFORMS)
             hint = f" (did you mean {close}?)" if close else ""
-            raise ValueError(f"unknown platform '{value}'{hint}; Sentry accepts its platform ids "
-                             "such as python-django, javascript-react, node, other")
+            raise InvalidValue(f"unknown platform '{value}'{hint}; Sentry accepts its platform ids "
+                               "such as python-django, javascript-react, node, other",
+                               "schema/unknown-name")
         return value
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, ValidationInfo, field_validator
 
 from sentry_iac.config.base import Strict
+from sentry_iac.config.errors import InvalidValue
 from sentry_iac.sentry.performance import DETECTORS, THRESHOLDS
 
 
@@ -35,7 +36,8 @@ class PerformanceIssues(Strict):
     def _in_range(cls, value: float | None, info: ValidationInfo) -> float | None:
         _, low, high = THRESHOLDS[str(info.field_name)]
         if value is not None and not low <= value <= high:
-            raise ValueError(f"must be between {low:g} and {high:g} (got {value:g})")
+            raise InvalidValue(f"must be between {low:g} and {high:g} (got {value:g})",
+                               "schema/range")
         return value
 
     @field_validator("detect")
@@ -43,6 +45,6 @@ class PerformanceIssues(Strict):
     def _known_detectors(cls, value: dict[str, bool]) -> dict[str, bool]:
         unknown = sorted(set(value) - set(DETECTORS))
         if unknown:
-            raise ValueError(f"unknown detector '{unknown[0]}' (known: "
-                             f"{', '.join(sorted(DETECTORS))})")
+            raise InvalidValue(f"unknown detector '{unknown[0]}' (known: "
+                               f"{', '.join(sorted(DETECTORS))})", "schema/unknown-name")
         return value

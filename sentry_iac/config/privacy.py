@@ -21,6 +21,7 @@ from pydantic import (
 from sentry_relay import processing as relay
 
 from sentry_iac.config.base import Strict
+from sentry_iac.config.errors import InvalidValue
 from sentry_iac.sentry.privacy import (
     CRASH_REPORT_CHOICES,
     MAX_SENSITIVE_FIELD_CHARS,
@@ -118,8 +119,8 @@ class Privacy(Strict):
     def _crash_choice(cls, value: int | None) -> int | None:
         if value is not None and value not in CRASH_REPORT_CHOICES:
             choices = ", ".join(str(c) for c in CRASH_REPORT_CHOICES)
-            raise ValueError(f"{value} is not one of Sentry's choices: {choices} "
-                             "(-1 = unlimited, 0 = off)")
+            raise InvalidValue(f"{value} is not one of Sentry's choices: {choices} "
+                               "(-1 = unlimited, 0 = off)", "schema/choice")
         return value
 
 

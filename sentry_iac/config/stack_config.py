@@ -53,15 +53,18 @@ def load_stack_config(
     if data is None:
         return StackConfig(stack, file, None, False), []
     if not isinstance(data, dict):
-        return None, [source.error((), "expected a mapping with a 'config' key")]
+        return None, [source.error((), "expected a mapping with a 'config' key",
+                                   check="stack/not-a-mapping")]
     for key in data:
         if key not in STACK_FILE_KEYS:
             at = source.locate((key,))
             errors.append(SpecError(at.file, at.line, at.column, "", f"unknown key '{key}' "
-                                    f"(allowed: {', '.join(STACK_FILE_KEYS)})"))
+                                    f"(allowed: {', '.join(STACK_FILE_KEYS)})",
+                                    "stack/unknown-key"))
     config: Any = data.get("config") or {}
     if not isinstance(config, dict):
-        return None, [*errors, source.error(("config",), "expected a mapping of config keys")]
+        return None, [*errors, source.error(("config",), "expected a mapping of config keys",
+                                                check="stack/not-a-mapping")]
     base_url: str | None = None
     has_token = False
     backend = "monitors"
@@ -72,30 +75,34 @@ def load_stack_config(
         if namespace == "sentry":
             if name not in SENTRY_KEYS:
                 errors.append(source.error(path, f"unknown key '{key}' (allowed: "
-                                           + ", ".join(f"sentry:{k}" for k in SENTRY_KEYS) + ")"))
+                                           + ", ".join(f"sentry:{k}" for k in SENTRY_KEYS) + ")",
+                                           check="stack/unknown-key"))
             elif name == "token":
                 if not (isinstance(value, dict) and set(value) == {"secure"}):
                     errors.append(source.error(
                         path, "the token is stored in plain text; remove it and run "
-                        "`pulumi config set --secret sentry:token`"))
+                        "`pulumi config set --secret sentry:token`", check="stack/plain-token"))
                 has_token = True
             elif name == "baseUrl":
                 problem = _base_url_problem(value, project, insecure)
                 if problem:
-                    errors.append(source.error(path, problem))
+                    errors.append(source.error(path, problem, check="stack/base-url"))
                 else:
                     base_url = value
         elif namespace == project and name not in PROJECT_KEYS:
             allowed = ", ".join(f"{project}:{k}" for k in PROJECT_KEYS) or "none yet"
-            errors.append(source.error(path, f"unknown key '{key}' (allowed: {allowed})"))
+            errors.append(source.error(path, f"unknown key '{key}' (allowed: {allowed})",
+                                       check="stack/unknown-key"))
         elif namespace == project and name == "alertsBackend":
             if value not in ALERT_BACKENDS:
                 errors.append(source.error(path, f"'{value}' is not an alerts backend (allowed: "
-                                           f"{', '.join(ALERT_BACKENDS)})"))
+                                           f"{', '.join(ALERT_BACKENDS)})",
+                                           check="stack/alerts-backend"))
             else:
                 backend = value
         elif namespace == project and name == "allowInsecureHttp" and insecure is None:
-            errors.append(source.error(path, "expected true or false"))
+            errors.append(source.error(path, "expected true or false",
+                                       check="stack/allow-insecure-http"))
     return StackConfig(stack, file, base_url, has_token, backend), errors
 
 

@@ -1,5 +1,6 @@
 """``validate --format github``: each problem as a GitHub Actions workflow command
-(``::error file=…,line=…,col=…::message``), which GitHub shows on the pull request's lines."""
+(``::error file=…,line=…,col=…,title=<check id>::message [check id]``), which GitHub shows on
+the pull request's lines, headed by the id of the check that found it."""
 
 from __future__ import annotations
 
@@ -31,5 +32,6 @@ def annotation(error: SpecError, root: Path, workspace: Path) -> str:
     where = [f"file={_property(repository_path(root, error.file, workspace))}"]
     if error.line:
         where += [f"line={error.line}", f"col={error.column}"]
+    where.append(f"title={_property(error.check)}")
     message = f"{error.path}: {error.message}" if error.path else error.message
-    return f"::error {','.join(where)}::{_data(message)}"
+    return f"::error {','.join(where)}::{_data(message)} [{error.check}]"

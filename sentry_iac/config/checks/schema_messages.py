@@ -79,24 +79,26 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _inside(candidate: Any, part: str | int) -> list[Any]:
+    """The types that the item or key ``part`` of a ``candidate`` value may hold."""
+    origin = typing.get_origin(candidate)
+    args = typing.get_args(candidate)
+    if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+        field = candidate.model_fields.get(str(part)) or next(
+            (f for f in candidate.model_fields.values() if f.alias == part), None)
+        return _unwrap(field.annotation) if field is not None else []
+    if origin in (list, tuple) and isinstance(part, int) and args:
+        return _unwrap(args[0])
+    if origin is dict and isinstance(part, str) and len(args) == 2:
+        return _unwrap(args[1])
+    return []
+
+
 def model_at(root: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
     """The model class that validates the object at ``loc`` (for listing its allowed keys)."""
     current: list[Any] = [root]
     for part in loc:
-        following: list[Any] = []
-        for candidate in current:
-            origin = typing.get_origin(candidate)
-            args = typing.get_args(candidate)
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                field = candidate.model_fields.get(str(part)) or next(
-                    (f for f in candidate.model_fields.values() if f.alias == part), None)
-                if field is not None:
-                    following.extend(_unwrap(field.annotation))
-            elif origin in (list, tuple) and isinstance(part, int) and args:
-                following.extend(_unwrap(args[0]))
-            elif origin is dict and isinstance(part, str) and len(args) == 2:
-                following.extend(_unwrap(args[1]))
-        current = following
+        current = [found for candidate in current for found in _inside(candidate, part)]
     models = [c for c in current if isinstance(c, type) and issubclass(c, BaseModel)]
     return models[0] if models else None
 
@@ -114,6 +116,30 @@ def _range_message(error: ErrorDetails) -> str:
     return f"{bounds[error['type']]} (got {shown})"
 
 
+# pydantic's error kinds -> the check id of the message (config.checks.registry)
+_KIND_CHECKS = {
+    "extra_forbidden": "schema/unknown-key", "missing": "schema/missing-key",
+    "literal_error": "schema/choice", "enum": "schema/choice",
+    "greater_than_equal": "schema/range", "less_than_equal": "schema/range",
+    "greater_than": "schema/range", "less_than": "schema/range",
+    "string_pattern_mismatch": "schema/pattern",
+    "string_too_long": "schema/length", "string_too_short": "schema/length",
+    "too_short": "schema/length", "too_long": "schema/length",
+}
+
+
+def check_of(error: ErrorDetails) -> str:
+    """The check id of one pydantic error: by its kind, or the one a validator's
+    ``InvalidValue`` names."""
+    kind = error["type"]
+    named = getattr(error.get("ctx", {}).get("error"), "check", None)
+    if kind == "value_error" and isinstance(named, str):
+        return named
+    if kind.endswith(("_type", "_parsing")) or kind == "int_from_float":
+        return "schema/type"
+    return _KIND_CHECKS.get(kind, "schema/invalid")
+
+
 def to_spec_errors(
     root: type[BaseModel], errors: Sequence[ErrorDetails], source: SourceMap
 ) -> list[SpecError]:
@@ -124,6 +150,7 @@ def to_spec_errors(
         kind = error["type"]
         value = error.get("input")
         ctx = error.get("ctx", {})
+        check = check_of(error)
         if kind == "extra_forbidden":
             parent, key = loc[:-1], loc[-1]
             model = model_at(root, parent)
@@ -131,18 +158,18 @@ def to_spec_errors(
                 else "none"
             at = source.locate(loc)
             out.append(SpecError(at.file, at.line, at.column, format_path(parent),
-                                 f"unknown key '{key}' (allowed: {allowed})"))
+                                 f"unknown key '{key}' (allowed: {allowed})", check))
             continue
         if kind == "missing":
             parent, key = loc[:-1], loc[-1]
-            out.append(source.error(parent, f"missing required key '{key}'"))
+            out.append(source.error(parent, f"missing required key '{key}'", check=check))
             continue
         message = _message(kind, value, ctx, error)
         # A validator of a whole object may name the key it is about: "@critical: ...".
         if kind == "value_error" and message.startswith("@") and ": " in message:
             where, message = message[1:].split(": ", 1)
             loc = (*loc, *where.split("."))
-        out.append(source.error(loc, message))
+        out.append(source.error(loc, message, check=check))
     return out
 
 

@@ -68,9 +68,10 @@ class SourceMap:
         root = self.positions.get(())
         return _mark(self.file, root)
 
-    def error(self, path: Sequence[str | int], message: str) -> SpecError:
+    def error(self, path: Sequence[str | int], message: str, *, check: str) -> SpecError:
+        """A problem at ``path``, found by the check ``check`` (config.checks.registry)."""
         loc = self.locate(path)
-        return SpecError(loc.file, loc.line, loc.column, format_path(path), message)
+        return SpecError(loc.file, loc.line, loc.column, format_path(path), message, check)
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -174,9 +175,10 @@ def _scan(parser: Any, file: str) -> SpecError | None:
     produced = 0  # values built so far, aliases expanded
     from_aliases = 0
 
-    def fail(event: Any, path: KeyPath, message: str) -> SpecError:
+    def fail(event: Any, path: KeyPath, message: str, check: str) -> SpecError:
         mark = event.start_mark
-        return SpecError(file, mark.line + 1, mark.column + 1, format_path(path), message)
+        return SpecError(file, mark.line + 1, mark.column + 1, format_path(path), message,
+                         check)
 
     while True:
         event = get()
@@ -192,7 +194,7 @@ def _scan(parser: Any, file: str) -> SpecError | None:
                     return fail(event, _path(frames),
                                 f"the alias *{anchor} is inside the value &{anchor} it names, "
                                 "so that value would contain itself without end; write the "
-                                "value out instead")
+                                "value out instead", "yaml/recursive-alias")
                 added = sizes.get(anchor, 1)  # an undefined alias: the composer reports it
                 produced += added
                 from_aliases += added
@@ -201,7 +203,7 @@ def _scan(parser: Any, file: str) -> SpecError | None:
                                 f"the aliases of this file add more than "
                                 f"{MAX_ALIAS_VALUES:,} values (each alias repeats everything "
                                 "its anchor holds, aliases included); write the values out or "
-                                "nest fewer aliases")
+                                "nest fewer aliases", "yaml/alias-bomb")
             if frames:
                 frames[-1].done(event)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
@@ -212,7 +214,7 @@ def _scan(parser: Any, file: str) -> SpecError | None:
                 return SpecError(file, mark.line + 1, mark.column + 1, where,
                                  f"lists and mappings nest more than {MAX_DEPTH} levels deep "
                                  "here; sentry-iac's files need about ten, so this is not a "
-                                 "configuration it can read")
+                                 "configuration it can read", "yaml/too-deep")
             frames.append(_Frame(kind is MappingStartEvent, event.anchor, produced))
             produced += 1
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
@@ -251,7 +253,8 @@ class _Builder:
             except (ValueError, OverflowError, yaml.YAMLError):
                 self._scalars.recursive_objects.clear()
                 self._fail(node, path, f"'{_shorten(node.value)}' cannot be read as "
-                           f"{_SCALAR_TAGS[node.tag]}; put it in quotes if it is text")
+                           f"{_SCALAR_TAGS[node.tag]}; put it in quotes if it is text",
+                           "yaml/unreadable-value")
                 return None
         if isinstance(node, yaml.MappingNode):
             if node.tag != MAP:
@@ -269,15 +272,15 @@ class _Builder:
             return items
         return self._unsupported(node, path)
 
-    def _fail(self, node: yaml.Node, path: KeyPath, message: str) -> None:
+    def _fail(self, node: yaml.Node, path: KeyPath, message: str, check: str) -> None:
         mark = node.start_mark
         self.errors.append(SpecError(self.source.file, mark.line + 1, mark.column + 1,
-                                     format_path(path), message))
+                                     format_path(path), message, check))
 
     def _unsupported(self, node: yaml.Node, path: KeyPath) -> None:
         """An explicit tag (``!Ref x``, ``!!binary``): no value means what it would elsewhere."""
         self._fail(node, path, f"the YAML tag '{_tag_name(node.tag)}' is not supported: "
-                   f"{_PLAIN_YAML}; write the value itself")
+                   f"{_PLAIN_YAML}; write the value itself", "yaml/tag")
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         positions = self.source.positions
@@ -293,7 +296,7 @@ class _Builder:
                 except yaml.YAMLError:
                     self._fail(key_node, (*path, key_node.value),
                                "a merge key takes a mapping, an alias of one or a list of "
-                               "them, e.g. <<: *defaults")
+                               "them, e.g. <<: *defaults", "yaml/merge-key")
                     return {}
                 return self._mapping(node, path)
             else:
@@ -304,7 +307,8 @@ class _Builder:
                 if not isinstance(raw_key, str | int | float | bool):
                     self.errors.append(
                         SpecError(self.source.file, mark.line + 1, mark.column + 1,
-                                  format_path(path), "mapping keys must be plain text")
+                                  format_path(path), "mapping keys must be plain text",
+                                  "yaml/key-not-text")
                     )
                     continue
                 key = str(raw_key)
@@ -313,7 +317,8 @@ class _Builder:
                 first_line = positions[at].line + 1
                 self.errors.append(
                     SpecError(self.source.file, mark.line + 1, mark.column + 1, format_path(at),
-                              f"duplicate key '{key}' (first defined at line {first_line})")
+                              f"duplicate key '{key}' (first defined at line {first_line})",
+                              "yaml/duplicate-key")
                 )
                 continue
             positions[at] = mark
@@ -329,9 +334,11 @@ def load_yaml(path: Path, display_name: str) -> LoadedYaml:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SpecErrors([SpecError(display_name, 0, 0, "", "file not found")]) from None
+        raise SpecErrors([SpecError(display_name, 0, 0, "", "file not found",
+                                    "file/unreadable")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecErrors([SpecError(display_name, 0, 0, "", f"cannot read file: {exc}")]) from None
+        raise SpecErrors([SpecError(display_name, 0, 0, "", f"cannot read file: {exc}",
+                                    "file/unreadable")]) from None
     return parse_yaml(text, display_name)
 
 
@@ -351,7 +358,8 @@ def parse_yaml(text: str, display_name: str) -> LoadedYaml:
     if len(nodes) > 1:
         loc = _mark(display_name, nodes[1].start_mark)
         raise SpecErrors([SpecError(display_name, loc.line, loc.column, "",
-                                    "expected one YAML document, found several ('---')")])
+                                    "expected one YAML document, found several ('---')",
+                                    "yaml/several-documents")])
     builder = _Builder(display_name)
     if not nodes:
         return LoadedYaml(None, builder.source)
@@ -379,7 +387,8 @@ def _compose_slowly(text: str, display_name: str) -> list[yaml.Node]:
             context = f" ({exc.context}{started})"
         raise SpecErrors(
             [SpecError(display_name, loc.line, loc.column, "",
-                       f"malformed YAML: {problem}{context}")]
+                       f"malformed YAML: {problem}{context}", "yaml/malformed")]
         ) from None
     except yaml.YAMLError as exc:
-        raise SpecErrors([SpecError(display_name, 1, 1, "", f"malformed YAML: {exc}")]) from None
+        raise SpecErrors([SpecError(display_name, 1, 1, "", f"malformed YAML: {exc}",
+                                    "yaml/malformed")]) from None

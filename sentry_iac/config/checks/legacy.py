@@ -1,0 +1,69 @@
+"""``legacy/...``: what the retired alert-rule API cannot express, in the stacks that deploy
+through it (``alertsBackend: legacy``). Checked on the validated models, once nothing else is
+wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sentry_iac.config.alerts import legacy_problems, rule_channels
+from sentry_iac.config.checks.context import CheckContext, Finding
+from sentry_iac.config.checks.registry import check
+from sentry_iac.config.crons import legacy_issue_rule
+from sentry_iac.config.models import Channel, Organization
+
+
+def channel_kinds(org: Organization) -> dict[str, tuple[str, bool]]:
+    """Channel -> (kind, whether the legacy alert-rule API can use it)."""
+    return {name: ("email-owners" if c.email and c.email.issue_owners else c.kind,
+                   _legacy_usable(c)) for name, c in org.channels.items()}
+
+
+def _legacy_usable(channel: Channel) -> bool:
+    if channel.email is not None:
+        return channel.email.member is None
+    if channel.pagerduty is not None:
+        return channel.pagerduty.service_id is not None
+    return channel.opsgenie is None
+
+
+def _legacy_stacks(context: CheckContext) -> list[str]:
+    return sorted(s for s, c in context.stack_configs.items() if c.alerts_backend == "legacy")
+
+
+@check("legacy/rule", "an alert rule the legacy backend cannot express, in a legacy stack",
+       after_validation=True)
+def legacy_rule(context: CheckContext) -> Iterator[Finding]:
+    org = context.model
+    if org is None:
+        return
+    routes = org.routes
+    kinds = channel_kinds(org)
+    for stack in _legacy_stacks(context):
+        for source, alerts_file in context.alert_models:
+            for index, rule in enumerate(alerts_file.alerts):
+                override = rule.environments.get(stack)
+                if override is not None and not override.enabled:
+                    continue
+                for problem in legacy_problems(rule, kinds, rule_channels(rule, stack, routes)):
+                    yield Finding(source, ("alerts", index), f"in stack '{stack}': {problem}")
+
+
+@check("legacy/cron", "a cron's alert the legacy backend cannot express (its channels), in a "
+                      "legacy stack", after_validation=True)
+def legacy_cron(context: CheckContext) -> Iterator[Finding]:
+    org, source = context.model, context.org_source
+    if org is None or source is None:
+        return
+    routes = org.routes
+    kinds = channel_kinds(org)
+    for stack in _legacy_stacks(context):
+        for i, project in enumerate(org.projects):
+            for j, cron in enumerate(project.crons):
+                override = cron.environments.get(stack)
+                if override is not None and not override.enabled:
+                    continue
+                rule = legacy_issue_rule(cron, project.slug)
+                for problem in legacy_problems(rule, kinds, rule_channels(rule, stack, routes)):
+                    yield Finding(source, ("projects", i, "crons", j),
+                                  f"in stack '{stack}': {problem}")
