@@ -19,14 +19,6 @@ if TYPE_CHECKING:
 
 RESOURCES_FILE = "resources.json"
 PROJECT = "floor"
-_MAIN = '''"""The floor program (benchmarks/floor.py): registers resources.json."""
-
-from pathlib import Path
-
-from benchmarks.floor_program import register
-
-register(Path(__file__).resolve().parent / "resources.json")
-'''
 
 
 def floor_resources(plan: Plan) -> list[dict[str, Any]]:
@@ -43,11 +35,11 @@ def floor_resources(plan: Plan) -> list[dict[str, Any]]:
 
 
 def write_floor(dest: Path, resources: list[dict[str, Any]]) -> Path:
-    """A project directory whose ``__main__.py`` registers ``resources`` with the bare SDK."""
+    """A project directory holding ``resources`` for ``floor_program.register`` (the worker
+    calls it under the offline engine's mocks, as the plan's program is called)."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     (dest / "Pulumi.yaml").write_text(f"name: {PROJECT}\nruntime: python\n", encoding="utf-8")
-    (dest / "__main__.py").write_text(_MAIN, encoding="utf-8")
     (dest / RESOURCES_FILE).write_text(json.dumps(resources), encoding="utf-8")
     return dest

@@ -19,10 +19,11 @@ from typing import Any
 
 import pulumiverse_sentry  # noqa: F401  (imported before timing, as in both programs)
 
-import benchmarks.floor_program  # noqa: F401
-from benchmarks.floor import PROJECT, floor_resources
+from benchmarks.floor import PROJECT, RESOURCES_FILE, floor_resources
+from benchmarks.floor_program import register
 from sentry_iac.config.loader import load_spec
-from sentry_iac.offline.engine import run_offline, run_program
+from sentry_iac.offline.engine import run_offline, run_under_mocks
+from sentry_iac.offline.mocks import SpecMocks
 
 STACK = "production"
 
@@ -51,7 +52,9 @@ def measure(kind: str, directory: Path) -> tuple[dict[str, Any], list[dict[str, 
         seconds = time.perf_counter() - start
         resources = floor_resources(plan)
     else:
-        run = run_program(directory, STACK, PROJECT, None)
+        # Called under the same mock engine as the plan's program, as the plan calls its own.
+        run = run_under_mocks(directory, STACK, PROJECT, SpecMocks(None),
+                              lambda: register(directory / RESOURCES_FILE))
         seconds = time.perf_counter() - start
         resources = []
         count = len(run.monitor.registered)

@@ -3,6 +3,7 @@ mapping, the progress output, adoption in the providers, and the command line.""
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 from collections.abc import Iterator
@@ -20,11 +21,13 @@ from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.convert.scrubbing import scrubbing_rules
 from sentry_iac.importer.convert.stacks import EnvMap, EnvMapError
 from sentry_iac.importer.read.progress import Progress
+from sentry_iac.importer.write.project_files import MAIN_PY
 from sentry_iac.providers.alerting import ADOPT, MonitorProvider
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry import seed_payloads as p
 from tests.fake_sentry.fixtures import FAKE_TOKEN
 from tests.fake_sentry.realistic import seed_small_org
+from tests.helpers import PROJECT_ROOT
 
 
 def test_fingerprinting_text_parses_back_to_the_rules() -> None:
@@ -154,3 +157,16 @@ def test_the_command_line(small_org: FakeSentry, tmp_path: Path, monkeypatch: py
     small_org.fail("GET", "/api/0/organizations/dbca/", status=403)
     assert main([*command, "--force"]) == 1
     assert FAKE_TOKEN not in capsys.readouterr().err
+
+
+def _code_without_docstring(source: str) -> str:
+    module = ast.parse(source)
+    body = module.body[1:] if ast.get_docstring(module) is not None else module.body
+    return ast.dump(ast.Module(body=body, type_ignores=[]))
+
+
+def test_the_written_program_is_the_repositorys_main_file() -> None:
+    # Plans of an imported directory call the program directly, not its __main__.py; the file
+    # is the repository's (docstring aside), which tests/test_main_program.py runs.
+    assert _code_without_docstring(MAIN_PY) == _code_without_docstring(
+        (PROJECT_ROOT / "__main__.py").read_text(encoding="utf-8"))

@@ -1,14 +1,16 @@
-"""Run ``__main__.py`` for one stack under Pulumi's mock engine and collect what it registered."""
+"""Run the program for one stack under Pulumi's mock engine and collect what it registered.
+
+The program is called directly (``resources.program.build``) with the spec already loaded, the
+way ``__main__.py`` calls ``run`` under the Pulumi CLI; ``tests/test_main_program.py`` checks
+that both register the same resources.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
-import os
-import runpy
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,7 @@ from sentry_iac.config.yaml.source import load_yaml
 from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
 from sentry_iac.pulumi_sdk import reset_options, root_resource, run_pulumi_func, sync_await
-from sentry_iac.resources.program import OFFLINE_ENV, PRELOADED
-
-PROGRAM = "__main__.py"
+from sentry_iac.resources.program import build, load_or_fail
 
 
 @dataclass
@@ -83,44 +83,12 @@ def stack_config_values(root: Path, stack: str) -> dict[str, str]:
     return values
 
 
-@contextlib.contextmanager
-def _offline_env() -> Iterator[None]:
-    saved = os.environ.get(OFFLINE_ENV)
-    os.environ[OFFLINE_ENV] = "1"
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(OFFLINE_ENV, None)
-        else:
-            os.environ[OFFLINE_ENV] = saved
-
-
-@contextlib.contextmanager
-def _preloaded(root: Path, spec: Spec | None) -> Iterator[None]:
-    """Hand ``spec`` to the program when it was loaded from ``root``: a plan then loads and
-    checks the files once, not twice (the second load was a tenth of a 12,000-resource plan)."""
-    key = root.resolve()
-    if spec is None or spec.root.resolve() != key:
-        yield
-        return
-    PRELOADED[key] = spec
-    try:
-        yield
-    finally:
-        PRELOADED.pop(key, None)
-
-
 def _resolve_output(value: Any) -> Any:
     output = pulumi.Output.from_input(value)
     if sync_await(output.is_secret()):
         return MASK
     resolved = sync_await(output.future())
     return resolved
-
-
-def _run_main(program: str) -> None:
-    runpy.run_path(program, run_name="__main__")
 
 
 @dataclass
@@ -132,29 +100,30 @@ class ProgramRun:
     outputs: dict[str, Any]
 
 
-def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> ProgramRun:
-    """Run ``root/__main__.py`` as ``stack`` under mocks, in a fresh event loop.
+def run_under_mocks(root: Path, stack: str, project: str, mocks: SpecMocks,
+                    program: Callable[[], None], *, preview: bool = False) -> ProgramRun:
+    """Call ``program`` as ``stack`` of ``project`` in ``root`` under ``mocks``, in a fresh
+    event loop, as the language host would run a program (for ``pulumi preview`` when
+    ``preview``, else for ``pulumi up``).
 
     Exceptions from the program propagate after its pending registrations have settled, and
     ``ProgramRun`` is attached to them as ``exc.program_run`` so callers can see what (if
     anything) was registered before the failure.
     """
-    mocks = SpecMocks(spec)
     monitor = RecordingMonitor(mocks)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        reset_options(project=project, stack=stack, root_directory=str(root))
+        reset_options(project=project, stack=stack, root_directory=str(root), preview=preview)
         pulumi.runtime.set_all_config(stack_config_values(root, stack), [])
-        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False,
+        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview,
                                  monitor=monitor, logger=logging.getLogger("sentry_iac.offline"))
-        program = str(root / PROGRAM)
         # The collector is paused while the program runs: registering thousands of resources
         # makes it walk the growing heap again and again (half the time of a 6,000-resource
         # plan, and why plans grew faster than the resource count). See config.yaml.gcpause.
-        with _offline_env(), _preloaded(root, spec), paused_gc():
+        with paused_gc():
             try:
-                sync_await(run_pulumi_func(lambda: _run_main(program)))
+                sync_await(run_pulumi_func(program))
             except BaseException as exc:
                 exc.program_run = ProgramRun(monitor, mocks, {})  # type: ignore[attr-defined]
                 raise
@@ -164,6 +133,19 @@ def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> Prog
     finally:
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> ProgramRun:
+    """sentry-iac's program for ``stack`` under mocks (see ``run_under_mocks``).
+
+    ``spec`` is the spec loaded from ``root``, so the files are loaded and checked once, not
+    twice (a second load was a tenth of a 12,000-resource plan); ``None`` loads it inside the
+    run, where a broken configuration fails as the program's ``InvalidConfigError``.
+    """
+    def program() -> None:
+        build(spec if spec is not None else load_or_fail(root), stack, offline=True)
+
+    return run_under_mocks(root, stack, project, SpecMocks(spec), program)
 
 
 def run_offline(root: Path, stack: str, spec: Spec | None = None) -> Plan:

@@ -1,22 +1,23 @@
 """The Pulumi program: load and check the whole spec first, then register this stack's resources.
 
 Nothing is registered unless the spec is valid, so a broken config can never half-apply.
+``run`` is what ``__main__.py`` calls under the Pulumi CLI; ``build`` registers one stack from a
+spec already loaded, which is how the offline engine runs the program (``offline.engine``).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pulumi
 
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import Spec, load_spec
+from sentry_iac.config.stack_config import StackConfig
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.credentials import (
-    BASE_URL_ENV,
-    DEFAULT_BASE_URL,
     READ_ONLY_TOKEN_ENV,
+    env_base_url,
     env_token,
     read_only_token,
 )
@@ -32,23 +33,13 @@ from sentry_iac.resources.provider import sentry_provider
 from sentry_iac.resources.security import security_settings
 from sentry_iac.resources.settings import organization_settings
 
-# Set by the offline engine: no token is needed because nothing reaches Sentry.
-OFFLINE_ENV = "SENTRY_IAC_OFFLINE"
-
 
 class InvalidConfigError(pulumi.RunError):
     """Raised before any resource is registered; its message lists every problem."""
 
 
-# Specs the offline engine has just loaded, by project root: the program it runs uses them
-# instead of loading and checking the same files a second time (see offline.engine).
-PRELOADED: dict[Path, Spec] = {}
-
-
 def load_or_fail(root: Path) -> Spec:
-    preloaded = PRELOADED.get(root.resolve())
-    if preloaded is not None:
-        return preloaded
+    """The spec in ``root``, or ``InvalidConfigError`` listing every problem."""
     try:
         return load_spec(root)
     except SpecErrors as exc:
@@ -57,9 +48,18 @@ def load_or_fail(root: Path) -> Spec:
         ) from None
 
 
+def stack_config(spec: Spec, stack: str) -> StackConfig:
+    """``stack``'s config, or ``InvalidConfigError`` when the spec has no such stack."""
+    try:
+        return spec.stack(stack)
+    except SpecErrors as exc:
+        raise InvalidConfigError(str(exc)) from None
+
+
 def build(spec: Spec, stack: str, *, offline: bool) -> None:
-    """Register the resources ``stack`` owns and export its outputs."""
-    config = spec.stack(stack)
+    """Register the resources ``stack`` owns and export its outputs. ``offline``: nothing
+    reaches Sentry (the offline engine's mocks answer), so no token is needed."""
+    config = stack_config(spec, stack)
     owner = spec.is_owner(stack)
     provider = sentry_provider(config, offline=offline)
     opts = pulumi.ResourceOptions(providers=[provider])
@@ -108,7 +108,7 @@ def check_deploy_token(spec: Spec, stack: str) -> None:
     if not token:
         return  # the provider reports the missing token with what to do
     base_url = (pulumi.runtime.get_config("sentry:baseUrl") or spec.stack(stack).base_url
-                or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL)
+                or env_base_url())
     with SentryClient(token, base_url) as client:
         try:
             check_token(client, stack, owner=spec.is_owner(stack))
@@ -119,14 +119,11 @@ def check_deploy_token(spec: Spec, stack: str) -> None:
 
 
 def run(root: Path) -> None:
-    """Entry point used by ``__main__.py`` under the real CLI and the offline engine alike."""
+    """Entry point of ``__main__.py`` under the Pulumi CLI: the spec in ``root``, for the stack
+    the CLI runs."""
     spec = load_or_fail(root)
     stack = pulumi.get_stack()
-    try:
-        spec.stack(stack)
-    except SpecErrors as exc:
-        raise InvalidConfigError(str(exc)) from None
-    offline = os.environ.get(OFFLINE_ENV) == "1"
-    if not offline and not pulumi.runtime.is_dry_run():
+    stack_config(spec, stack)  # an unknown stack is reported before the token is checked
+    if not pulumi.runtime.is_dry_run():
         check_deploy_token(spec, stack)
-    build(spec, stack, offline=offline)
+    build(spec, stack, offline=False)
