@@ -191,3 +191,16 @@ def test_the_import_command_asks_for_the_providers_token_variables(
         monkeypatch.delenv(name, raising=False)
     assert main(["import", "--org", "dbca"]) == 2
     assert "no token; set SENTRY_AUTH_TOKEN or SENTRY_TOKEN" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # `sentry-iac checks | head -1`, at its extreme: the reader has gone before the first line.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        writer = subprocess.run([str(SCRIPT), "checks"], cwd=PROJECT_ROOT, stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    finally:
+        os.close(write_end)
+    assert writer.stderr == ""
+    assert writer.returncode == 1
