@@ -1,5 +1,6 @@
 """Fixtures shared by the test modules: the example project's offline plans, computed once per
-session and handed to each test as its own copy, so no test can change what another sees."""
+session and handed to each test as its own copy, so no test can change what another sees; and
+the ``slow`` mark on the modules that start processes or deploy whole organisations."""
 
 from __future__ import annotations
 
@@ -9,6 +10,20 @@ import pytest
 
 from sentry_iac.offline.engine import Plan, run_offline
 from tests.helpers import PROJECT_ROOT
+
+# Modules whose tests start Pulumi's provider host, deploy a generated or realistic
+# organisation, run the benchmark, or run mypy and zizmor: about two thirds of the suite's
+# time. The default run, and so CI, runs them; `-m "not slow"` leaves them out while iterating.
+SLOW = ("engine/", "test_benchmarks.py", "test_import.py", "test_quality.py",
+        "test_workflows.py", "test_shared_folder.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = PROJECT_ROOT / "tests"
+    for item in items:
+        where = item.path.relative_to(tests).as_posix()
+        if where.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
