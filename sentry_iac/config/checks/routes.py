@@ -45,21 +45,62 @@ def _silent_stacks(item: dict[str, Any], stacks: Iterable[str], priorities: dict
             yield stack, priority
 
 
-def _no_channel(source: SourceMap, base: KeyPath, silent: Iterable[tuple[str, Any]]
-                ) -> Iterator[Finding]:
-    for stack, priority in silent:
-        yield Finding(source, (*base, "priority"), (
-            f"reaches no channel in stack '{stack}': priority '{priority}' routes nowhere "
-            f"there; add channels: or set environments: {{{stack}: {{enabled: false}}}}"))
+# (where, key path of the rule or cron, the stack it is silent in, the priority it names,
+# "alert rule" or "cron")
+Silent = tuple[SourceMap, KeyPath, str, Any, str]
+
+
+def _silent(context: CheckContext) -> Iterator[Silent]:
+    """Every alert rule and cron that is on in a stack and reaches no channel there."""
+    priorities = mapping(context.org, "priorities")
+    for rule in context.rules():
+        for stack, priority in _silent_stacks(rule.data, context.stacks, priorities,
+                                              _rule_route):
+            yield rule.source, rule.at(), stack, priority, "alert rule"
+    for base, cron in crons(context.org):
+        if context.org_source is not None:
+            for stack, priority in _silent_stacks(cron, context.stacks, priorities,
+                                                  _cron_route):
+                yield context.org_source, base, stack, priority, "cron"
+
+
+def _routed_stacks(org: Any) -> set[str]:
+    """The stacks some priority sends to at least one channel."""
+    return {stack for route in mapping(org, "priorities").values()
+            if isinstance(route, dict) for stack, channels in route.items()
+            if channels and stack != "respond"}
 
 
 @check("route/no-channel", "an alert rule or cron that is on in a stack reaches no channel there")
 def no_channel(context: CheckContext) -> Iterator[Finding]:
-    priorities = mapping(context.org, "priorities")
-    for rule in context.rules():
-        silent = _silent_stacks(rule.data, context.stacks, priorities, _rule_route)
-        yield from _no_channel(rule.source, rule.at(), silent)
-    for base, cron in crons(context.org):
-        silent = _silent_stacks(cron, context.stacks, priorities, _cron_route)
+    # A stack no priority routes at all is named once by route/unrouted-stack instead.
+    routed = _routed_stacks(context.org)
+    for source, base, stack, priority, _ in _silent(context):
+        if stack in routed:
+            yield Finding(source, (*base, "priority"), (
+                f"reaches no channel in stack '{stack}': priority '{priority}' routes nowhere "
+                f"there; add channels: or set environments: {{{stack}: {{enabled: false}}}}"))
+
+
+def _counted(kinds: list[str]) -> str:
+    """``3 alert rules and 1 cron``."""
+    counts = {kind: kinds.count(kind) for kind in ("alert rule", "cron") if kind in kinds}
+    return " and ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in counts.items())
+
+
+@check("route/unrouted-stack", "a stack file that no priority routes, while alert rules or "
+                               "crons are on in that stack")
+def unrouted_stack(context: CheckContext) -> Iterator[Finding]:
+    routed = _routed_stacks(context.org)
+    silent: dict[str, list[tuple[Any, str]]] = {}
+    for _, _, stack, priority, kind in _silent(context):
+        if stack not in routed:
+            silent.setdefault(stack, []).append((priority, kind))
+    for stack, found in sorted(silent.items()):
         if context.org_source is not None:
-            yield from _no_channel(context.org_source, base, silent)
+            names = ", ".join(sorted({str(priority) for priority, _ in found}))
+            yield Finding(context.org_source, ("priorities",), (
+                f"no priority routes stack '{stack}' (Pulumi.{stack}.yaml), so "
+                f"{_counted([kind for _, kind in found])} on there reach no channel; add "
+                f"'{stack}: [<channels>]' to the priorities they use ({names}), or remove "
+                f"Pulumi.{stack}.yaml if that stack is not meant to exist"))
