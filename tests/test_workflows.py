@@ -1,10 +1,14 @@
 """The GitHub workflows are valid, pass zizmor's security audit, pin every action by commit and
 do what the README says: tests, annotations, one diff comment per stack, previews, and deploys
-to staging then production behind a reviewed environment."""
+of the owner stack behind a reviewed environment, then of the others. The stacks come from
+``sentry-iac stacks --json``; no workflow names one."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT, copy_project
 
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((PROJECT_ROOT / ".github" / "workflows").glob("*.yml"))
@@ -78,12 +82,37 @@ def test_pull_requests_test_validate_comment_and_preview() -> None:
     assert "uv run --locked pytest" in runs
     assert "uv run --locked sentry-iac validate --format github" in runs
     assert jobs["diff"]["permissions"] == {"contents": "read", "pull-requests": "write"}
-    assert jobs["diff"]["strategy"]["matrix"]["stack"] == ["staging", "production"]
     comment = "\n".join(s.get("run", "") for s in jobs["diff"]["steps"])
     assert 'marker="<!-- sentry-iac-diff:${STACK} -->"' in comment
     assert "--method PATCH" in comment and "--method POST" in comment
-    assert jobs["preview"]["strategy"]["matrix"]["stack"] == ["staging", "production"]
     assert any("sentry-iac preview" in s.get("run", "") for s in jobs["preview"]["steps"])
+
+
+def _needs(job: dict[str, Any]) -> list[str]:
+    needs = job.get("needs", [])
+    return [needs] if isinstance(needs, str) else list(needs)
+
+
+def _writes_output(job: dict[str, Any], output: str) -> str:
+    """The script of the step that writes ``output`` from ``sentry-iac stacks --json``, checking
+    that the job's output of that name is the step's."""
+    (step,) = [s for s in job["steps"] if "sentry-iac stacks --json" in s.get("run", "")]
+    assert job["outputs"][output] == f"${{{{ steps.{step['id']}.outputs.{output} }}}}"
+    script: str = step["run"]
+    assert f'echo "{output}=$(jq ' in script and '>> "$GITHUB_OUTPUT"' in script
+    return script
+
+
+def test_pull_request_matrices_come_from_the_stacks_command() -> None:
+    jobs = load("pull-request.yml")["jobs"]
+    _writes_output(jobs["stacks"], "order")
+    assert jobs["stacks"]["permissions"] == {"contents": "read"}
+    for name in ("diff", "preview"):
+        assert "stacks" in _needs(jobs[name]), name
+        assert jobs[name]["strategy"]["matrix"] == {
+            "stack": "${{ fromJSON(needs.stacks.outputs.order) }}"}, name
+    assert "test" in _needs(jobs["preview"])  # no preview of a change whose tests fail
+    assert "staging" not in json.dumps(jobs) and "production" not in json.dumps(jobs)
 
 
 def test_the_diff_reads_the_base_commit_from_git_only() -> None:
@@ -117,15 +146,87 @@ def test_the_pull_request_preview_is_read_only_and_gets_no_deploy_secret() -> No
     assert "SENTRY_AUTH_TOKEN" not in text
 
 
-def test_main_deploys_staging_then_production_behind_review() -> None:
+def _pulumi_up(job: dict[str, Any]) -> dict[str, Any]:
+    (up,) = [s for s in job["steps"] if "pulumi/actions@" in s.get("uses", "")]
+    assert set(up["env"]) == {"PULUMI_CONFIG_PASSPHRASE", "AZURE_STORAGE_KEY",
+                              "SENTRY_AUTH_TOKEN"}
+    assert up["with"]["command"] == "up"
+    assert up["with"]["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}"
+    stack: str = up["with"]["stack-name"]
+    return {"stack": stack, **up["with"]}
+
+
+def test_main_deploys_the_owner_stack_first_behind_review_then_the_others() -> None:
     workflow = load("deploy.yml")
     assert triggers(workflow) == {"push": {"branches": ["main"]}}
     jobs = workflow["jobs"]
-    assert jobs["production"]["needs"] == "staging"
-    assert jobs["production"]["environment"] == "production"
-    for stack in ("staging", "production"):
-        up = next(s for s in jobs[stack]["steps"] if "pulumi/actions@" in s.get("uses", ""))
-        assert up["with"] == {"command": "up", "stack-name": stack,
-                              "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}"}
-        assert set(up["env"]) == {"PULUMI_CONFIG_PASSPHRASE", "AZURE_STORAGE_KEY",
-                                  "SENTRY_AUTH_TOKEN"}
+    assert list(jobs) == ["stacks", "owner", "others"]
+    stacks = jobs["stacks"]
+    runs = [s.get("run", "") for s in stacks["steps"]]
+    assert runs.index("uv run --locked sentry-iac validate") < next(
+        i for i, r in enumerate(runs) if "sentry-iac stacks --json" in r)
+    assert "pulumi/actions@" not in str(stacks["steps"]) and "environment" not in stacks
+    for output in ("owner", "others"):
+        _writes_output(stacks, output)
+    # The owner stack, whatever its name, behind the reviewed environment.
+    owner = jobs["owner"]
+    assert _needs(owner) == ["stacks"]
+    assert owner["environment"] == "production"
+    assert _pulumi_up(owner)["stack"] == "${{ needs.stacks.outputs.owner }}"
+    # Then every other stack, each in its own environment, only once the owner is up.
+    others = jobs["others"]
+    assert sorted(_needs(others)) == ["owner", "stacks"]
+    assert others["environment"] == "${{ matrix.stack }}"
+    assert others["strategy"]["matrix"] == {
+        "stack": "${{ fromJSON(needs.stacks.outputs.others) }}"}
+    assert others["if"] == "needs.stacks.outputs.others != '[]'"
+    assert _pulumi_up(others)["stack"] == "${{ matrix.stack }}"
+    # No job names a stack: "production" is the owner job's environment only.
+    assert "staging" not in json.dumps(jobs) and json.dumps(jobs).count("production") == 1
+    for job in jobs.values():
+        assert job["permissions"] == {"contents": "read"}
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("astral-sh/setup-uv@"):
+                assert step["with"]["enable-cache"] is False
+
+
+def _fake_uv(bin_dir: Path) -> None:
+    """``uv run --locked sentry-iac ...`` as this test environment's own ``sentry-iac``."""
+    bin_dir.mkdir()
+    uv = bin_dir / "uv"
+    uv.write_text(f'#!/bin/sh\n[ "$1 $2 $3" = "run --locked sentry-iac" ] || exit 99\n'
+                  f'shift 3\nexec "{BIN / "sentry-iac"}" "$@"\n', encoding="utf-8")
+    uv.chmod(0o755)
+
+
+@pytest.mark.parametrize(("workflow", "outputs"), [("deploy.yml", ("owner", "others")),
+                                                   ("pull-request.yml", ("order",))])
+def test_the_stacks_step_gives_a_third_stack_to_the_jobs_owner_first(
+    workflow: str, outputs: tuple[str, ...], tmp_path: Path
+) -> None:
+    # The step's own script, run in a project with a third stack file, writes outputs that
+    # fromJSON turns into the matrices: no workflow edit for a new stack.
+    if shutil.which("jq") is None or shutil.which("bash") is None:
+        pytest.skip("needs bash and jq, as GitHub's ubuntu runners have")
+    project = copy_project(tmp_path / "project")
+    (project / "Pulumi.test.yaml").write_text("config: {}\n", encoding="utf-8")
+    org = project / "org.yaml"
+    org.write_text(org.read_text(encoding="utf-8").replace(
+        "    staging: [maintainers]\n", "    staging: [maintainers]\n    test: [maintainers]\n"),
+        encoding="utf-8")
+    _fake_uv(tmp_path / "bin")
+    (tmp_path / "runner").mkdir()
+    github_output = tmp_path / "github_output"
+    script = _writes_output(load(workflow)["jobs"]["stacks"], outputs[0])
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+           "RUNNER_TEMP": str(tmp_path / "runner"), "GITHUB_OUTPUT": str(github_output)}
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = dict(line.split("=", 1) for line in github_output.read_text().splitlines())
+    assert sorted(written) == sorted(outputs)
+    if workflow == "deploy.yml":
+        assert written["owner"] == "production"
+        assert json.loads(written["others"]) == ["staging", "test"]
+    else:
+        assert json.loads(written["order"]) == ["production", "staging", "test"]
