@@ -62,8 +62,9 @@ def test_the_owner_goes_first_whatever_its_name(
     add_stack(project, "alpha")
     org = project / "org.yaml"
     text = org.read_text(encoding="utf-8")
-    org.write_text(text.replace("owner_stack: production", "owner_stack: staging\n"
-                                "previous_owner_stack: production"), encoding="utf-8")
+    # (after a hand-over: previous_owner_stack is gone again)
+    org.write_text(text.replace("owner_stack: production", "owner_stack: staging"),
+                   encoding="utf-8")
     assert stacks_json(project, capsys)["order"] == ["staging", "alpha", "production"]
     assert main(["stacks", "--dir", str(project)]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -83,3 +84,20 @@ def test_a_stack_file_no_priority_routes_lists_nothing_and_says_what_to_add(
     assert "no priority routes stack 'test' (Pulumi.test.yaml)" in problem
     assert "add 'test: [<channels>]' to the priorities they use" in problem
     assert "1 problem found; no stacks listed" in captured.err
+
+
+def test_during_a_hand_over_the_previous_owner_deploys_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_project(tmp_path / "project")
+    org = project / "org.yaml"
+    text = org.read_text(encoding="utf-8")
+    assert "owner_stack: production" in text
+    org.write_text(text.replace("owner_stack: production",
+                                "owner_stack: staging\nprevious_owner_stack: production"),
+                   encoding="utf-8")
+    assert stacks_json(project, capsys) == {
+        "owner": "production", "others": ["staging"], "order": ["production", "staging"]}
+    assert main(["stacks", "--dir", str(project)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "production (previous owner: releases what it owned; deploys first)")

@@ -20,15 +20,18 @@ from sentry_iac.config.loader import Spec, load_spec
 
 @dataclass(frozen=True)
 class DeployOrder:
-    """The owner stack and the others (sorted by name), which deploy after it."""
+    """The stack that deploys first (the owner, or during a hand-over the previous owner) and
+    the others, sorted by name, which deploy after it."""
 
     owner: str
     others: tuple[str, ...]
 
     @classmethod
     def of(cls, spec: Spec) -> DeployOrder:
-        owner = spec.org.owner_stack
-        return cls(owner, tuple(sorted(s for s in spec.stacks if s != owner)))
+        # During a hand-over of owner_stack the previous owner deploys first: its `up` releases
+        # what it owned, which the new owner adopts ("Handing over ownership" in the README).
+        first = spec.org.previous_owner_stack or spec.org.owner_stack
+        return cls(first, tuple(sorted(s for s in spec.stacks if s != first)))
 
     @property
     def order(self) -> list[str]:
@@ -48,7 +51,9 @@ def cmd_stacks(args: argparse.Namespace) -> int:
         # One line: the workflows write it to $GITHUB_OUTPUT as it is.
         print(json.dumps(order.as_json()))
     else:
-        print(f"{order.owner} (owner: creates the teams and projects; deploys first)")
+        role = "previous owner: releases what it owned" if spec.org.previous_owner_stack \
+            else "owner: creates the teams and projects"
+        print(f"{order.owner} ({role}; deploys first)")
         for stack in order.others:
             print(stack)
     return ExitCode.OK
