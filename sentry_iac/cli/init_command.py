@@ -13,7 +13,8 @@ DEFAULT_STACKS = "production,staging"
 _LISTED = 6  # names shown in a refusal before "and N more"
 
 
-def _names(paths: list[str]) -> str:
+def listed(paths: list[str]) -> str:
+    """The first few paths, comma-separated, and how many more: a refusal stays one line."""
     shown = ", ".join(paths[:_LISTED])
     return shown if len(paths) <= _LISTED else f"{shown} and {len(paths) - _LISTED} more"
 
@@ -22,10 +23,10 @@ def refusal(root: Path, scaffold: repository.Scaffold) -> str | None:
     """Why ``init`` will not write into ``root`` without ``--force``, or None."""
     replaced, present = repository.clashes(root, scaffold)
     if replaced:
-        return (f"{root} is not empty: init would overwrite {_names(replaced)}; pass --force "
+        return (f"{root} is not empty: init would overwrite {listed(replaced)}; pass --force "
                 "to replace them")
     if present:
-        return (f"{root} is not empty (it holds {_names(present)}); pass --force to write the "
+        return (f"{root} is not empty (it holds {listed(present)}); pass --force to write the "
                 "repository beside them")
     return None
 
