@@ -36,6 +36,7 @@ LAYERS = (
     Layer("sentry_iac.policies", False),
     Layer("sentry_iac.offline", False),
     Layer("sentry_iac.resources", False),
+    Layer("sentry_iac.scaffold", True),
     Layer("sentry_iac.review", True),
     Layer("sentry_iac.resources.payloads", True),
     Layer("sentry_iac.providers", False),

@@ -9,7 +9,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sentry_iac.cli import checks_command, deploy, import_command, review, stacks_command
+from sentry_iac.cli import (
+    checks_command,
+    deploy,
+    import_command,
+    init_command,
+    review,
+    stacks_command,
+)
 from sentry_iac.cli.output import ExitCode, problems
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import ORG_FILE, Spec, load_spec
@@ -84,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     review.register(sub)
     deploy.register(sub)
     import_command.register(sub)
+    init_command.register(sub)
     checks_command.register(sub)
     stacks_command.register(sub)
     return top

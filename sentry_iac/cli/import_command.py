@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sentry_iac.cli.init_command import listed
 from sentry_iac.cli.output import ExitCode, fail
 from sentry_iac.providers.credentials import DEFAULT_BASE_URL, TOKEN_ENV_VARS, env_token
 
@@ -17,7 +18,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     # here, so that other commands and --help do not load it.
     from sentry_iac.importer.convert.stacks import EnvMap, EnvMapError
     from sentry_iac.importer.run import run_import
-    from sentry_iac.importer.write.project_files import REPORT_FILE
+    from sentry_iac.importer.write.project_files import REPORT_FILE, replaced_files
     from sentry_iac.providers.client import SentryClient
     from sentry_iac.providers.errors import SentryApiError
 
@@ -31,9 +32,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     except EnvMapError as exc:
         return fail(str(exc), "import")
     out = Path(args.out or f"{args.org}-sentry")
-    if (out / "org.yaml").exists() and not args.force:
-        return fail(f"{out}/org.yaml exists; pass --force to replace it, or choose another "
-                    "--out", "import")
+    replaced = replaced_files(out, stacks)
+    if replaced and not args.force:
+        return fail(f"{out} already holds {listed(replaced)}; pass --force to replace them, or "
+                    "choose another --out", "import")
     try:
         with SentryClient(token, args.base_url or DEFAULT_BASE_URL) as client:
             result = run_import(client, args.org, out, envs, base_url=args.base_url)
@@ -58,5 +60,6 @@ def register(subparsers: Any) -> None:
     command.add_argument("--env", action="append", metavar="[PROJECT:]STACK=ENV",
                          help="the Sentry environment of a stack (default: the stack's name), "
                               "for every project or for one")
-    command.add_argument("--force", action="store_true", help="replace an earlier import")
+    command.add_argument("--force", action="store_true",
+                         help="replace the files an earlier import (or init) wrote in --out")
     command.set_defaults(func=cmd_import)

@@ -9,6 +9,7 @@ leaves memory.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -63,6 +64,18 @@ def stack_file(stack: str, base_url: str | None) -> str:
 def write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def replaced_files(out: Path, stacks: Sequence[str]) -> list[str]:
+    """The files already in ``out`` that an import would replace or remove: its own files, every
+    ``alerts/*.yaml`` and ``import/*.json`` (an earlier import's, removed so none is merged).
+    Anything else there (``pyproject.toml``, ``README.md``, ``tests/``) an import never writes."""
+    own = ["org.yaml", "__main__.py", "Pulumi.yaml", REPORT_FILE,
+           *(f"Pulumi.{stack}.yaml" for stack in stacks)]
+    found = {name for name in own if (out / name).exists()}
+    found |= {f"alerts/{p.name}" for p in (out / "alerts").glob("*.yaml")}
+    found |= {f"{IMPORT_DIR}/{p.name}" for p in (out / IMPORT_DIR).glob("*.json")}
+    return sorted(found)
 
 
 def write_project(out: Path, config: ImportedConfig, base_url: str | None) -> None:
