@@ -89,8 +89,8 @@ def value_text(value: Any) -> str:
 KEPT = "[kept in Sentry if removed]"
 KEPT_SHORT = "[kept if removed]"
 DELETED = "[DELETED from Sentry if removed: opted in]"
-LEGEND = (f"{KEPT_SHORT}: when it leaves the YAML, Sentry keeps it and its data; {DELETED}: "
-          "delete_when_removed; unmarked: deleted if removed, it holds no data.")
+LEGEND = (f"If removed from the YAML: {KEPT_SHORT} Sentry keeps it, data and all; {DELETED} by "
+          "delete_when_removed; unmarked: deleted (it holds no data).")
 
 
 def removal_flags(resource: RegisteredResource, kept: str = KEPT,
@@ -216,7 +216,7 @@ def describe(resource: RegisteredResource, views: Views,
     if kind == "SentryKey":
         return shown, str(inputs.get("name", name)), "(DSN exported as a secret)"
     if kind == "ProjectDefaults":
-        return shown, "defaults", "Sentry's default key and alert taken off"
+        return shown, "defaults", "takes Sentry's default key and alert off"
     if kind in SETTINGS_BLOCKS:
         return shown, SETTINGS_BLOCKS[kind], _settings(kind, resource)
     if kind == "EnvironmentVisibility":
@@ -325,7 +325,8 @@ def format_summary(plan: Plan, spec: Spec) -> str:
             f"refers to the organisation-wide resources of stack '{plan.owner_stack}' by slug")
     lines = wrap(f"Stack '{plan.stack}' of {plan.project}: organization '{plan.organization}'; "
                  f"this stack {role}.", 0)
-    lines += wrap(LEGEND, 0)
+    lines += wrap(LEGEND.replace(KEPT_SHORT, KEPT_SHORT.replace(" ", KEEP)).replace(
+        DELETED, DELETED.replace(" ", KEEP)), 0)
     components = {r.urn: r for r in plan.resources if short_type(r.type) in COMPONENTS}
     wide: list[RegisteredResource] = []
     groups: dict[str, list[RegisteredResource]] = {}
