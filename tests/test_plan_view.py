@@ -99,9 +99,9 @@ def test_owner_stack_one_line_per_resource_in_plain_words(small: Path) -> None:
     assert lines[2:6] == HEADER
     assert lines[6:20] == [
         "Organisation acme",
-        "  provider  sentry           its token is a secret, never shown",
-        "  team      web              \"Web\"  [kept if removed]",
-        "  member    dev@example.org  member; teams: web  [kept if removed]",
+        "  provider     sentry           its token is a secret, never shown",
+        "  team         web              \"Web\"  [kept if removed]",
+        "  member       dev@example.org  member; teams: web  [kept if removed]",
         "",
         "Project shop (environment production)",
         "  project      shop         \"Shop\"; teams: web  [kept if removed]",
@@ -129,10 +129,10 @@ def test_other_stack_shows_its_keys_alerts_and_lookups(small: Path) -> None:
             "  provider  sentry  its token is a secret, never shown\n"
             "\n"
             "Project shop (environment staging)\n"
-            "  key      staging     (DSN exported as a secret)  [kept if removed]\n"
-            "  alert    error-rate  Error count above 10 per 5 minutes → critical: devs\n"
-            "  monitor  error-rate  warning above 5, resolves below 5\n"
-            "  alert    new-issues  New issue → high: devs\n"
+            "  key       staging     (DSN exported as a secret)  [kept if removed]\n"
+            "  alert     error-rate  Error count above 10 per 5 minutes → critical: devs\n"
+            "  monitor   error-rate  warning above 5, resolves below 5\n"
+            "  alert     new-issues  New issue → high: devs\n"
             "\n"
             "Looked up at deploy time (read only):\n"
             "  team  organization=acme  slug=web\n") in text
@@ -165,7 +165,8 @@ def test_a_rule_renamed_in_a_renamed_project_keeps_its_own_rename(tmp_path: Path
         "  - id: new-issues\n", "  - id: first-seen\n    previous_ids: [new-issues]\n"))
     lines = summary(project, "staging").splitlines()
     # Its old name in the new project: the name in the old project goes with the project's.
-    assert "  alert    first-seen  New issue → high: devs  [renamed from new-issues/store]" in lines
+    assert ("  alert     first-seen  New issue → high: devs  [renamed from new-issues/store]"
+            in lines)
 
 
 def test_order_does_not_depend_on_registration_order(small: Path) -> None:

@@ -258,7 +258,7 @@ def _implied(resource: RegisteredResource, slug: str | None, renamed: Collection
     return {"".join(old if part == slug else part for part in parts) for old in renamed}
 
 
-def _group(title: str, resources: list[RegisteredResource], views: Views,
+def _group(title: str, resources: list[RegisteredResource], views: Views, kind_width: int,
            environment: str | None, slug: str | None = None,
            renamed: Collection[str] = ()) -> list[str]:
     rows = []
@@ -268,7 +268,6 @@ def _group(title: str, resources: list[RegisteredResource], views: Views,
         flags = removal_flags(resource, KEPT_SHORT, _implied(resource, slug, renamed))
         rows.append(((rank, name, kind), kind, name, what, flags))
     rows.sort(key=lambda row: row[0])
-    kind_width = max((len(row[1]) for row in rows), default=0)
     name_width = min(max((len(row[2]) for row in rows), default=0), NAME_WIDTH)
     text_column = kind_width + name_width + 6
     lines = [title]
@@ -338,14 +337,17 @@ def format_summary(plan: Plan, spec: Spec) -> str:
     environments = plan.outputs.get("environments")
     environments = environments if isinstance(environments, dict) else {}
     org = headings.get(("Organization", plan.organization))
+    # One kind column for the whole plan; names line up within their group.
+    kind_width = max((len(describe(r, views, None)[0]) for r in plan.resources
+                      if r.urn not in components), default=0)
     lines += ["", *_group(f"Organisation {plan.organization}{_components_flags(org)}",
-                          wide, views, None)]
+                          wide, views, kind_width, None)]
     for slug in sorted(set(groups) | {name for kind, name in headings if kind == "Project"}):
         environment = environments.get(slug)
         env_text = f" (environment {environment})" if isinstance(environment, str) else ""
         heading = headings.get(("Project", slug))
         title = f"Project {slug}{env_text}{_components_flags(heading)}"
-        lines += ["", *_group(title, groups.get(slug, []), views,
+        lines += ["", *_group(title, groups.get(slug, []), views, kind_width,
                               environment if isinstance(environment, str) else None,
                               slug, _renamed_from(heading))]
     lines += _tail(plan, len(plan.resources) - len(components))
