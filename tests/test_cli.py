@@ -49,15 +49,27 @@ def test_plan_staging_json_lists_keys_and_no_team_or_project() -> None:
     assert "SentryTeam" not in types and "SentryProject" not in types
 
 
-def test_plan_text_shows_tree_protection_and_no_secret() -> None:
+@pytest.mark.parametrize("details", [False, True])
+def test_plan_text_shows_what_removal_does_and_no_secret(details: bool) -> None:
     sentinel = "sntrys_SENTINEL_0123456789abcdef"
-    result = run_cli("plan", "--stack", "production", env={"SENTRY_AUTH_TOKEN": sentinel})
+    result = run_cli("plan", "--stack", "production", *(["--details"] if details else []),
+                     env={"SENTRY_AUTH_TOKEN": sentinel})
     assert result.returncode == 0, result.stderr
-    assert "+ SentryProject spms-backend" in result.stdout
-    assert "[kept in Sentry if removed]" in result.stdout
+    if details:  # the tree of every input
+        assert "+ SentryProject spms-backend" in result.stdout
+        assert re.search(r"\+ SentryKey spms-backend .*\[kept in Sentry if removed\]",
+                         result.stdout)
+    else:  # one line per resource
+        assert re.search(r"\n  project +spms-backend +.*\[kept if removed\]\n", result.stdout)
+        assert re.search(r"\n  key +production +\(DSN exported as a secret\) +"
+                         r"\[kept if removed\]\n", result.stdout)
     assert "  dsn: [secret]" in result.stdout
     assert sentinel not in result.stdout + result.stderr
     assert "offline-public-key" not in result.stdout
+
+
+def test_plan_details_and_json_go_together_with_nothing() -> None:
+    assert run_cli("plan", "--stack", "staging", "--details", "--json").returncode == 2
 
 
 def test_validate_ok() -> None:
@@ -97,13 +109,18 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 
 def test_plan_shows_settings_resources_in_the_owner_stack_only() -> None:
-    production = run_cli("plan", "--stack", "production")
-    staging = run_cli("plan", "--stack", "staging")
+    production = run_cli("plan", "--stack", "production", "--details")
+    staging = run_cli("plan", "--stack", "staging", "--details")
     for kind in ("OrganizationPrivacy", "ProjectPrivacy", "ProjectFingerprinting",
                  "ProjectPerformanceIssues", "EnvironmentVisibility"):
         assert f"+ {kind} " in production.stdout
         assert kind not in staging.stdout
     assert "settings.slow_db_query_duration_threshold: 1000" in production.stdout
+    # The short view names the settings each resource manages, by their keys in org.yaml.
+    short = run_cli("plan", "--stack", "production").stdout
+    assert re.search(r"\n  settings +performance +detect.n_plus_one_db_queries, "
+                     r"detect.slow_db_queries,\n +slow_db_query_ms  \[kept if removed\]\n", short)
+    assert "settings" not in run_cli("plan", "--stack", "staging").stdout
     # Where each setting is declared is bookkeeping for error messages, not configuration.
     assert not re.search(r"\bsources[.=]", production.stdout)
 

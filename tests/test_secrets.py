@@ -42,7 +42,8 @@ def test_nothing_secret_in_any_output(
     rules.write_text(rules.read_text().replace("critical: above 10", "critical: above 20"))
     commands = [["validate"], ["validate", "--format", "github"]]
     for stack in ("staging", "production"):
-        commands += [["plan", "--stack", stack], ["plan", "--stack", stack, "--json"],
+        commands += [["plan", "--stack", stack], ["plan", "--stack", stack, "--details"],
+                     ["plan", "--stack", stack, "--json"],
                      ["render", "--stack", stack], ["render", "--stack", stack, "--format",
                                                     "json"]]
     sides = ["--base-dir", str(project), "--head-dir", str(other)]

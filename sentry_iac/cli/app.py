@@ -56,17 +56,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from sentry_iac.offline.engine import run_offline
+    from sentry_iac.offline.plan_view import format_summary
     from sentry_iac.offline.report import format_plan
 
     root = Path(args.dir).resolve()
     try:
-        plan = run_offline(root, args.stack, _load(root))
+        spec = _load(root)
+        plan = run_offline(root, args.stack, spec)
     except SpecErrors as exc:
         return problems(exc.errors)
     if args.json:
         print(json.dumps(plan.as_json(), indent=2, sort_keys=False))
-    else:
+    elif args.details:
         print(format_plan(plan))
+    else:
+        print(format_summary(plan, spec))
     return ExitCode.OK
 
 
@@ -85,7 +89,10 @@ def parser() -> argparse.ArgumentParser:
 
     plan = sub.add_parser("plan", help="show every resource a stack declares (offline)")
     plan.add_argument("--stack", required=True, help="the stack, e.g. staging or production")
-    plan.add_argument("--json", action="store_true", help="machine-readable output")
+    view = plan.add_mutually_exclusive_group()
+    view.add_argument("--details", action="store_true",
+                      help="every input of every resource, as the program registers it")
+    view.add_argument("--json", action="store_true", help="machine-readable output, every field")
     plan.add_argument("--dir", default=".", help="the project folder (default: .)")
     plan.set_defaults(func=cmd_plan)
     review.register(sub)

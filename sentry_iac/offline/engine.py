@@ -53,8 +53,10 @@ class Plan:
             "stack": self.stack,
             "organization": self.organization,
             "owner_stack": self.owner_stack,
-            "resources": [r.as_json(names) for r in self.resources],
-            "lookups": self.lookups,
+            # Sorted: the SDK schedules registrations, so their order varies between runs.
+            "resources": [r.as_json(names) for r in sorted(self.resources, key=lambda r: r.urn)],
+            "lookups": sorted(self.lookups, key=lambda lookup: json.dumps(lookup,
+                                                                          sort_keys=True)),
             "outputs": self.outputs,
             "attention": self.attention,
         }

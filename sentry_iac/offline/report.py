@@ -1,54 +1,21 @@
-"""The offline plan as text for people: a resource tree with the inputs that matter."""
+"""``sentry-iac plan --details``: the offline plan as a resource tree with every input (the
+short view is ``plan_view``)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
-from typing import Any
 
 from sentry_iac.offline.engine import Plan
 from sentry_iac.offline.monitor import RegisteredResource
-
-LOOKUP_NAMES = {
-    "sentry:index/getSentryTeam:getSentryTeam": "team",
-    "sentry:index/getSentryOrganization:getSentryOrganization": "organization",
-    "sentry:index/getSentryOrganizationIntegration:getSentryOrganizationIntegration":
-        "integration",
-}
-
-
-def short_type(type_token: str) -> str:
-    """``sentry:index/sentryKey:SentryKey`` -> ``SentryKey``; providers keep their full token."""
-    if type_token.startswith("pulumi:providers:"):
-        return type_token
-    return type_token.rsplit(":", 1)[-1]
-
-
-def _value(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-
+from sentry_iac.offline.plan_view import LOOKUP_NAMES, removal_flags, short_type, sorted_lookups
+from sentry_iac.offline.plan_view import value_text as _value
 
 # Inputs that are bookkeeping for error messages, not configuration to review.
 HIDDEN_INPUTS = frozenset({"sources"})
 
 
-# Objects whose deletion destroys data in Sentry: the plan says what removing them would do.
-DATA_HOLDERS = frozenset({"SentryProject", "SentryTeam", "SentryKey", "SentryOrganizationMember",
-                          "CronMonitor"})
-
-
 def _flags(resource: RegisteredResource) -> list[str]:
-    flags = []
-    if resource.options.get("protect"):
-        flags.append("[protected]")
-    if resource.options.get("retain_on_delete"):
-        flags.append("[kept in Sentry if removed]")
-    elif short_type(resource.type) in DATA_HOLDERS:
-        flags.append("[DELETED from Sentry if removed: opted in]")
-    aliases = [a.get("name") if isinstance(a, dict) else a
-               for a in resource.options.get("aliases", [])]
-    if aliases:
-        flags.append(f"[renamed from {', '.join(str(a) for a in aliases)}]")
+    flags = removal_flags(resource)
     secrets = resource.options.get("additional_secret_outputs")
     if secrets:
         flags.append(f"[secret outputs: {', '.join(secrets)}]")
@@ -101,7 +68,7 @@ def format_plan(plan: Plan) -> str:
     walk(None, 0)
     if plan.lookups:
         lines += ["", "Looked up at deploy time (read only):"]
-        for lookup in plan.lookups:
+        for lookup in sorted_lookups(plan):
             what = LOOKUP_NAMES.get(lookup["token"], lookup["token"])
             args = "  ".join(f"{k}={_value(v)}" for k, v in sorted(lookup["args"].items()))
             lines.append(f"  {what}  {args}")
