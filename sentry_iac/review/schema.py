@@ -81,13 +81,19 @@ def _add_shorthands(definitions: Schema) -> None:
                                                 if k not in ("title", "description")}]}
 
 
+def _number(value: float) -> str:
+    # 10000000, not :g's 1e+07, for people to read and copy.
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def _enrich_org(definitions: Schema) -> None:
     _narrow(definitions, "Project", "platform", {"enum": sorted(SENTRY_PLATFORMS)})
     performance = definitions["PerformanceIssues"]["properties"]
     for name, (option, low, high) in THRESHOLDS.items():
         _narrow(definitions, "PerformanceIssues", name, {"minimum": low, "maximum": high})
-        performance[name]["description"] += (f" From {low:g} to {high:g} (Sentry's default "
-                                              f"{THRESHOLD_DEFAULTS[option]:g}).")
+        performance[name]["description"] += (f" From {_number(low)} to {_number(high)} "
+                                              f"(Sentry's default "
+                                              f"{_number(THRESHOLD_DEFAULTS[option])}).")
     _narrow(definitions, "PerformanceIssues", "detect",
             {"propertyNames": {"enum": sorted(DETECTORS)}})
 
