@@ -110,3 +110,67 @@ def test_alert_syntax_is_underlined(text: str) -> None:
             "measure": "error-count", "window": "5m", "critical": "above 10"}
     assert validator.is_valid({"version": 1, "alerts": [rule]})
     assert not validator.is_valid({"version": 1, "alerts": [{**rule, **yaml.safe_load(text)}]})
+
+
+def properties(node: Any, path: str = "#") -> list[tuple[str, dict[str, Any]]]:
+    """Every property schema in ``node`` with its JSON pointer, e.g.
+    ``#/definitions/Project/properties/slug``."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties":
+                for name, sub in value.items():
+                    found.append((f"{path}/properties/{name}", sub))
+                    found += properties(sub, f"{path}/properties/{name}")
+            elif key not in ("enum", "const", "default", "examples", "required"):
+                found += properties(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found += properties(item, f"{path}/{index}")
+    return found
+
+
+def undescribed(document: dict[str, Any]) -> list[str]:
+    return [path for path, sub in properties(document)
+            if not isinstance(sub.get("description"), str) or not sub["description"].strip()]
+
+
+@pytest.mark.parametrize("path", [ORG, ALERTS], ids=lambda p: p.name)
+def test_every_property_has_a_description(path: Path) -> None:
+    # Editors show the description on hover and in completion: a field docstring (or
+    # Field(description=...)) in sentry_iac/config/ gives it.
+    document = json.loads(path.read_text())
+    assert len(properties(document)) > 50
+    missing = undescribed(document)
+    assert missing == [], "properties without a description (add a docstring after the field):\n" \
+        + "\n".join(missing)
+
+
+def test_a_missing_description_is_named() -> None:
+    described = {"description": "a", "type": "string"}
+    document = {
+        "properties": {"version": described, "blank": {"description": " ", "type": "string"}},
+        "definitions": {
+            "Relay": {"properties": {"description": {"type": "string"}, "name": described}},
+            "Short": {"anyOf": [{"type": "string"},
+                                {"properties": {"key": {"type": "string"}}}]},
+        },
+    }
+    assert undescribed(document) == ["#/properties/blank",
+                                     "#/definitions/Relay/properties/description",
+                                     "#/definitions/Short/anyOf/1/properties/key"]
+
+
+@pytest.mark.parametrize("path", [ORG, ALERTS], ids=lambda p: p.name)
+def test_examples_are_valid_values(path: Path) -> None:
+    # An example the schema would underline teaches the wrong thing.
+    document = json.loads(path.read_text())
+    wrong = []
+    for pointer, sub in properties(document):
+        if not isinstance(sub.get("examples"), list):
+            continue
+        validator = jsonschema.Draft7Validator({**sub, "definitions": document["definitions"]})
+        wrong += [f"{pointer}: {example!r}" for example in sub["examples"]
+                  if not validator.is_valid(example)]
+    assert sum("examples" in sub for _, sub in properties(document)) > 20
+    assert wrong == []

@@ -55,12 +55,19 @@ def _duration(text: str, what: str) -> int:
 class EventCount(Strict):
     """More than N events in an interval, or N% more than in an earlier period."""
 
-    more_than: StrictInt | None = Field(default=None, ge=0, le=MAX_NUMBER)
+    more_than: StrictInt | None = Field(default=None, ge=0, le=MAX_NUMBER, examples=[10])
+    """The issue has more than this many events within `in` (a whole number, 0 or more)."""
     # A whole number: event_frequency_percent's comparison schema declares an integer value
     # (workflow_engine/handlers/condition/event_frequency_handlers.py).
-    percent_more_than: StrictInt | None = Field(default=None, gt=0, le=MAX_NUMBER)
-    in_: Interval = Field(alias="in")
-    compared_to: ComparisonInterval | None = None
+    percent_more_than: StrictInt | None = Field(default=None, gt=0, le=MAX_NUMBER,
+                                                examples=[50])
+    """The issue has this many percent more events within `in` than in the same interval one
+    `compared_to` earlier (a whole number above 0)."""
+    in_: Interval = Field(alias="in", examples=["1h"])
+    """The interval counted: 1m, 5m, 15m, 1h, 1d, 1w or 30d."""
+    compared_to: ComparisonInterval | None = Field(default=None, examples=["1w"])
+    """How far back the earlier interval lies, with percent_more_than: 5m, 15m, 1h, 1d, 1w or
+    30d."""
 
     @model_validator(mode="after")
     def _one_form(self) -> EventCount:
@@ -73,14 +80,27 @@ class EventCount(Strict):
 
 
 class UserCount(Strict):
-    more_than: StrictInt = Field(ge=0, le=MAX_NUMBER)
-    in_: Interval = Field(alias="in")
+    """More than N users affected in an interval."""
+
+    more_than: StrictInt = Field(ge=0, le=MAX_NUMBER, examples=[5])
+    """The issue affected more than this many users within `in` (a whole number, 0 or
+    more)."""
+    in_: Interval = Field(alias="in", examples=["1h"])
+    """The interval counted: 1m, 5m, 15m, 1h, 1d, 1w or 30d."""
 
 
 class TagMatch(Strict):
-    key: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_.:-]+$", max_length=200)]
+    """The event's tag ``key`` compared with ``value``."""
+
+    key: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_.:-]+$", max_length=200),
+                   Field(examples=["http.status_code", "environment"])]
+    """The tag's name: letters, digits, '_', '.', ':' and '-'."""
     match: Match = "equals"
-    value: str | None = None
+    """How the tag's value is compared: equals (default), not_equals, starts_with, ends_with,
+    contains, not_contains, is_set or not_set."""
+    value: str | None = Field(default=None, examples=["500"])
+    """The value to compare with; required, except with is_set and not_set (which take
+    none)."""
 
     @model_validator(mode="after")
     def _value_needed(self) -> TagMatch:
@@ -93,9 +113,14 @@ class TagMatch(Strict):
 
 
 class LevelMatch(Strict):
+    """The event's level compared with one level (exactly one key)."""
+
     at_least: Level | None = None
+    """The event's level is this or more severe: fatal, error, warning, info or debug."""
     at_most: Level | None = None
+    """The event's level is this or less severe: fatal, error, warning, info or debug."""
     equals: Level | None = None
+    """The event's level is exactly this: fatal, error, warning, info or debug."""
 
     @model_validator(mode="after")
     def _one(self) -> LevelMatch:
@@ -105,8 +130,14 @@ class LevelMatch(Strict):
 
 
 class AgeMatch(Strict):
-    newer_than: str | None = None
-    older_than: str | None = None
+    """The issue's age, since it was first seen (exactly one key)."""
+
+    newer_than: str | None = Field(default=None, examples=["1d", "30m"])
+    """The issue was first seen less than this long ago: a duration of a minute or more (30m,
+    2h, 1d, 1w)."""
+    older_than: str | None = Field(default=None, examples=["1w"])
+    """The issue was first seen more than this long ago: a duration of a minute or more (30m,
+    2h, 1d, 1w)."""
 
     @model_validator(mode="after")
     def _one(self) -> AgeMatch:
@@ -119,7 +150,10 @@ class AgeMatch(Strict):
 
 
 class Occurrences(Strict):
-    at_least: StrictInt = Field(ge=1, le=MAX_NUMBER)
+    """The issue's total number of events so far."""
+
+    at_least: StrictInt = Field(ge=1, le=MAX_NUMBER, examples=[100])
+    """The issue has been seen at least this many times in all (1 or more)."""
 
 
 FILTER_KINDS = ("events", "users", "tag", "level", "age", "occurrences", "latest_release",
@@ -130,13 +164,24 @@ class IssueFilter(Strict):
     """One condition an issue must meet; exactly one key."""
 
     events: EventCount | None = None
+    """More than N events in an interval ({more_than, in}), or N% more than in an earlier
+    period ({percent_more_than, in, compared_to})."""
     users: UserCount | None = None
+    """More than N users affected in an interval: {more_than, in}."""
     tag: TagMatch | None = None
+    """The event has a tag that matches: {key, match, value}."""
     level: LevelMatch | None = None
+    """The event's level: {at_least | at_most | equals: fatal, error, warning, info or
+    debug}."""
     age: AgeMatch | None = None
+    """The issue's age: {newer_than | older_than: a duration}."""
     occurrences: Occurrences | None = None
+    """The issue has been seen at least N times: {at_least: N}."""
     latest_release: Literal[True] | None = None
+    """true: the event comes from the project's latest release."""
     category: Category | None = None
+    """The issue's category: error, feedback, outage, metric, db_query, http_client, frontend
+    or mobile."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> IssueFilter:
@@ -155,9 +200,14 @@ class MetricQuery(Strict):
     """For experts: Sentry's own dataset, aggregate and search query."""
 
     dataset: Dataset
-    aggregate: str = Field(min_length=1)
-    query: str = ""
-    event_types: tuple[str, ...] | None = None
+    """Sentry's dataset, e.g. events (errors), events_analytics_platform (spans) or metrics
+    (sessions for crash rates)."""
+    aggregate: str = Field(min_length=1, examples=["count()", "p95(span.duration)"])
+    """Sentry's aggregate function over the dataset."""
+    query: str = Field(default="", examples=["is_transaction:true"])
+    """Sentry's search query that narrows the events measured (default: none)."""
+    event_types: tuple[str, ...] | None = Field(default=None, examples=[["error"]])
+    """Sentry's event types the dataset allows (e.g. error, default, trace_item_span)."""
 
     @model_validator(mode="after")
     def _supported(self) -> MetricQuery:
@@ -179,7 +229,9 @@ class MetricQuery(Strict):
 class Change(Strict):
     """Alert on the change against an earlier period instead of the value itself."""
 
-    compared_to: str
+    compared_to: str = Field(examples=["1d", "1w"])
+    """The earlier period compared with: 5m, 15m, 1h, 1d, 1w or 30d. Thresholds are then
+    percent changes (`critical: above 50%` = 50% more)."""
 
     @model_validator(mode="after")
     def _period(self) -> Change:
@@ -198,45 +250,96 @@ class Override(Strict):
     """What differs in one stack: thresholds, window, routing, or ``enabled: false``."""
 
     enabled: StrictBool = True
-    critical: str | None = None
-    warning: str | None = None
-    resolve: str | None = None
-    window: str | None = None
-    priority: Name | None = None
+    """false: the rule is off in this stack (default true)."""
+    critical: str | None = Field(default=None, examples=["above 50"])
+    """The critical threshold in this stack: 'above N' or 'below N' (metric rules)."""
+    warning: str | None = Field(default=None, examples=["above 25"])
+    """The warning threshold in this stack: 'above N' or 'below N' (metric rules)."""
+    resolve: str | None = Field(default=None, examples=["below 10"])
+    """The resolve threshold in this stack: 'above N' or 'below N' (metric rules)."""
+    window: str | None = Field(default=None, examples=["5m"])
+    """The time window measured in this stack, e.g. 1m, 5m, 1h (metric rules)."""
+    priority: Name | None = Field(default=None, examples=["high"])
+    """The priority used in this stack instead of the rule's (a name under `priorities` in
+    org.yaml)."""
     channels: tuple[Name, ...] | None = None
-    repeat_every: str | None = None
-    environment: EnvironmentName | None = None
+    """The extra channels in this stack instead of the rule's (names under `channels` in
+    org.yaml)."""
+    repeat_every: str | None = Field(default=None, examples=["1h"])
+    """How often actions may repeat for one issue in this stack, 5m to 30d (issue rules)."""
+    environment: EnvironmentName | None = Field(default=None, examples=["test"])
+    """The Sentry environment watched in this stack (default: the project's environment for
+    the stack, else the stack's name)."""
 
 
 class AlertRule(Strict):
-    id: RuleId
-    # Earlier ids of this rule: a renamed id updates the rule in place instead of replacing it.
+    """A metric rule (``measure:`` or ``query:``, with thresholds) or an issue rule
+    (``when:`` and ``filters:``), routed by ``priority``."""
+
+    id: RuleId = Field(examples=["high-error-rate"])
+    """The rule's identity: lowercase letters, digits, '-' and '_'. Renaming `name` never
+    replaces the rule; changing the id does, unless the old id is in previous_ids."""
     previous_ids: tuple[RuleId, ...] = ()
-    name: RuleName
+    """Earlier ids of this rule: a renamed id then updates the rule in place instead of
+    replacing it."""
+    name: RuleName = Field(examples=["High error rate"])
+    """The rule's name in Sentry, at most 128 characters (the environment is added to it)."""
     description: str | None = None
-    projects: tuple[Slug, ...] = Field(min_length=1)
-    priority: Name
+    """What the rule is for, shown in Sentry."""
+    projects: tuple[Slug, ...] = Field(min_length=1, examples=[["spms-backend"]])
+    """The projects the rule watches (slugs declared in org.yaml); at least one."""
+    priority: Name = Field(examples=["critical"])
+    """Who is told: a priority of org.yaml, whose channels are given per stack."""
     channels: tuple[Name, ...] = ()
-    environments: dict[Name, Override] = Field(default_factory=dict)
+    """Extra channels told besides the priority's (names under `channels` in org.yaml)."""
+    environments: dict[Name, Override] = Field(
+        default_factory=dict, examples=[{"staging": {"critical": "above 50", "priority": "high"}},
+                                        {"staging": {"enabled": False}}])
+    """What differs per stack (stack name -> override): enabled, critical, warning, resolve,
+    window, priority, channels, repeat_every, environment."""
     # metric rules
     measure: str | None = None
+    """What a metric rule measures: a preset such as error-count or http-request-duration;
+    or give `query:` in Sentry's own terms."""
     percentile: Literal["p50", "p75", "p90", "p95", "p99"] | None = None
-    search: str | None = None
+    """The percentile of a duration measure: p50, p75, p90, p95 or p99 (default p95)."""
+    search: str | None = Field(default=None, examples=["transaction:/api/*"])
+    """A Sentry search query that narrows the measure."""
     query: MetricQuery | None = None
-    window: str | None = None
-    critical: str | None = None
-    warning: str | None = None
-    resolve: str | None = None
+    """For experts, instead of `measure`: Sentry's own dataset, aggregate, query and event
+    types."""
+    window: str | None = Field(default=None, examples=["1m", "5m", "1h"])
+    """The time window a metric rule measures over (required for metric rules). Windows allowed
+    depend on the measure: crash rates 30m, 1h, 2h, 4h, 12h or 1d; span data at least 5m."""
+    critical: str | None = Field(default=None, examples=["above 10", "below 99%", "above 3s"])
+    """The critical threshold: 'above N' or 'below N', with ms, s or % where the measure has
+    that unit (required for metric rules)."""
+    warning: str | None = Field(default=None, examples=["above 5"])
+    """An optional warning threshold, on the same side as critical and not beyond it."""
+    resolve: str | None = Field(default=None, examples=["below 3"])
+    """When the rule resolves: the other side of critical, e.g. 'below 3' (default: back on
+    the good side of the lowest level)."""
     change: Change | None = None
+    """Alert on the change against an earlier period instead of the value itself: {compared_to:
+    1d}; thresholds are then in percent."""
     # issue rules
-    when: tuple[Trigger, ...] = ()
+    when: tuple[Trigger, ...] = Field(default=(), examples=[["first-seen", "regression"]])
+    """What triggers an issue rule (any of): first-seen, regression, reappeared,
+    high-priority."""
     filters: tuple[IssueFilter, ...] = ()
+    """Conditions on the issue or event, combined by filter_match; each has exactly one of:
+    events, users, tag, level, age, occurrences, latest_release, category."""
     filter_match: Literal["all", "any", "none"] = "all"
-    # Which issues an issue rule is about. Sentry's issue-stream monitor passes issues of every
-    # category (errors, performance, crons, metric alerts...) to its alerts
-    # (get_detectors_for_event_data), so "errors" adds the error category.
+    """How filters combine: all (default) must hold, any one, or none."""
+    # Sentry's issue-stream monitor passes issues of every category (errors, performance,
+    # crons, metric alerts...) to its alerts (get_detectors_for_event_data), so "errors" adds
+    # the error category.
     issues: Literal["errors", "all"] = "errors"
-    repeat_every: str = "30m"
+    """Which issues an issue rule is about: errors (default) or all categories (performance,
+    cron, metric...)."""
+    repeat_every: str = Field(default="30m", examples=["30m", "1h"])
+    """How often an issue rule's actions may repeat for one issue: 5m to 30d (default 30m).
+    Metric rules take none."""
 
     @property
     def is_metric(self) -> bool:
@@ -439,7 +542,9 @@ class AlertsFile(Strict):
     """One ``alerts/*.yaml`` file."""
 
     version: FormatVersion
+    """The format version of this file: 1 (required)."""
     alerts: tuple[AlertRule, ...] = ()
+    """The alert rules of this file, grouped by concern."""
 
 
 

@@ -23,8 +23,11 @@ class Strict(BaseModel):
     such as "10" or "yes" is an error, not a silent conversion."""
 
     # Rust's regex engine: its `$` ends the text, where Python's also matches before a final
-    # line break, and so took 'api\n' (a `|` block scalar) as a slug.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="rust-regex")
+    # line break, and so took 'api\n' (a `|` block scalar) as a slug. The string literal after
+    # each field is its description in the JSON Schema (schema/*.json: editors' hover help);
+    # pydantic reads it from the source, and it changes no validation or message.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="rust-regex",
+                              use_attribute_docstrings=True)
 
 
 def _not_a_boolean(value: Any) -> Any:

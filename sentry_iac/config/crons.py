@@ -73,30 +73,56 @@ class CronOverride(Strict):
     """What differs in one stack: routing, the environment name, or ``enabled: false``."""
 
     enabled: StrictBool = True
-    priority: Name | None = None
+    """false: the cron's alert is off in this stack (default true)."""
+    priority: Name | None = Field(default=None, examples=["medium"])
+    """The priority used in this stack instead of the cron's (a name under `priorities`)."""
     channels: tuple[Name, ...] | None = None
-    environment: EnvironmentName | None = None
+    """The extra channels in this stack instead of the cron's (names under `channels`)."""
+    environment: EnvironmentName | None = Field(default=None, examples=["test"])
+    """The environment whose check-ins alert in this stack (default: the project's environment
+    for the stack, else the stack's name)."""
 
 
 class Cron(Strict):
     """One scheduled task of a project, e.g. a Celery beat job."""
 
-    slug: MonitorSlug  # what the task checks in with (monitor_slug); unique in the organisation
-    # Removing the cron from the YAML releases its monitor and check-in history, unless this
-    # reviewed opt-in says to delete them.
+    slug: MonitorSlug = Field(examples=["nightly-import"])
+    """The monitor's slug, which the task checks in with (`monitor_slug`): unique in the
+    organisation, lowercase letters, digits, '-' and '_', at most 50 characters."""
     delete_when_removed: StrictBool = False
-    name: str | None = Field(default=None, min_length=1, max_length=128)
-    schedule: str | None = None  # a crontab: '0 2 * * *', '@daily'
-    every: str | None = None  # or an interval: 30m, 6h, 1d, 1w
-    timezone: str = "UTC"
-    checkin_margin: str | None = None  # late by more than this: missed (Sentry default 1m)
-    max_runtime: str | None = None  # running longer than this: failed (Sentry default 30m)
+    """Removing the cron from the YAML releases its monitor and check-in history, unless this
+    reviewed opt-in says to delete them (default false)."""
+    name: str | None = Field(default=None, min_length=1, max_length=128,
+                             examples=["Nightly data import"])
+    """The monitor's name, at most 128 characters (default: the slug)."""
+    schedule: str | None = Field(default=None, examples=["0 2 * * *", "*/15 * * * *", "@daily"])
+    """When the task runs, as a crontab of 5 fields (numbers, names such as jan or mon, *, a-b,
+    a,b, /n) or @hourly, @daily, @weekly, @monthly, @yearly. Give schedule or every."""
+    every: str | None = Field(default=None, examples=["30m", "6h", "1d", "1w"])
+    """Or how often the task runs, as an interval in minutes, hours, days or weeks. Give
+    schedule or every."""
+    timezone: str = Field(default="UTC", examples=["Australia/Perth"])
+    """The timezone of the schedule, a tz database name (default UTC)."""
+    checkin_margin: str | None = Field(default=None, examples=["15m"])
+    """A check-in later than this is missed: whole minutes, 1m to 28d (Sentry's default
+    1m)."""
+    max_runtime: str | None = Field(default=None, examples=["2h"])
+    """A run longer than this has failed: whole minutes, 1m to 28d (Sentry's default 30m)."""
     failure_threshold: StrictInt = Field(default=1, ge=1, le=MAX_THRESHOLD)
+    """Missed or failed check-ins in a row before an issue is opened: 1 to 720 (default 1)."""
     recovery_threshold: StrictInt = Field(default=1, ge=1, le=MAX_THRESHOLD)
-    owner: TeamSlug | None = None  # the team that owns it (default: the project's first team)
-    priority: Name
+    """Good check-ins in a row before the issue resolves: 1 to 720 (default 1)."""
+    owner: TeamSlug | None = Field(default=None, examples=["science-projects"])
+    """The team that owns the monitor (default: the project's first team)."""
+    priority: Name = Field(examples=["high"])
+    """Who is told of missed or failed check-ins: a priority, whose channels are given per
+    stack."""
     channels: tuple[Name, ...] = ()
-    environments: dict[Name, CronOverride] = Field(default_factory=dict)
+    """Extra channels told besides the priority's (names under `channels`)."""
+    environments: dict[Name, CronOverride] = Field(default_factory=dict,
+                                                   examples=[{"staging": {"priority": "medium"}}])
+    """What differs per stack (stack name -> override): enabled, priority, channels,
+    environment."""
 
     @property
     def display_name(self) -> str:

@@ -33,20 +33,32 @@ class IssueList(Strict):
     (new) or most recently seen (recent)."""
 
     sort: IssueSort = "frequency"
+    """The order: frequency (most events, default), users (most users affected), new (newest
+    first seen) or recent (most recently seen)."""
     limit: StrictInt = Field(default=10, ge=1, le=10)
-    query: str = "is:unresolved"
+    """How many issues the list shows: 1 to 10 (default 10)."""
+    query: str = Field(default="is:unresolved", examples=["is:unresolved", "is:resolved"])
+    """A Sentry issue search query (default is:unresolved)."""
 
 
 class Widget(Strict):
     """One chart of a measure, or one list of issues (exactly one of ``measure`` or
     ``issues``)."""
 
-    title: str = Field(min_length=1, max_length=255)
-    measure: str | None = None
-    percentile: Percentile | tuple[Percentile, ...] | None = None
-    search: str | None = None
+    title: str = Field(min_length=1, max_length=255, examples=["Errors this week"])
+    """The widget's title, at most 255 characters."""
+    measure: str | None = Field(default=None, examples=["error-count", "http-request-duration"])
+    """A chart of this measure, one of the alert rules' measures (e.g. error-count,
+    http-request-duration)."""
+    percentile: Percentile | tuple[Percentile, ...] | None = Field(
+        default=None, examples=["p95", ["p95", "p99"]])
+    """The percentile of a duration measure, or a list of them: p50, p75, p90, p95, p99."""
+    search: str | None = Field(default=None, examples=["transaction:/api/*"])
+    """A Sentry search query that narrows the measure."""
     display: Chart | None = None
+    """How the chart is drawn: line, area, bar or big_number."""
     issues: IssueList | None = None
+    """Or a list of the project's top issues: {sort, limit, query}."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Widget:
@@ -77,18 +89,28 @@ class Widget(Strict):
 
 
 class DashboardOverride(Strict):
+    """What differs in one stack: ``enabled: false``."""
+
     enabled: StrictBool = True
+    """false: no dashboard in this stack (default true)."""
 
 
 class Dashboard(Strict):
     """A dashboard made once per project (``projects``, default all) in every stack."""
 
-    id: Name  # identity: renaming the title updates the dashboard in place
-    title: str = Field(min_length=1, max_length=TITLE_MAX)
-    projects: tuple[Slug, ...] | None = None
-    period: str = "7d"
+    id: Name = Field(examples=["weekly-report"])
+    """The dashboard's identity: renaming the title updates the dashboard in place."""
+    title: str = Field(min_length=1, max_length=TITLE_MAX, examples=["Weekly report"])
+    """The title, at most 128 characters; Sentry shows `<title>: <project> [<environment>]`."""
+    projects: tuple[Slug, ...] | None = Field(default=None, examples=[["spms-backend"]])
+    """The projects that get this dashboard (default: all)."""
+    period: str = Field(default="7d", examples=["24h", "7d", "14d"])
+    """The time range shown: 1h to 90d (default 7d)."""
     widgets: tuple[Widget, ...]
-    environments: dict[Name, DashboardOverride] = Field(default_factory=dict)
+    """The charts and issue lists, laid out in order on Sentry's grid: 1 to 30."""
+    environments: dict[Name, DashboardOverride] = Field(
+        default_factory=dict, examples=[{"staging": {"enabled": False}}])
+    """What differs per stack (stack name -> override): enabled."""
 
     @model_validator(mode="after")
     def _period_and_size(self) -> Dashboard:

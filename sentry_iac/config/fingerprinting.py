@@ -37,9 +37,18 @@ class FingerprintRule(Strict):
     """Events that match every matcher are grouped under ``group`` (a list of values and
     ``{{ variables }}``), optionally with a fixed issue ``title``."""
 
-    match: dict[str, str] = Field(min_length=1)
-    group: tuple[str, ...] = Field(min_length=1)
-    title: str | None = Field(default=None, min_length=1)
+    match: dict[str, str] = Field(min_length=1, examples=[
+        {"error.type": "OperationalError"}, {"error.type": "ValidationError",
+                                            "error.value": "*Invalid file type*"}])
+    """Matcher -> value, all of which an event must match: error.type, error.value, message,
+    logger, level, stack.module, stack.function, tags.<name>, ...; a '!' before the matcher
+    negates it. Values may use * wildcards."""
+    group: tuple[str, ...] = Field(min_length=1, examples=[
+        ["database-connection-error"], ["file-upload-validation", "{{ tags.file_type }}"]])
+    """The fingerprint: fixed values and variables written alone as '{{ name }}' (e.g.
+    {{ default }}, {{ transaction }}, {{ tags.<name> }})."""
+    title: str | None = Field(default=None, min_length=1, examples=["Database connection error"])
+    """A fixed title for the issues this rule groups (optional)."""
 
     @field_validator("match")
     @classmethod

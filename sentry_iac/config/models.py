@@ -46,12 +46,20 @@ TeamRole = Literal["contributor", "admin"]
 
 
 class Team(Strict):
-    slug: Slug
-    name: str | None = Field(default=None, max_length=64)
-    # Lifecycle, as for projects: earlier slugs (renames update in place), and the reviewed
-    # opt-in to delete the team from Sentry when it is removed from the YAML.
+    """A team: members belong to teams, and teams have access to projects."""
+
+    slug: Slug = Field(examples=["science-projects"])
+    """The team's identity in Sentry: lowercase letters, digits, '-' and '_' (not only digits),
+    at most 50 characters."""
+    name: str | None = Field(default=None, max_length=64, examples=["Science Projects"])
+    """The display name, at most 64 characters (default: the slug)."""
+    # Lifecycle, as for projects.
     previous_slugs: tuple[Slug, ...] = ()
+    """Earlier slugs of this team: renaming the slug then updates the team in place instead of
+    replacing it."""
     delete_when_removed: StrictBool = False
+    """The reviewed opt-in to delete the team from Sentry when it is removed from the YAML
+    (default false: it is only released from management)."""
 
     @property
     def display_name(self) -> str:
@@ -61,17 +69,25 @@ class Team(Strict):
 class MemberTeam(Strict):
     """A member's place in a team; ``role`` is the team role (contributor or admin)."""
 
-    team: Slug
+    team: Slug = Field(examples=["science-projects"])
+    """The slug of a team declared under `teams`."""
     role: TeamRole = "contributor"
+    """The member's role in that team: contributor (default) or admin."""
 
 
 class Member(Strict):
-    email: Email
+    """A person in the organisation, invited by email."""
+
+    email: Email = Field(examples=["maintainer@example.org"])
+    """The member's email address: their identity, and where the invitation goes."""
     role: OrgRole = "member"
+    """The organisation role: member (default), admin, manager, owner or billing."""
     teams: tuple[MemberTeam, ...] = ()
-    # Removing a member from the YAML releases it (Sentry keeps the membership) unless this
-    # reviewed opt-in says to remove them from the organisation.
+    """The teams the member belongs to: a team slug, or `{team, role}` with role contributor or
+    admin."""
     delete_when_removed: StrictBool = False
+    """Removing a member from the YAML releases them (Sentry keeps the membership) unless this
+    reviewed opt-in says to remove them from the organisation (default false)."""
 
     @field_validator("teams", mode="before")
     @classmethod
@@ -86,7 +102,11 @@ class Digests(Strict):
     """How long Sentry batches notifications for a project, in seconds (Sentry: 60-3600)."""
 
     min_delay: StrictInt = Field(default=300, ge=60, le=3600)
+    """The shortest time Sentry waits before sending a digest, in seconds: 60-3600, at most
+    max_delay (default 300)."""
     max_delay: StrictInt = Field(default=1800, ge=60, le=3600)
+    """The longest time Sentry batches notifications before sending them, in seconds: 60-3600
+    (default 1800)."""
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Digests:
@@ -99,29 +119,57 @@ class Digests(Strict):
 
 
 class Project(Strict):
-    slug: ProjectSlug
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    platform: str | None = None
-    teams: tuple[Slug, ...] = Field(min_length=1)
-    resolve_age: StrictInt | None = Field(default=None, ge=0, le=720 * 12)
+    """A Sentry project: one application or service that sends events."""
+
+    slug: ProjectSlug = Field(examples=["spms-frontend"])
+    """The project's identity: lowercase letters, digits, '-' and '_' (not only digits), at
+    most 100 characters. Changing it replaces the project unless the old slug is listed in
+    previous_slugs."""
+    name: str | None = Field(default=None, min_length=1, max_length=200,
+                             examples=["SPMS Frontend"])
+    """The display name, at most 200 characters (default: the slug); renaming it updates the
+    project in place."""
+    platform: str | None = Field(default=None, examples=["python-django", "javascript-react"])
+    """The project's platform, one of Sentry's platform ids (checked offline)."""
+    teams: tuple[Slug, ...] = Field(min_length=1, examples=[["science-projects"]])
+    """The teams with access to the project (slugs declared under `teams`); at least one."""
+    resolve_age: StrictInt | None = Field(default=None, ge=0, le=720 * 12, examples=[720])
+    """Hours until an issue that is no longer seen resolves itself: 0 (never) to 8640. Left
+    out: not managed."""
     digests: Digests | None = None
-    # stack name -> the environment name this project's events carry in that stack.
-    environments: dict[Name, EnvironmentName] = Field(default_factory=dict)
+    """How long Sentry batches notifications for this project, in seconds (60-3600). Left out:
+    not managed."""
+    environments: dict[Name, EnvironmentName] = Field(default_factory=dict,
+                                                      examples=[{"staging": "test"}])
+    """Stack name -> the Sentry environment name this project's events carry in that stack
+    (default: the stack's name)."""
     privacy: ProjectPrivacy | None = None
+    """The project's data scrubbing: the organisation's keys, plus advanced scrubbing rules.
+    Left out: not managed."""
     fingerprinting: tuple[FingerprintRule, ...] | None = None
+    """Server-side fingerprinting rules that decide how events group into issues, in order.
+    Left out: not managed."""
     performance_issues: PerformanceIssues | None = None
-    # Environments hidden in Sentry's UI and filters (Sentry has no API to create them).
-    hidden_environments: tuple[EnvironmentName, ...] | None = None
-    # Stack-trace frames -> files in a declared repository (owner stack).
+    """Thresholds and switches of performance-issue detection (Settings > Performance). Left
+    out: not managed."""
+    hidden_environments: tuple[EnvironmentName, ...] | None = Field(
+        default=None, examples=[["development"]])
+    """Environments hidden in Sentry's UI and filters. Sentry makes an environment when its
+    first event arrives, so only existing ones can be hidden. Left out: not managed."""
     code_mappings: tuple[CodeMapping, ...] = ()
-    # Scheduled tasks that check in with Sentry's Crons (see config.crons).
+    """Stack-trace frames -> files in a declared repository, so Sentry links frames to the
+    source (made by the owner stack)."""
     crons: tuple[Cron, ...] = ()
+    """Scheduled tasks that check in with Sentry's Crons, and who is told when a check-in is
+    missed or fails."""
     # Lifecycle. By default nothing is ever deleted from Sentry: removing a project from the
     # YAML (or destroying a stack) releases it from management and keeps all its events.
-    # previous_slugs records renames, so a new slug updates the project instead of replacing it.
     previous_slugs: tuple[ProjectSlug, ...] = ()
-    # The reviewed opt-in: removing the project from the YAML then deletes it and its events.
+    """Earlier slugs of this project: renaming the slug then updates the project in place
+    instead of replacing it."""
     delete_when_removed: StrictBool = False
+    """The reviewed opt-in to delete the project and all its events from Sentry when it is
+    removed from the YAML (default false: it is only released from management)."""
 
     @field_validator("slug")
     @classmethod
@@ -153,9 +201,12 @@ class Project(Strict):
 class EmailChannel(Strict):
     """Email a team, one member, or the issue's owners (exactly one)."""
 
-    team: Slug | None = None
-    member: Email | None = None
+    team: Slug | None = Field(default=None, examples=["science-projects"])
+    """Email every member of this team (a slug declared under `teams`)."""
+    member: Email | None = Field(default=None, examples=["maintainer@example.org"])
+    """Email this one member (an email declared under `members`)."""
     issue_owners: StrictBool = False
+    """true: email the owners of the issue (by the project's ownership rules)."""
 
     @model_validator(mode="after")
     def _one_target(self) -> EmailChannel:
@@ -168,36 +219,66 @@ class EmailChannel(Strict):
 
 
 class MsTeamsChannel(Strict):
-    team: str = Field(min_length=1)
-    channel: str = Field(min_length=1)
+    """Post to a channel of a Microsoft Teams team (through Sentry's Microsoft Teams
+    integration)."""
+
+    team: str = Field(min_length=1, examples=["DBCA"])
+    """The team's name, as Sentry's Microsoft Teams integration shows it."""
+    channel: str = Field(min_length=1, examples=["spms-alerts"])
+    """The channel's name in that team."""
 
 
 class SlackChannel(Strict):
-    workspace: str = Field(min_length=1)
-    channel: Annotated[str, StringConstraints(pattern=r"^[#@].+")]
+    """Post to a Slack channel or person (through Sentry's Slack integration)."""
+
+    workspace: str = Field(min_length=1, examples=["dbca"])
+    """The Slack workspace, as Sentry's Slack integration names it."""
+    channel: Annotated[str, StringConstraints(pattern=r"^[#@].+"),
+                       Field(examples=["#alerts", "@jane"])]
+    """The channel as '#name', or a person as '@name'."""
 
 
 class PagerDutyChannel(Strict):
-    service: str = Field(min_length=1)
+    """Open a PagerDuty incident on a service (through Sentry's PagerDuty integration)."""
+
+    service: str = Field(min_length=1, examples=["SPMS"])
+    """The PagerDuty service's name in Sentry's PagerDuty integration."""
     severity: Literal["default", "critical", "warning", "error", "info"] = "default"
+    """The incident's severity: default (from the alert's level), critical, warning, error or
+    info."""
     # Only the legacy alerts backend needs it: the retired API takes the service's id in
     # Sentry's PagerDuty integration, which no data source can look up.
     service_id: str | None = None
+    """The service's id in Sentry's PagerDuty integration; needed only by the legacy alerts
+    backend."""
 
 
 class OpsgenieChannel(Strict):
-    team: str = Field(min_length=1)
+    """Create an Opsgenie alert for a team (through Sentry's Opsgenie integration)."""
+
+    team: str = Field(min_length=1, examples=["platform"])
+    """The Opsgenie team's name in Sentry's Opsgenie integration."""
     priority: Literal["P1", "P2", "P3", "P4", "P5"] = "P3"
+    """The Opsgenie alert's priority: P1 (highest) to P5 (default P3)."""
 
 
 class DiscordChannel(Strict):
-    server: str = Field(min_length=1)
-    channel_id: str = Field(min_length=1)
+    """Post to a Discord channel (through Sentry's Discord integration)."""
+
+    server: str = Field(min_length=1, examples=["DBCA"])
+    """The Discord server's name in Sentry's Discord integration."""
+    channel_id: str = Field(min_length=1, examples=["1234567890123456789"])
+    """The channel's id (Discord: Copy Channel ID)."""
 
 
 class GitHubChannel(Strict):
-    repo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
-    labels: tuple[str, ...] = ()
+    """Open a GitHub issue (needs the Business or Enterprise plan)."""
+
+    repo: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"),
+                    Field(examples=["dbca-wa/science-projects"])]
+    """The repository as owner/name."""
+    labels: tuple[str, ...] = Field(default=(), examples=[["sentry"]])
+    """Labels to put on the issue."""
 
 
 CHANNEL_KINDS = ("email", "msteams", "slack", "pagerduty", "opsgenie", "discord", "github")
@@ -211,12 +292,19 @@ class Channel(Strict):
     """A named destination for notifications; resolved to a Sentry integration at deploy time."""
 
     email: EmailChannel | None = None
+    """Email a team, one member, or the issue's owners."""
     msteams: MsTeamsChannel | None = None
+    """Post to a Microsoft Teams channel."""
     slack: SlackChannel | None = None
+    """Post to a Slack channel."""
     pagerduty: PagerDutyChannel | None = None
+    """Open a PagerDuty incident (pages someone)."""
     opsgenie: OpsgenieChannel | None = None
+    """Create an Opsgenie alert (pages someone)."""
     discord: DiscordChannel | None = None
+    """Post to a Discord channel."""
     github: GitHubChannel | None = None
+    """Open a GitHub issue."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> Channel:
@@ -237,7 +325,8 @@ class Priority(Strict):
     model_config = ConfigDict(extra="allow", frozen=True, strict=False, regex_engine="rust-regex")
     __pydantic_extra__: dict[Name, tuple[Name, ...]] = Field(init=False)
 
-    respond: str | None = Field(default=None, description="expected response time (documentation)")
+    respond: str | None = Field(default=None, examples=["immediately", "within a day"])
+    """The expected response time, for people reading the file (documentation only)."""
 
     @property
     def routes(self) -> dict[str, tuple[str, ...]]:
@@ -247,36 +336,61 @@ class Priority(Strict):
 class Policies(Strict):
     """Rules the policy checks enforce (``sentry-iac validate`` and the CrossGuard pack)."""
 
-    # Members allowed the owner role; anyone else declared as owner is a violation.
-    allowed_owners: tuple[Email, ...] = ()
-    # Environments where every project must have a critical rule that pages someone.
+    allowed_owners: tuple[Email, ...] = Field(default=(), examples=[["owner@example.org"]])
+    """Members allowed the owner role (emails); anyone else declared as owner is a
+    violation."""
     paging_environments: tuple[EnvironmentName, ...] = ("production",)
+    """Environments where every project must have a critical rule that pages someone
+    (PagerDuty or Opsgenie); default [production]."""
 
 
 class Organization(Strict):
     """The whole of ``org.yaml``."""
 
     version: FormatVersion
-    organization: Slug
-    owner_stack: Name = "production"
-    # The stack that owned the organisation until now, while ownership is handed over (see the
-    # README's "Handing over ownership"); a change of owner_stack without it is refused.
+    """The format version of this file: 1 (required)."""
+    organization: Slug = Field(examples=["dbca"])
+    """The organisation's slug in Sentry (required)."""
+    owner_stack: Name = Field(default="production", examples=["production"])
+    """The stack that creates the organisation's teams, members, projects and settings; other
+    stacks only add their alerts, keys and dashboards (default production)."""
     previous_owner_stack: Name | None = None
-    # The organisation's Sentry plan: what it allows is checked offline (config.plans).
+    """The stack that owned the organisation until now, while ownership is handed over (see
+    the README's "Handing over ownership"); a change of owner_stack without it is refused."""
     plan: Plan | None = None
+    """The organisation's Sentry plan: developer, team, business, enterprise or self-hosted.
+    What it allows (such as GitHub issues from alerts) is checked offline."""
     teams: tuple[Team, ...] = ()
+    """The organisation's teams."""
     members: tuple[Member, ...] = ()
+    """The organisation's members, with their roles and teams."""
     projects: tuple[Project, ...] = ()
+    """The organisation's projects, with their settings, code mappings and cron monitors."""
     channels: dict[Name, Channel] = Field(default_factory=dict)
+    """Named destinations for notifications, each of exactly one kind: email, msteams, slack,
+    pagerduty, opsgenie, discord or github."""
     priorities: dict[Name, Priority] = Field(default_factory=dict)
+    """Who hears about what, per stack: each priority lists channels per stack name. Alert
+    rules and cron monitors name a priority."""
     privacy: Privacy | None = None
+    """Organisation-wide data scrubbing (Settings > Security & Privacy). Left out: not
+    managed."""
     retention: Retention | None = None
+    """How long Sentry keeps data: declared and checked against the plan, never set (sentry.io
+    has no API for it)."""
     policies: Policies | None = None
+    """Rules the policy checks enforce (`sentry-iac validate` and the CrossGuard pack)."""
     security: Security | None = None
+    """Who may join the organisation and what members may do. Keys left out are not
+    managed."""
     integrations: Integrations | None = None
+    """Integrations installed in Sentry's UI, by the name Sentry shows."""
     repositories: tuple[Repository, ...] = ()
-    # One dashboard per project and stack (see config.dashboards).
+    """GitHub repositories Sentry reads commits and files from: owner/name, or {name,
+    integration}."""
     dashboards: tuple[Dashboard, ...] = ()
+    """Dashboards, each made once per project and stack and filtered to that stack's
+    environment."""
 
     @cached_property
     def routes(self) -> Routes:

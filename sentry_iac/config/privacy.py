@@ -71,11 +71,20 @@ class ScrubbingRule(Strict):
     """An advanced scrubbing rule: what to look for, how to redact it, and where."""
 
     type: PiiRuleType
-    pattern: str | None = Field(default=None, description="regular expression (type: pattern)")
+    """What to look for: password, creditcard, ip, email, imei, mac, uuid, iban, userpath,
+    pemkey, url_auth, us_ssn, bearer, cookies, anything, or pattern (with `pattern:`)."""
+    pattern: str | None = Field(default=None, examples=[r"api_key=\w+"])
+    """The regular expression to look for; required with type: pattern, not allowed
+    otherwise."""
     method: Redaction = "mask"
-    replacement: str | None = Field(default=None, description="text to put in (method: replace)")
-    fields: tuple[Selector, ...] = Field(min_length=1,
-                                         description="data selectors, e.g. $http.cookies")
+    """How to redact what is found: mask (default), remove, hash, or replace (with
+    `replacement:`)."""
+    replacement: str | None = Field(default=None, examples=["[key]"])
+    """The text put in its place; required with method: replace, not allowed otherwise."""
+    fields: tuple[Selector, ...] = Field(
+        min_length=1, examples=[["$http.headers.x-api-key", "$http.cookies.sessionid"]])
+    """Where to look: data selectors such as $http.cookies, $message or extra.password (at
+    least one; checked by Relay)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> ScrubbingRule:
@@ -100,11 +109,20 @@ class Privacy(Strict):
     """Organisation-wide data scrubbing (Settings > Security & Privacy)."""
 
     data_scrubber: StrictBool | None = None
+    """Scrub data that looks sensitive (passwords, credit card numbers, ...) from events."""
     data_scrubber_defaults: StrictBool | None = None
+    """Also scrub the keys of Sentry's built-in list of sensitive keys (password, secret,
+    ...)."""
     scrub_ip_addresses: StrictBool | None = None
-    sensitive_fields: tuple[FieldName, ...] | None = None
-    safe_fields: tuple[Selector, ...] | None = None
-    store_crash_reports: StrictInt | None = None
+    """Never store users' IP addresses."""
+    sensitive_fields: tuple[FieldName, ...] | None = Field(
+        default=None, examples=[["password", "token", "api_key"]])
+    """More keys whose values are scrubbed; at most 4000 characters in all."""
+    safe_fields: tuple[Selector, ...] | None = Field(default=None, examples=[["extra.user_id"]])
+    """Data selectors never scrubbed (checked by Relay)."""
+    store_crash_reports: StrictInt | None = Field(default=None, examples=[0])
+    """How many native crash reports to keep per issue: -1 (unlimited), 0 (off), 1, 5, 10, 20,
+    50 or 100."""
 
     @field_validator("sensitive_fields")
     @classmethod
@@ -128,6 +146,8 @@ class ProjectPrivacy(Privacy):
     """A project's data scrubbing, plus advanced rules (Sentry's ``relayPiiConfig``)."""
 
     scrubbing_rules: tuple[ScrubbingRule, ...] | None = None
+    """Advanced scrubbing rules (Sentry's relayPiiConfig, in plain words): what to look for,
+    how to redact it and where. Left out: not managed; [] removes them all."""
 
     @model_validator(mode="after")
     def _relay_accepts(self) -> ProjectPrivacy:

@@ -51,17 +51,18 @@ SourceRoot = Annotated[str, AfterValidator(_check_path), AfterValidator(_check_s
 class Integrations(Strict):
     """Integrations installed in Sentry (Settings > Integrations), by the name Sentry shows."""
 
-    github: IntegrationName | None = Field(
-        default=None, description="the GitHub installation, usually the GitHub organisation")
+    github: IntegrationName | None = Field(default=None, examples=["dbca-wa"])
+    """The GitHub integration's name in Sentry (Settings > Integrations), usually the GitHub
+    organisation; repositories use it unless they name another."""
 
 
 class Repository(Strict):
     """A GitHub repository Sentry reads commits and files from."""
 
-    name: GitHubRepo
-    integration: IntegrationName | None = Field(
-        default=None, description="the GitHub integration's name in Sentry "
-                                  "(default: integrations.github)")
+    name: GitHubRepo = Field(examples=["dbca-wa/science-projects"])
+    """The repository as owner/name."""
+    integration: IntegrationName | None = None
+    """The GitHub integration's name in Sentry (default: integrations.github)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -74,10 +75,16 @@ class CodeMapping(Strict):
     """Stack-trace frames under ``stack_root`` are files under ``source_root`` in
     ``repository`` (on ``branch`` when a release names no commit)."""
 
-    repository: GitHubRepo
+    repository: GitHubRepo = Field(examples=["dbca-wa/science-projects"])
+    """A repository declared under `repositories`, as owner/name."""
     branch: str = "main"
-    stack_root: StackRoot = Field(description="the start of frame paths, as events report them")
-    source_root: SourceRoot = Field(description="the matching folder in the repository")
+    """The branch whose files are linked when a release names no commit (default main)."""
+    stack_root: StackRoot = Field(examples=["/usr/src/app/backend/"])
+    """The start of frame paths, as events report them; Sentry replaces it with source_root.
+    No spaces, quotation marks or '\\'."""
+    source_root: SourceRoot = Field(examples=["backend/"])
+    """The matching folder in the repository, written from its top (not absolute, no '.' or
+    '..' parts); it ends with '/' when stack_root does."""
 
     @field_validator("branch")
     @classmethod

@@ -22,9 +22,17 @@ PLAN_RETENTION: dict[str, tuple[int, int]] = {
 
 
 class Retention(Strict):
+    """How long Sentry keeps data, as you expect it: checked against the plan, never set."""
+
     plan: Plan
-    errors_days: StrictInt = Field(ge=1, le=MAX_NUMBER)
-    performance_days: StrictInt | None = Field(default=None, ge=1, le=MAX_NUMBER)
+    """The plan that decides retention: developer, team, business, enterprise or self-hosted
+    (any value is accepted for self-hosted)."""
+    errors_days: StrictInt = Field(ge=1, le=MAX_NUMBER, examples=[90])
+    """Days errors are kept: 30 on Developer, 90 on Team and Business, 90 or more on
+    Enterprise."""
+    performance_days: StrictInt | None = Field(default=None, ge=1, le=MAX_NUMBER,
+                                               examples=[30])
+    """Days performance data (spans, transactions) is kept: 30 on sentry.io plans."""
 
     @model_validator(mode="after")
     def _matches_plan(self) -> Retention:

@@ -4,7 +4,9 @@ editors (yaml-language-server: VS Code, Neovim, JetBrains) complete keys and und
 The schema is draft-07 (``definitions``, ``$ref``), which every YAML editor understands. Pydantic
 cannot see what validators accept beyond the field types, so a few facts are added here from the
 same constants the validators use: string shorthands, platform ids, measures, threshold and
-duration syntax, and performance ranges. Cross-references (a project's team) stay ``validate``'s.
+duration syntax, and performance ranges with Sentry's defaults. Descriptions are the models'
+field docstrings (``use_attribute_docstrings``), examples their ``Field(examples=...)``.
+Cross-references (a project's team) stay ``validate``'s.
 
 ``sentry-iac schema [--check]`` writes ``schema/*.schema.json`` (``--check``: exit 1 if they are
 stale).
@@ -24,7 +26,7 @@ from sentry_iac.config.durations import _DURATION, _THRESHOLD
 from sentry_iac.config.metrics import PRESETS
 from sentry_iac.config.models import Organization
 from sentry_iac.config.platforms import SENTRY_PLATFORMS
-from sentry_iac.sentry.performance import DETECTORS, THRESHOLDS
+from sentry_iac.sentry.performance import DETECTORS, THRESHOLD_DEFAULTS, THRESHOLDS
 
 SCHEMA_DIR = "schema"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -52,6 +54,13 @@ def _draft07_numbers(node: Schema) -> None:
             node[keyword] = node.pop(name)
 
 
+def _one_line(node: Schema) -> None:
+    # Docstrings are wrapped at 100 columns; an editor's hover reflows the text itself. (A
+    # property may be named "description": its value is a schema, not text.)
+    if isinstance(node.get("description"), str):
+        node["description"] = " ".join(node["description"].split())
+
+
 def _narrow(definitions: Schema, model: str, prop: str, extra: Schema) -> None:
     """Add ``extra`` to a property's schema (to its non-null branch when it is optional)."""
     target = definitions[model]["properties"][prop]
@@ -72,10 +81,19 @@ def _add_shorthands(definitions: Schema) -> None:
                                                 if k not in ("title", "description")}]}
 
 
+def _number(value: float) -> str:
+    # 10000000, not :g's 1e+07, for people to read and copy.
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 def _enrich_org(definitions: Schema) -> None:
     _narrow(definitions, "Project", "platform", {"enum": sorted(SENTRY_PLATFORMS)})
-    for name, (_, low, high) in THRESHOLDS.items():
+    performance = definitions["PerformanceIssues"]["properties"]
+    for name, (option, low, high) in THRESHOLDS.items():
         _narrow(definitions, "PerformanceIssues", name, {"minimum": low, "maximum": high})
+        performance[name]["description"] += (f" From {_number(low)} to {_number(high)} "
+                                              f"(Sentry's default "
+                                              f"{_number(THRESHOLD_DEFAULTS[option])}).")
     _narrow(definitions, "PerformanceIssues", "detect",
             {"propertyNames": {"enum": sorted(DETECTORS)}})
 
@@ -100,6 +118,7 @@ def generate(model: type[BaseModel], title: str,
     raw.pop("title", None)
     schema: Schema = {"$schema": DRAFT, "title": title, **raw, "definitions": definitions}
     _walk(schema, _draft07_numbers)
+    _walk(schema, _one_line)
     return schema
 
 
