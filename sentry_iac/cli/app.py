@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sentry_iac.cli import checks_command, deploy, import_command, review
+from sentry_iac.cli import checks_command, deploy, import_command, review, rule_tests
 from sentry_iac.cli.output import ExitCode, problems
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import ORG_FILE, Spec, load_spec
@@ -85,6 +85,7 @@ def parser() -> argparse.ArgumentParser:
     deploy.register(sub)
     import_command.register(sub)
     checks_command.register(sub)
+    rule_tests.register(sub)
     return top
 
 
