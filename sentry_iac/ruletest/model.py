@@ -21,7 +21,7 @@ from sentry_iac.config.yaml.source import SourceMap, load_yaml
 TESTS_DIR = "rule-tests"
 
 REFERENCE_CHECKS = {
-    "ruletest/empty": "a rule-test file is empty or not a mapping",
+    "ruletest/empty": "a rule-test file is empty, not a mapping, or has no tests",
     "ruletest/unknown-stack": "a rule test names a stack that has no Pulumi.<stack>.yaml",
     "ruletest/unknown-project": "a rule test names a project org.yaml does not declare",
     "ruletest/unknown-rule": "a rule test names a rule that is not on in its stack and project",
@@ -195,7 +195,7 @@ class TestSpec(Strict):
 
 class TestFile(Strict):
     version: FormatVersion
-    tests: tuple[TestSpec, ...] = Field(min_length=1)
+    tests: tuple[TestSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -254,6 +254,9 @@ def load_test_file(path: Path, display_name: str) -> list[RuleTest]:
         parsed = TestFile.model_validate(loaded.data)
     except ValidationError as exc:
         raise SpecErrors(to_spec_errors(TestFile, exc.errors(), loaded.source)) from None
+    if not parsed.tests:
+        raise SpecErrors([loaded.source.error(("tests",), "the file has no tests",
+                                              check="ruletest/empty")])
     return [_test(spec, i, loaded.source) for i, spec in enumerate(parsed.tests)]
 
 
