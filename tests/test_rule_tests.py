@@ -321,3 +321,12 @@ def test_no_test_files_is_a_problem(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "[ruletest/no-files]" in capsys.readouterr().out
     with pytest.raises(SpecErrors):
         load_tests(project)
+
+
+def test_the_readme_example_runs_and_passes(tmp_path: Path, spec: Spec) -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("#### Testing alert rules"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", 10)]
+    outcome = _one(tmp_path, spec, example)
+    assert outcome.passed, format_outcome(outcome)
+    assert [e.what for e in outcome.actual] == ["opens", "escalates", "resolves"]
