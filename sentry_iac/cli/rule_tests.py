@@ -1,5 +1,6 @@
 """``sentry-iac test``: play the rule tests (``rule-tests/*.yaml``) through the payloads each
-stack would send, with Sentry's semantics, and say which pass (``sentry_iac.ruletest``)."""
+stack would send, with Sentry's semantics, and say which pass (``sentry_iac.ruletest``).
+``backtest`` is registered with it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sentry_iac.cli import backtest
 from sentry_iac.cli.output import ExitCode, fail, problems
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import ORG_FILE, load_spec
@@ -36,3 +38,4 @@ def register(sub: Any) -> None:
     test.add_argument("files", nargs="*", help="test files (default: rule-tests/*.yaml)")
     test.add_argument("--dir", default=".", help="the project folder (default: .)")
     test.set_defaults(func=cmd_test)
+    backtest.register(sub)  # the same rules against Sentry's recorded series
