@@ -279,10 +279,10 @@ tests:
       - {at: 1m, rule: slow-db-queries, opens: high, notifies: [pager]}
 """)
     assert lines == [
-        "case.yaml:3:1: rules: rule 'slow-db-queries' is not on for spms-backend in stack "
+        "case.yaml:8:1: notifies: no channel 'pager' in org.yaml [ruletest/unknown-channel]",
+        "case.yaml:8:1: rule: rule 'slow-db-queries' is not on for spms-backend in stack "
         "'staging' (on: critical-errors, high-error-rate, new-error-types) "
-        "[ruletest/unknown-rule]",
-        "case.yaml:8:1: notifies: no channel 'pager' in org.yaml [ruletest/unknown-channel]"]
+        "[ruletest/unknown-rule]"]
 
 
 @pytest.mark.parametrize(("fragment", "message"), [

@@ -219,7 +219,6 @@ class RuleTest:
     file: str
     line: int
     expected: tuple[Expected, ...]
-    input_lines: tuple[int, ...]
 
     @property
     def where(self) -> str:
@@ -238,10 +237,7 @@ def _test(spec: TestSpec, index: int, source: SourceMap) -> RuleTest:
             _minutes(item.at, "at"), item.rule, what, priority,
             frozenset(item.notifies) if item.notifies is not None else None, item.issue,
             source.locate(("tests", index, "expect", j)).line))
-    inputs = tuple(source.locate(("tests", index, "inputs", j)).line
-                   for j in range(len(spec.inputs)))
-    return RuleTest(spec, source.file, source.locate(("tests", index)).line, tuple(expected),
-                    inputs)
+    return RuleTest(spec, source.file, source.locate(("tests", index)).line, tuple(expected))
 
 
 def load_test_file(path: Path, display_name: str) -> list[RuleTest]:

@@ -91,10 +91,13 @@ def prepare(test: RuleTest, spec: Spec, hook: PayloadHook | None = None) -> list
     where = rule_locations(spec)
     items = [i for i in stack_rules(spec, s.stack) if i.project.slug == s.project]
     on = {i.rule.id for i in items}
-    named = set(s.rules or ()) | {e.rule for e in test.expected}
+    known = ", ".join(sorted(on)) or "none"
     errors = [_refused(test, "rules", f"rule '{r}' is not on for {s.project} in stack "
-                       f"'{s.stack}' (on: {', '.join(sorted(on)) or 'none'})",
-                       "ruletest/unknown-rule") for r in sorted(named - on)]
+                       f"'{s.stack}' (on: {known})", "ruletest/unknown-rule")
+              for r in sorted(set(s.rules or ()) - on)]
+    errors += [SpecError(test.file, e.line, 1, "rule", f"rule '{e.rule}' is not on for "
+                         f"{s.project} in stack '{s.stack}' (on: {known})",
+                         "ruletest/unknown-rule") for e in test.expected if e.rule not in on]
     channels = set(spec.org.channels)
     errors += [SpecError(test.file, e.line, 1, "notifies", f"no channel '{c}' in org.yaml",
                          "ruletest/unknown-channel")
