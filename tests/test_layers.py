@@ -38,6 +38,7 @@ LAYERS = (
     Layer("sentry_iac.resources", False),
     Layer("sentry_iac.scaffold", True),
     Layer("sentry_iac.review", True),
+    Layer("sentry_iac.ruletest", True),
     Layer("sentry_iac.resources.payloads", True),
     Layer("sentry_iac.providers", False),
     Layer("sentry_iac.pulumi_sdk", False),

@@ -15,6 +15,7 @@ from sentry_iac.cli import (
     import_command,
     init_command,
     review,
+    rule_tests,
     stacks_command,
 )
 from sentry_iac.cli.output import ExitCode, problems
@@ -101,6 +102,7 @@ def parser() -> argparse.ArgumentParser:
     init_command.register(sub)
     checks_command.register(sub)
     stacks_command.register(sub)
+    rule_tests.register(sub)
     return top
 
 

@@ -12,6 +12,7 @@ from tests.fake_sentry import (
     crons,
     dashboards,
     detectors,
+    events_stats,
     integrations,
     legacy_alerts,
     members,
@@ -343,6 +344,8 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", DASHBOARD, dashboards.delete_dashboard, _ORG_READ),
     # Which legacy rule a migrated alert came from (private; SENTRY_ALERTS_API.md 1.6).
     Route("GET", ORG + "alert-rule-workflow/", migration.get_alert_rule_workflow, _ALERTS_READ),
+    # A monitor's series, for `sentry-iac backtest` (OrganizationEventPermission: org:read).
+    Route("GET", ORG + "events-stats/", events_stats.get_events_stats, _ORG_READ),
 )
 LEGACY_TEMPLATES = frozenset(
     route.template for route in ROUTES if route.template.startswith((ISSUE_RULES, METRIC_RULES))

@@ -239,6 +239,10 @@ class FakeOrganization:
     # Alerts Sentry migrated from legacy rules: workflow id -> {"ruleId", "alertRuleId"}
     # (fake_sentry.migration answers alert-rule-workflow lookups from it).
     legacy_ids: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    # Seeded time series for events-stats (fake_sentry.events_stats.seed_series):
+    # (project id, dataset, yAxis, query, environment) -> {bucket start: value}
+    stats_series: dict[tuple[str, str, str, str, str | None], dict[int, float]] = field(
+        default_factory=dict)
     # Sentry lists conditions and action filters in no stable order; a seeded shuffle keeps
     # that visible to clients while tests stay reproducible. Set False for stable output.
     shuffle_reads: bool = True

@@ -43,6 +43,11 @@ from tests.fake_sentry.fixtures import FAKE_TOKEN
 from tests.fake_sentry.routes import LEGACY_TEMPLATES, ORG
 from tests.helpers import shared_missing
 from tests.providers.contract_alerting import run_alerting_scenario
+from tests.providers.contract_backtest import (
+    EVENTS_STATS,
+    EVENTS_STATS_RESPONSE,
+    run_backtest_scenario,
+)
 from tests.providers.contract_import import (
     ALERT_RULE_WORKFLOW,
     ALERT_RULE_WORKFLOW_RESPONSE,
@@ -179,6 +184,8 @@ NOT_IN_PUBLIC_SCHEMA: dict[tuple[str, str], PrivateOperation] = {
     ("PUT", PERFORMANCE): PrivateOperation(PERFORMANCE_REQUEST, {"200": PERFORMANCE_RESPONSE}),
     ("DELETE", PERFORMANCE): PrivateOperation(None, {"204": None}),
     ("GET", ALERT_RULE_WORKFLOW): PrivateOperation(None, {"200": ALERT_RULE_WORKFLOW_RESPONSE}),
+    ("GET", EVENTS_STATS): PrivateOperation(None, {"200": EVENTS_STATS_RESPONSE,
+                                                   "400": ERROR_BODY}),
 }
 
 
@@ -373,6 +380,7 @@ def run_scenario(fake: FakeSentry, client: SentryClient) -> None:
     run_alerting_scenario(fake, client)
     run_observability_scenario(fake, client)
     run_import_scenario(fake, client)
+    run_backtest_scenario(fake, client)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,96 @@
+"""``sentry-iac backtest``: how often each metric rule would have fired over the last days,
+from Sentry's events-stats API with a read-only token (``sentry_iac.ruletest.backtest``)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sentry_iac.cli.output import ExitCode, fail, problems
+from sentry_iac.config.errors import SpecErrors
+from sentry_iac.config.loader import ORG_FILE, Spec, load_spec
+from sentry_iac.config.stack_views import StackRule, stack_rules
+from sentry_iac.providers.credentials import (
+    READ_ONLY_TOKEN_ENV,
+    TOKEN_ENV_VARS,
+    env_base_url,
+    env_token,
+    read_only_token,
+)
+from sentry_iac.resources.payloads.monitors import detector_payload
+from sentry_iac.ruletest.backtest import (
+    NotBacktestable,
+    parse_series,
+    replay,
+    stats_requests,
+    summary,
+)
+
+
+def _rules(spec: Spec, stacks: list[str], rule: str | None) -> list[StackRule]:
+    return [item for stack in stacks for item in stack_rules(spec, stack)
+            if item.rule.is_metric and (rule is None or item.rule.id == rule)]
+
+
+def _backtest(client: Any, spec: Spec, items: list[StackRule], days: int) -> None:
+    org = spec.org.organization
+    ids = {p["slug"]: str(p["id"]) for p in client.paginate(f"organizations/{org}/projects/")}
+    end = datetime.now(UTC).replace(second=0, microsecond=0)
+    start = end - timedelta(days=days)
+    for item in items:
+        label = f"{item.stack}: {item.key} ({item.display_name})"
+        detector = dict(detector_payload(item))
+        if item.project.slug not in ids:
+            print(f"{label}: project not in Sentry yet")
+            continue
+        try:
+            series = [point for params in stats_requests(detector, ids[item.project.slug],
+                                                         start, end)
+                      for point in parse_series(client.get(
+                          f"organizations/{org}/events-stats/", params))]
+        except NotBacktestable as exc:
+            print(f"{label}: not backtested: {exc}")
+            continue
+        print(f"{label}: {summary(replay(detector, series), days)}")
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from sentry_iac.providers.client import SentryClient
+    from sentry_iac.providers.errors import SentryApiError
+
+    root = Path(args.dir).resolve()
+    if not (root / ORG_FILE).exists():
+        return fail(f"{root} is not a sentry-iac project (no {ORG_FILE})", "backtest")
+    token = read_only_token() or env_token()
+    if token is None:
+        return fail(f"no token; set {READ_ONLY_TOKEN_ENV} (or {' or '.join(TOKEN_ENV_VARS)}) to "
+                    "a token with org:read", "backtest")
+    try:
+        spec = load_spec(root)
+        stacks = [spec.stack(args.stack).name] if args.stack else sorted(spec.stacks)
+    except SpecErrors as exc:
+        return problems(exc.errors, outcome="nothing was backtested")
+    items = _rules(spec, stacks, args.rule)
+    if not items:
+        return fail(f"no metric rule {args.rule or ''} on in {', '.join(stacks)}".replace(
+            "  ", " "), "backtest")
+    base_url = spec.stacks[stacks[0]].base_url or env_base_url()
+    try:
+        with SentryClient(token, base_url) as client:
+            _backtest(client, spec, items, args.days)
+    except (SentryApiError, ValueError) as exc:
+        return fail(str(exc), "backtest", ExitCode.PROBLEMS)
+    return ExitCode.OK
+
+
+def register(sub: Any) -> None:
+    command = sub.add_parser("backtest", help="how often each metric rule would have fired "
+                                              "lately (reads Sentry, never writes)")
+    command.add_argument("--rule", help="one rule id (default: every metric rule)")
+    command.add_argument("--stack", help="one stack (default: every stack)")
+    command.add_argument("--days", type=int, default=7, choices=range(1, 91), metavar="N",
+                         help="how many days back (1-90, default 7)")
+    command.add_argument("--dir", default=".", help="the project folder (default: .)")
+    command.set_defaults(func=cmd_backtest)
