@@ -34,8 +34,8 @@ FILES = [
     ".github/workflows/deploy.yml", ".github/workflows/pull-request.yml", ".gitignore",
     "Pulumi.production.yaml", "Pulumi.staging.yaml", "Pulumi.yaml", "README.md", "__main__.py",
     "alerts/errors.yaml", "org.yaml", "policies/PulumiPolicy.yaml", "policies/__main__.py",
-    "pyproject.toml", "schema/alerts.schema.json", "schema/org.schema.json",
-    "tests/test_config.py"]
+    "pyproject.toml", "rule-tests/errors.yaml", "schema/alerts.schema.json",
+    "schema/org.schema.json", "tests/test_config.py"]
 
 
 def init(*args: str) -> int:
@@ -87,6 +87,14 @@ def test_the_yaml_names_its_schema_on_line_one(acme: Path) -> None:
 def test_validate_passes(acme: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--dir", str(acme)]) == 0
     assert capsys.readouterr().out.startswith("ok: org.yaml, alerts/errors.yaml valid; ")
+
+
+def test_its_rule_tests_pass(acme: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The workflows run `sentry-iac test`, which fails without a test: the scaffold has two.
+    assert main(["test", "--dir", str(acme)]) == 0
+    captured = capsys.readouterr()
+    assert [line.split()[0] for line in captured.out.splitlines()] == ["ok", "ok"]
+    assert "2 passed, 0 failed" in captured.err
 
 
 @pytest.mark.parametrize("stack", ["production", "staging"])
@@ -214,8 +222,10 @@ def test_init_refuses_a_folder_with_other_files_but_not_a_fresh_git_repository(
 def test_a_long_list_of_clashes_stays_one_line(acme: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     assert init(str(acme), "--org", "acme", "--source", str(PROJECT_ROOT)) == 2
+    # The first six files by name, then how many more (every file but those six).
     assert one_line(capsys).endswith(", .gitignore, Pulumi.production.yaml, Pulumi.staging.yaml, "
-                                     "Pulumi.yaml and 10 more; pass --force to replace them")
+                                     f"Pulumi.yaml and {len(FILES) - 6} more; pass --force to "
+                                     "replace them")
 
 
 @pytest.mark.parametrize(("args", "message"), [

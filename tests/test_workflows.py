@@ -81,6 +81,7 @@ def test_pull_requests_test_validate_comment_and_preview() -> None:
     runs = [s.get("run", "") for s in jobs["test"]["steps"]]
     assert "uv run --locked pytest" in runs
     assert "uv run --locked sentry-iac validate --format github" in runs
+    assert "uv run --locked sentry-iac test" in runs
     assert jobs["diff"]["permissions"] == {"contents": "read", "pull-requests": "write"}
     comment = "\n".join(s.get("run", "") for s in jobs["diff"]["steps"])
     assert 'marker="<!-- sentry-iac-diff:${STACK} -->"' in comment

@@ -61,6 +61,7 @@ class Scaffold:
             "__main__.py": template("main.py"),
             "org.yaml": fill("org.yaml", org=self.org, owner=self.owner, routes=self._routes()),
             "alerts/errors.yaml": fill("errors.yaml", org=self.org),
+            "rule-tests/errors.yaml": fill("rule-tests.yaml", owner=self.owner),
             "policies/__main__.py": template("policy_main.py"),
             "policies/PulumiPolicy.yaml": template("PulumiPolicy.yaml"),
             "tests/test_config.py": template("test_config.py"),
