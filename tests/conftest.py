@@ -1,4 +1,4 @@
-"""Fixtures shared by the test modules: the example project's offline plans, computed once per
+"""Fixtures shared by the test modules: the fixture organisation's offline plans, computed once per
 session and handed to each test as its own copy, so no test can change what another sees; and
 the ``slow`` mark on the modules that start processes or deploy whole organisations."""
 
@@ -9,7 +9,7 @@ import copy
 import pytest
 
 from sentry_iac.offline.engine import Plan, run_offline
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE, PROJECT_ROOT
 
 # Modules whose tests start Pulumi's provider host, deploy a generated or realistic
 # organisation, run the benchmark, or run mypy and zizmor: about two thirds of the suite's
@@ -28,21 +28,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def _production_plan() -> Plan:
-    return run_offline(PROJECT_ROOT, "production")
+    return run_offline(EXAMPLE, "production")
 
 
 @pytest.fixture(scope="session")
 def _staging_plan() -> Plan:
-    return run_offline(PROJECT_ROOT, "staging")
+    return run_offline(EXAMPLE, "staging")
 
 
 @pytest.fixture
 def production(_production_plan: Plan) -> Plan:
-    """The example config's production (owner) stack."""
+    """The fixture organisation's production (owner) stack."""
     return copy.deepcopy(_production_plan)
 
 
 @pytest.fixture
 def staging(_staging_plan: Plan) -> Plan:
-    """The example config's staging stack."""
+    """The fixture organisation's staging stack."""
     return copy.deepcopy(_staging_plan)

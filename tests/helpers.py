@@ -1,5 +1,5 @@
-"""Shared test helpers: a throwaway copy of the example project, the bad-input corpus, and
-what a test does when ``../shared`` is not beside the project."""
+"""Shared test helpers: the fixture organisation and throwaway copies of it, the bad-input
+corpus, and what a test does when ``../shared`` is not beside the project."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from typing import Any, NoReturn
 
 import pytest
 
+# The repository: the package, README, schema/, workflows, pyproject. Not a config to test.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The organisation the tool's tests use: a frozen copy of the example config, so a change to
+# the root org.yaml or alerts/ (the user's, checked by tests/test_config.py) never moves them.
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example"
 BAD_DIR = Path(__file__).resolve().parent / "bad"
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "__main__.py",
                  "org.yaml")
@@ -29,13 +33,13 @@ def shared_missing(what: str, path: Path, variable: str) -> NoReturn:
 
 
 def copy_project(dest: Path, *, alerts: bool = True) -> Path:
-    """The example project (program, stacks, org.yaml and, unless ``alerts`` is false, its
+    """The fixture organisation (program, stacks, org.yaml and, unless ``alerts`` is false, its
     alert rules) copied to ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
-        shutil.copy(PROJECT_ROOT / name, dest / name)
+        shutil.copy(EXAMPLE / name, dest / name)
     if alerts:
-        shutil.copytree(PROJECT_ROOT / "alerts", dest / "alerts")
+        shutil.copytree(EXAMPLE / "alerts", dest / "alerts")
     else:
         (dest / "alerts").mkdir()
     return dest
@@ -46,7 +50,7 @@ class BadCase:
     """Broken project files and the exact messages ``validate`` must print for them, from the
     paired ``.expected`` file. A line ``# file: <target>`` starts each file's content (most
     cases have one); it stays in the file, so it is line 1 there. A line ``# delete: <target>``
-    removes that file of the example project instead.
+    removes that file of the fixture organisation instead.
 
     A case's name begins with the id of the check it proves, ``-`` for ``/``
     (``ref-unknown-team--in-project`` proves ``ref/unknown-team``)."""

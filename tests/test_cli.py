@@ -14,12 +14,12 @@ import pytest
 from sentry_iac.automation import DeployError, default_backend, deploy_settings
 from sentry_iac.cli.app import main
 from sentry_iac.providers.credentials import TOKEN_ENV_VARS
-from tests.helpers import BAD_DIR, PROJECT_ROOT, copy_project
+from tests.helpers import BAD_DIR, EXAMPLE, PROJECT_ROOT, copy_project
 
 SCRIPT = Path(sys.executable).parent / "sentry-iac"
 
 
-def run_cli(*args: str, cwd: Path = PROJECT_ROOT,
+def run_cli(*args: str, cwd: Path = EXAMPLE,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY")}
     environment.update(env or {})
@@ -189,13 +189,13 @@ def test_help_and_the_review_commands_do_not_import_pulumi() -> None:
                "with contextlib.redirect_stdout(io.StringIO()):\n"
                "    for argv in (['--help'], ['render', '--stack', 'staging'],\n"
                "                 ['diff', '--base-dir', '.', '--head-dir', '.'],\n"
-               "                 ['schema', '--check']):\n"
+               f"                 ['schema', '--check', '--dir', {str(PROJECT_ROOT)!r}]):\n"
                "        try:\n"
                "            app.main(argv)\n"
                "        except SystemExit:\n"
                "            pass\n"
                "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pulumi')[:5])\n")
-    result = subprocess.run([sys.executable, "-c", program], cwd=PROJECT_ROOT,
+    result = subprocess.run([sys.executable, "-c", program], cwd=EXAMPLE,
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

@@ -23,7 +23,7 @@ from sentry_iac.resources.payloads.dashboards import GRID_COLUMNS, layouts
 from sentry_iac.review.diff import StackDiff, diff_stack
 from sentry_iac.review.render import render_markdown
 from sentry_iac.review.snapshot import snapshot
-from tests.helpers import by_name, copy_project
+from tests.helpers import EXAMPLE, by_name, copy_project
 from tests.test_policies import _change, _no_actions
 
 # -- schedules --------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_dashboard_rules(widgets: list[dict[str, Any]], fields: dict[str, Any],
 
 
 def test_the_layout_fills_rows_without_overlap() -> None:
-    dashboard = load_spec(Path(__file__).resolve().parents[1]).org.dashboards[0]
+    dashboard = load_spec(EXAMPLE).org.dashboards[0]
     cells: set[tuple[int, int]] = set()
     for place in layouts(dashboard.widgets):
         assert place["x"] + place["w"] <= GRID_COLUMNS and place["min_h"] == place["h"]
@@ -287,7 +287,7 @@ def _diff(tmp_path: Path, stack: str, old: str, new: str, rules: bool = True) ->
 
 
 def test_render_lists_every_cron_with_this_stacks_alert() -> None:
-    view = snapshot(load_spec(Path(__file__).resolve().parents[1]), "staging")
+    view = snapshot(load_spec(EXAMPLE), "staging")
     page = render_markdown(view)
     assert ("| Nightly cleanup `nightly-cleanup` (spms-backend) | `30 3 * * *` Australia/Perth | "
             "missed when 10 minutes late, failed after running 30 minutes; an issue after 2 in "

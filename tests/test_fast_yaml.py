@@ -11,7 +11,7 @@ import yaml
 
 from sentry_iac.config.yaml.fast_yaml import FastLoader, read_plain
 from sentry_iac.config.yaml.source import SourceMap, _Builder
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE
 
 
 def _node_path(text: str) -> tuple[Any, dict[Any, tuple[int, int]]]:
@@ -30,7 +30,7 @@ def _fast_path(text: str) -> tuple[Any, dict[Any, tuple[int, int]]] | None:
     return read[0], {k: (m.line, m.column) for k, m in positions.items()}
 
 
-PROJECT_FILES = sorted([PROJECT_ROOT / "org.yaml", *(PROJECT_ROOT / "alerts").glob("*.yaml")])
+PROJECT_FILES = sorted([EXAMPLE / "org.yaml", *(EXAMPLE / "alerts").glob("*.yaml")])
 
 
 @pytest.mark.parametrize("path", PROJECT_FILES, ids=lambda p: p.name)

@@ -9,7 +9,7 @@ from sentry_iac.cli.app import main
 from sentry_iac.config.loader import load_spec
 from sentry_iac.review.diff import diff_stack
 from sentry_iac.review.snapshot import snapshot
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, copy_project
 
 OWNER = "owner_stack: production "
 
@@ -25,19 +25,19 @@ def moved(tmp_path: Path, handover: bool) -> Path:
 
 def test_an_owner_change_without_a_handover_is_refused(tmp_path: Path) -> None:
     head = moved(tmp_path, handover=False)
-    base, changed = load_spec(PROJECT_ROOT), load_spec(head)
+    base, changed = load_spec(EXAMPLE), load_spec(head)
     for stack in ("production", "staging"):
         diff = diff_stack(stack, snapshot(base, stack), snapshot(changed, stack))
         assert diff.refused and diff.changed
         assert diff.callouts[0].message.startswith("REFUSED: owner_stack changes")
-    code = main(["diff", "--base-dir", str(PROJECT_ROOT), "--head-dir", str(head),
+    code = main(["diff", "--base-dir", str(EXAMPLE), "--head-dir", str(head),
                  "--dir", str(head)])
     assert code == 1
 
 
 def test_a_handover_says_what_each_stack_does_first(tmp_path: Path) -> None:
     head = moved(tmp_path, handover=True)
-    base, changed = load_spec(PROJECT_ROOT), load_spec(head)
+    base, changed = load_spec(EXAMPLE), load_spec(head)
     released = diff_stack("production", snapshot(base, "production"),
                           snapshot(changed, "production"))
     adopts = diff_stack("staging", snapshot(base, "staging"), snapshot(changed, "staging"))

@@ -27,7 +27,7 @@ from tests.fake_sentry import FakeSentry
 from tests.fake_sentry import seed_payloads as p
 from tests.fake_sentry.fixtures import FAKE_TOKEN
 from tests.fake_sentry.realistic import seed_small_org
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE
 
 
 def test_fingerprinting_text_parses_back_to_the_rules() -> None:
@@ -167,6 +167,7 @@ def _code_without_docstring(source: str) -> str:
 
 def test_the_written_program_is_the_repositorys_main_file() -> None:
     # Plans of an imported directory call the program directly, not its __main__.py; the file
-    # is the repository's (docstring aside), which tests/test_main_program.py runs.
+    # is the repository's (docstring aside; the fixture's copy of it), which
+    # tests/test_main_program.py runs.
     assert _code_without_docstring(MAIN_PY) == _code_without_docstring(
-        (PROJECT_ROOT / "__main__.py").read_text(encoding="utf-8"))
+        (EXAMPLE / "__main__.py").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ import pytest
 from sentry_iac.config.loader import load_spec
 from sentry_iac.offline.engine import run_program, run_under_mocks
 from sentry_iac.offline.mocks import SpecMocks
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE
 
 STACK = "staging"
 
@@ -23,14 +23,14 @@ def test_main_file_registers_what_the_direct_call_registers(
     # checks none with Sentry, so nothing leaves the machine.
     monkeypatch.setenv("SENTRY_AUTH_TOKEN", "sntrys_main-program-test-token")
     monkeypatch.delenv("SENTRY_IAC_READ_ONLY_TOKEN", raising=False)
-    spec = load_spec(PROJECT_ROOT)
+    spec = load_spec(EXAMPLE)
 
     def run_main_file() -> None:
-        runpy.run_path(str(PROJECT_ROOT / "__main__.py"), run_name="__main__")
+        runpy.run_path(str(EXAMPLE / "__main__.py"), run_name="__main__")
 
-    from_main = run_under_mocks(PROJECT_ROOT, STACK, spec.project, SpecMocks(spec),
+    from_main = run_under_mocks(EXAMPLE, STACK, spec.project, SpecMocks(spec),
                                 run_main_file, preview=True)
-    direct = run_program(PROJECT_ROOT, STACK, spec.project, spec)
+    direct = run_program(EXAMPLE, STACK, spec.project, spec)
 
     registered = from_main.monitor.registered
     types = {r.type.rsplit(":", 1)[-1] for r in registered}

@@ -22,12 +22,12 @@ from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.policies.checks import CHECKS, Resource, Settings, run_checks
 from sentry_iac.policies.crossguard import policies_for
 from sentry_iac.policies.offline import resources_from, settings_from
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, copy_project
 
 
 @pytest.fixture(scope="module")
 def settings() -> Settings:
-    return settings_from(load_spec(PROJECT_ROOT))
+    return settings_from(load_spec(EXAMPLE))
 
 
 def _change(resources: list[Resource], kind: str, edit: Callable[[Resource], Resource],
@@ -87,7 +87,7 @@ def test_every_check_has_a_breaking_case() -> None:
 
 def test_the_example_config_passes_every_policy(production: Plan, settings: Settings) -> None:
     assert run_checks(resources_from(production), settings) == []
-    assert run_checks(resources_from(run_offline(PROJECT_ROOT, "staging")), settings) == []
+    assert run_checks(resources_from(run_offline(EXAMPLE, "staging")), settings) == []
 
 
 @pytest.mark.parametrize("check", sorted(BREAKS))
@@ -114,7 +114,7 @@ def _policy_resource(resource: Resource) -> PolicyResource:
 
 @pytest.mark.parametrize("check", sorted(BREAKS))
 def test_the_crossguard_pack_runs_the_same_checks(check: str, production: Plan) -> None:
-    policy = next(p for p in policies_for(PROJECT_ROOT) if p.name == check)
+    policy = next(p for p in policies_for(EXAMPLE) if p.name == check)
     good = [_policy_resource(r) for r in resources_from(production)]
     bad = [_policy_resource(r) for r in BREAKS[check](resources_from(production))]
     for resources, expect_violation in ((good, False), (bad, True)):

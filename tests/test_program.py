@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sentry_iac.offline.engine import Plan, run_offline
-from tests.helpers import PROJECT_ROOT, by_name, copy_project
+from tests.helpers import EXAMPLE, by_name, copy_project
 
 SECRET_OUTPUTS = ["dsnCsp", "dsnPublic", "dsnSecret", "public", "secret"]
 
@@ -104,7 +104,7 @@ def test_provider_gets_base_url_from_stack_config(tmp_path: Path) -> None:
 def test_token_from_environment_is_masked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sentinel = "sntrys_SENTINEL_TOKEN_0123456789"
     monkeypatch.setenv("SENTRY_AUTH_TOKEN", sentinel)
-    plan = run_offline(PROJECT_ROOT, "staging")
+    plan = run_offline(EXAMPLE, "staging")
     provider = next(r for r in plan.resources if r.type == "pulumi:providers:sentry")
     assert provider.inputs == {"token": "[secret]"}
     assert sentinel not in repr(plan.as_json())

@@ -14,12 +14,12 @@ import pytest
 
 from sentry_iac.cli.app import main
 from tests.golden import GOLDEN_DIR
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, PROJECT_ROOT, copy_project
 
 BIN = Path(sys.executable).parent
 
 
-def run(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path = EXAMPLE) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), cwd=cwd, capture_output=True, text=True, timeout=120,
                           check=False)
 
@@ -53,7 +53,7 @@ def test_render_from_the_installed_script() -> None:
 
 def test_diff_of_identical_folders_says_no_changes(tmp_path: Path) -> None:
     copy_project(tmp_path / "base")
-    result = run(str(BIN / "sentry-iac"), "diff", "--base-dir", "base", "--dir", str(PROJECT_ROOT),
+    result = run(str(BIN / "sentry-iac"), "diff", "--base-dir", "base", "--dir", str(EXAMPLE),
                  cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "No changes to alert rules, routing, projects, access or privacy in `production`." \
@@ -69,7 +69,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 def committed_project(repo: Path) -> str:
-    """The example project committed in ``repo``; its commit's SHA (the pull request's base)."""
+    """The fixture organisation committed in ``repo``; its commit's SHA (the PR's base)."""
     copy_project(repo)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
@@ -130,7 +130,7 @@ def test_diff_needs_a_base_and_each_side_once(
     copy_project(tmp_path / "base")
     for args in ([], ["main", "--base-dir", "base", "HEAD"], ["main", "HEAD", "--head-dir", "x"],
                  ["--base-dir", "no-such-folder"]):
-        result = in_process(capsys, monkeypatch, "diff", *args, "--dir", str(PROJECT_ROOT),
+        result = in_process(capsys, monkeypatch, "diff", *args, "--dir", str(EXAMPLE),
                             cwd=tmp_path)
         assert result.returncode == 2, (args, result.stdout)
         assert "Traceback" not in result.stderr
@@ -139,7 +139,7 @@ def test_diff_needs_a_base_and_each_side_once(
 def test_schema_check_passes_for_the_committed_files() -> None:
     for command in ([str(BIN / "sentry-iac"), "schema", "--check"],
                     [sys.executable, "-m", "sentry_iac.cli.app", "schema", "--check"]):
-        result = run(*command)
+        result = run(*command, cwd=PROJECT_ROOT)  # the repository's schema/
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout == "ok: schema/ matches the models\n"
 

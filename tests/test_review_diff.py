@@ -16,7 +16,7 @@ from sentry_iac.config.loader import load_spec
 from sentry_iac.review.diff import diff_stack
 from sentry_iac.review.snapshot import empty, snapshot
 from tests.golden import assert_golden
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, copy_project
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -247,7 +247,7 @@ def test_switching_the_alerts_backend_is_called_out(
 
 
 def test_a_removed_stack_is_one_callout() -> None:
-    diff = diff_stack("staging", snapshot(load_spec(PROJECT_ROOT), "staging"), empty("staging"))
+    diff = diff_stack("staging", snapshot(load_spec(EXAMPLE), "staging"), empty("staging"))
     assert [c.kind for c in diff.callouts] == ["stack-removed"]
     assert {g.rule_id for g in diff.rules_removed} == {"critical-errors", "high-error-rate",
                                                        "new-error-types"}

@@ -13,11 +13,11 @@ from sentry_iac.review.mermaid import routing_diagram
 from sentry_iac.review.render import cell
 from sentry_iac.review.snapshot import snapshot
 from tests.golden import assert_golden
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, copy_project
 
 
 def render(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    code = main(["render", "--dir", str(PROJECT_ROOT), *args])
+    code = main(["render", "--dir", str(EXAMPLE), *args])
     captured = capsys.readouterr()
     assert code == 0, captured.out + captured.err
     return captured.out
@@ -36,7 +36,7 @@ def test_render_json_matches_golden(stack: str, capsys: pytest.CaptureFixture[st
 
 
 def test_rules_read_as_the_issue_asks() -> None:
-    spec = load_spec(PROJECT_ROOT)
+    spec = load_spec(EXAMPLE)
     production = {r.key: r.sentence for r in snapshot(spec, "production").rules().values()}
     staging = {r.key: r.sentence for r in snapshot(spec, "staging").rules().values()}
     assert production["high-error-rate/spms-backend"] == (
@@ -78,7 +78,7 @@ def test_table_cells_escape_pipes() -> None:
 
 def test_render_unknown_stack_fails_with_the_known_ones(
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["render", "--dir", str(PROJECT_ROOT), "--stack", "uat"]) == 1
+    assert main(["render", "--dir", str(EXAMPLE), "--stack", "uat"]) == 1
     assert capsys.readouterr().out == (
         "Pulumi.uat.yaml: no such stack 'uat' (known: production, staging) "
         "[ref/unknown-stack]\n")

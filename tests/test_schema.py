@@ -13,11 +13,12 @@ import yaml
 
 from sentry_iac.cli.app import main
 from sentry_iac.review import schema
-from tests.helpers import BAD_DIR, PROJECT_ROOT
+from tests.helpers import BAD_DIR, EXAMPLE, PROJECT_ROOT
 
 ORG = PROJECT_ROOT / "schema" / "org.schema.json"
 ALERTS = PROJECT_ROOT / "schema" / "alerts.schema.json"
-EXAMPLES = [PROJECT_ROOT / "org.yaml", *sorted((PROJECT_ROOT / "alerts").glob("*.yaml"))]
+# The fixture organisation's files (a frozen copy of the example at the root).
+EXAMPLES = [EXAMPLE / "org.yaml", *sorted((EXAMPLE / "alerts").glob("*.yaml"))]
 # Keywords of draft-07 that yaml-language-server understands; newer ones (e.g. $defs,
 # unevaluatedProperties, prefixItems) are ignored or misread by some editors.
 DRAFT7_KEYWORDS = {
@@ -79,7 +80,8 @@ def test_examples_name_their_schema_and_match_it(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     target = "schema/org.schema.json" if path.name == "org.yaml" else "../schema/alerts.schema.json"
     assert first == f"# yaml-language-server: $schema={target}"
-    assert (path.parent / target).resolve().exists()
+    # The path resolves where the example sits in a project: the repository's root.
+    assert (PROJECT_ROOT / path.relative_to(EXAMPLE)).parent.joinpath(target).resolve().exists()
     errors = list(jsonschema.Draft7Validator(schema_for(path)).iter_errors(
         yaml.safe_load(path.read_text(encoding="utf-8"))))
     assert errors == []

@@ -14,7 +14,7 @@ from sentry_iac.cli.app import main
 from sentry_iac.config.loader import load_spec
 from sentry_iac.offline import mocks
 from sentry_iac.offline.engine import run_program
-from tests.helpers import BAD_DIR, copy_project
+from tests.helpers import BAD_DIR, EXAMPLE, copy_project
 
 TOKEN = "sntrys_SENTINEL_TOKEN_d41d8cd98f00b204"
 DSN_KEY = "sentineldsnkey0123456789abcdef"
@@ -74,8 +74,7 @@ def test_nothing_secret_in_error_messages(
 
 @pytest.mark.parametrize("stack", ["staging", "production"])
 def test_nothing_secret_in_the_pickled_providers(sentinels: None, stack: str) -> None:
-    root = Path(__file__).resolve().parent.parent
-    run = run_program(root, stack, "sentry-iac", load_spec(root))
+    run = run_program(EXAMPLE, stack, "sentry-iac", load_spec(EXAMPLE))
     # The sentinel DSN really flowed through the program (the engine's state holds it), so
     # its absence from every output is the masking at work, not an accident.
     assert any(DSN_KEY in str(r.state) for r in run.monitor.resources.values())

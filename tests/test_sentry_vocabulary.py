@@ -17,7 +17,7 @@ from sentry_iac.config.stack_views import stack_rules
 from sentry_iac.resources.payloads.monitors import detector_payload, workflow_payload
 from sentry_iac.sentry import alerts, crons, performance, privacy, security, shapes
 from sentry_iac.sentry.codes import inverse
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE, PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "sentry_iac" / "sentry"
 
@@ -108,7 +108,7 @@ def test_the_tables_cover_exactly_the_words_the_config_accepts() -> None:
 
 
 def test_the_payloads_have_the_keys_their_shapes_declare() -> None:
-    spec = load_spec(PROJECT_ROOT)
+    spec = load_spec(EXAMPLE)
     items = stack_rules(spec, "production")
     detectors = [detector_payload(i) for i in items if i.rule.is_metric]
     workflows = [workflow_payload(i) for i in items]

@@ -11,7 +11,7 @@ from sentry_iac.config.errors import SpecError, SpecErrors
 from sentry_iac.config.loader import load_spec
 from sentry_iac.config.models import Digests, Member, Organization, Priority, Project
 from sentry_iac.config.yaml.source import Location, format_path, parse_yaml
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, copy_project
 
 
 def test_locations_of_keys_and_items() -> None:
@@ -90,7 +90,7 @@ def test_priority_routes_are_the_stack_keys() -> None:
 
 
 def test_example_project_loads() -> None:
-    spec = load_spec(PROJECT_ROOT)
+    spec = load_spec(EXAMPLE)
     assert spec.org.organization == "dbca"
     assert sorted(spec.stacks) == ["production", "staging"]
     assert spec.is_owner("production") and not spec.is_owner("staging")
@@ -127,7 +127,7 @@ def test_problems_in_several_files_are_reported_together(tmp_path: Path) -> None
 
 
 def test_unknown_stack_is_reported(tmp_path: Path) -> None:
-    spec = load_spec(PROJECT_ROOT)
+    spec = load_spec(EXAMPLE)
     with pytest.raises(SpecErrors) as raised:
         spec.stack("uat")
     assert str(raised.value) == ("Pulumi.uat.yaml: no such stack 'uat' "

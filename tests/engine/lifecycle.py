@@ -25,7 +25,7 @@ from tests.engine.host import PROVIDER_KEY, HostError, provider_host
 from tests.engine.sentry import delete_in_sentry, edit_in_sentry, empty_organization
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE
 
 STACKS = ("production", "staging")  # the owner stack first: it makes the projects
 
@@ -50,7 +50,7 @@ def deployed_stacks(token: str = FAKE_TOKEN
                     ) -> Iterator[tuple[FakeSentry, dict[str, StackEngine]]]:
     """Both example stacks deployed, the owner first, on an empty organisation."""
     with empty_organization() as fake:
-        engines = {s: StackEngine(PROJECT_ROOT, s, fake, token=token) for s in STACKS}
+        engines = {s: StackEngine(EXAMPLE, s, fake, token=token) for s in STACKS}
         for engine in engines.values():
             up = engine.up()
             assert up.ok, up.explain()

@@ -24,7 +24,7 @@ from tests.engine.engine import Deployment, StackEngine, Step
 from tests.engine.lifecycle import STACKS, deployed_stacks
 from tests.engine.sentry import SETTINGS_KINDS
 from tests.fake_sentry import FakeSentry
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, copy_project
 
 DATA_KINDS = frozenset({"SentryProject", "SentryTeam", "SentryKey", "SentryOrganizationMember",
                         "CronMonitor", "Repository", "SentryOrganizationCodeMapping",
@@ -134,11 +134,11 @@ def _preview(engine: StackEngine, program: Path) -> Deployment:
     try:
         return engine.preview()
     finally:
-        engine.program_dir = PROJECT_ROOT
+        engine.program_dir = EXAMPLE
 
 
 def _diff(stack: str, head: Path) -> StackDiff:
-    base, changed = load_spec(PROJECT_ROOT), load_spec(head)
+    base, changed = load_spec(EXAMPLE), load_spec(head)
     return diff_stack(stack, snapshot(base, stack),
                       snapshot(changed, stack) if stack in changed.stacks else empty(stack))
 

@@ -13,7 +13,7 @@ from tests.engine.engine import DYNAMIC
 from tests.engine.lifecycle import STACKS, Lifecycle, run_lifecycle
 from tests.engine.sentry import ALL_KINDS, MANAGING_KINDS, OBJECT_KINDS, empty_organization
 from tests.fake_sentry import FakeSentry
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, copy_project
 
 # Each edit must match exactly once: (file, old text, new text).
 CONFIG_CHANGES = (
@@ -54,7 +54,7 @@ def fake() -> Iterator[FakeSentry]:
 
 @pytest.fixture(scope="module")
 def life(fake: FakeSentry, tmp_path_factory: pytest.TempPathFactory) -> Lifecycle:
-    return run_lifecycle(fake, PROJECT_ROOT, changed_project(tmp_path_factory.mktemp("changed")))
+    return run_lifecycle(fake, EXAMPLE, changed_project(tmp_path_factory.mktemp("changed")))
 
 
 def _kinds(life: Lifecycle, phase: str, op: str) -> set[str]:

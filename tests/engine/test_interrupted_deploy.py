@@ -10,7 +10,7 @@ from tests.engine.engine import StackEngine
 from tests.engine.sentry import empty_organization
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE
 
 # The kinds Sentry makes on POST, each with a new id: the ones a repeated create duplicates.
 POSTED_KINDS = ("Monitor", "Alert", "CronMonitor", "CronAlert", "Dashboard")
@@ -25,7 +25,7 @@ def _objects(fake: FakeSentry) -> dict[str, set[str]]:
 
 def test_the_next_up_adopts_what_an_interrupted_up_made() -> None:
     with empty_organization() as fake:
-        engine = StackEngine(PROJECT_ROOT, "production", fake, token=FAKE_TOKEN)
+        engine = StackEngine(EXAMPLE, "production", fake, token=FAKE_TOKEN)
         first = engine.up()
         assert first.ok, first.explain()
         made = {urn: r.id for urn, r in engine.state.items()
@@ -47,7 +47,7 @@ def test_a_201_without_an_id_is_a_worded_error_through_the_host() -> None:
     """Sentry answers a monitor's create with success but no id: through Pulumi's provider
     host the step fails with what happened and what to check, never a KeyError."""
     with empty_organization() as fake:
-        engine = StackEngine(PROJECT_ROOT, "production", fake, token=FAKE_TOKEN)
+        engine = StackEngine(EXAMPLE, "production", fake, token=FAKE_TOKEN)
         fake.fail("POST", "/api/0/organizations/dbca/projects/*/detectors/", status=201,
                   body={"name": "High error rate [production]"})
         up = engine.up()

@@ -9,7 +9,7 @@ import re
 from tests.engine.engine import Deployment, StackEngine
 from tests.engine.sentry import delete_in_sentry, empty_organization
 from tests.fake_sentry.fixtures import FAKE_TOKEN
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE
 
 ONE_DETECTOR = re.compile(r"^/api/0/organizations/dbca/detectors/\d+/$")
 ONE_WORKFLOW = re.compile(r"^/api/0/organizations/dbca/workflows/\d+/$")
@@ -27,7 +27,7 @@ def _gets(deployment: Deployment, pattern: re.Pattern[str] | str, *, first_pages
 
 def test_a_refresh_reads_monitors_and_alerts_by_pages() -> None:
     with empty_organization() as fake:
-        engine = StackEngine(PROJECT_ROOT, "production", fake, token=FAKE_TOKEN)
+        engine = StackEngine(EXAMPLE, "production", fake, token=FAKE_TOKEN)
         assert engine.up().ok
         alerting = [r for r in engine.state.values()
                     if r.kind in ("Monitor", "Alert", "CronAlert")]
@@ -48,7 +48,7 @@ def test_a_refresh_reads_monitors_and_alerts_by_pages() -> None:
 
 def test_an_object_made_after_the_listing_is_read_on_its_own() -> None:
     with empty_organization() as fake:
-        engine = StackEngine(PROJECT_ROOT, "production", fake, token=FAKE_TOKEN)
+        engine = StackEngine(EXAMPLE, "production", fake, token=FAKE_TOKEN)
         assert engine.up().ok
         monitor = next(r for r in engine.state.values() if r.kind == "Monitor")
         # The listing no longer shows it (it was deleted in Sentry): the Read asks for it

@@ -22,7 +22,7 @@ from tests.engine.host import PROVIDER_KEY, HostError, ProviderHost, provider_ho
 from tests.engine.sentry import empty_organization
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE
 
 URN = "urn:pulumi:production::sentry-iac::pulumi-python:dynamic/sentry-iac:{kind}::{name}"
 
@@ -36,7 +36,7 @@ def fake() -> Iterator[FakeSentry]:
 @pytest.fixture(scope="module")
 def host(fake: FakeSentry) -> Iterator[ProviderHost]:
     config = {"sentry:token": secret(FAKE_TOKEN), "sentry:baseUrl": fake.url}
-    with provider_host(PROJECT_ROOT, config) as started:
+    with provider_host(EXAMPLE, config) as started:
         yield started
 
 

@@ -41,7 +41,7 @@ from sentry_iac.providers.settings import SettingsProvider
 from tests.fake_sentry import Exchange, FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
 from tests.fake_sentry.routes import LEGACY_TEMPLATES, ORG
-from tests.helpers import shared_missing
+from tests.helpers import EXAMPLE, shared_missing
 from tests.providers.contract_alerting import run_alerting_scenario
 from tests.providers.contract_backtest import (
     EVENTS_STATS,
@@ -564,10 +564,10 @@ def test_legacy_operations_are_gone_from_the_public_schema(openapi: OpenApi) -> 
 
 @pytest.fixture(scope="module")
 def provider_exchanges() -> Iterator[list[Exchange]]:
-    """What the dynamic providers send for the example config's owner stack: each settings
+    """What the dynamic providers send for the fixture organisation's owner stack: each settings
     resource of the offline plan created, read and deleted; each monitor and alert created,
     read, updated and deleted."""
-    plan = run_offline(PROJECT_ROOT, "production")
+    plan = run_offline(EXAMPLE, "production")
     kinds = {kind.name: kind for kind in KINDS}
     settings = [r for r in plan.resources
                 if r.type.removeprefix(DYNAMIC_PREFIX) in kinds]
