@@ -18,7 +18,7 @@ from sentry_iac.ruletest.backtest import MAX_POINTS, replay, stats_requests, sum
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.events_stats import seed_series
 from tests.fake_sentry.fixtures import FAKE_TOKEN
-from tests.helpers import PROJECT_ROOT
+from tests.helpers import EXAMPLE
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_a_rule_that_fired_is_reported_with_its_priorities(
     seed_series(fake.org, backend, dataset="errors", y_axis="count()", query="",
                 environment="staging", values={start + 600: 500})
     code = main(["backtest", "--rule", "high-error-rate", "--stack", "production", "--days", "1",
-                 "--dir", str(PROJECT_ROOT)])
+                 "--dir", str(EXAMPLE)])
     out = capsys.readouterr().out.splitlines()
     assert code == 0
     backend_line = next(line for line in out if "high-error-rate/spms-backend" in line)
@@ -73,14 +73,14 @@ def test_span_rules_ask_for_their_aggregate_query_and_window(
                 query="span.category:db", environment="production",
                 values={start: 1500, start + 300: 900})
     assert main(["backtest", "--rule", "slow-db-queries", "--stack", "production",
-                 "--dir", str(PROJECT_ROOT)]) == 0
+                 "--dir", str(EXAMPLE)]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert "would have fired once in the last 7 days" in line
     assert "reached high 1x, medium 0x; high for 5 min" in line
 
 
 def test_long_periods_are_split_below_sentrys_limit(fake: FakeSentry) -> None:
-    spec = load_spec(PROJECT_ROOT)
+    spec = load_spec(EXAMPLE)
     (item,) = [i for i in stack_rules(spec, "production") if i.key == "high-error-rate/"
                "spms-backend"]
     detector = dict(detector_payload(item))
@@ -101,7 +101,7 @@ def test_long_periods_are_split_below_sentrys_limit(fake: FakeSentry) -> None:
 
 def test_release_health_is_said_to_be_out_of_reach(
         fake: FakeSentry, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["backtest", "--rule", "crash-free-sessions", "--dir", str(PROJECT_ROOT)]) == 0
+    assert main(["backtest", "--rule", "crash-free-sessions", "--dir", str(EXAMPLE)]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("production: crash-free-sessions/spms-frontend")
     assert "not backtested: the metrics dataset (release health)" in line
@@ -111,7 +111,7 @@ def test_a_missing_token_is_a_usage_error(monkeypatch: pytest.MonkeyPatch,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("SENTRY_IAC_READ_ONLY_TOKEN", "SENTRY_AUTH_TOKEN", "SENTRY_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    assert main(["backtest", "--dir", str(PROJECT_ROOT)]) == 2
+    assert main(["backtest", "--dir", str(EXAMPLE)]) == 2
     assert "SENTRY_IAC_READ_ONLY_TOKEN" in capsys.readouterr().err
 
 

@@ -90,6 +90,15 @@ def test_every_rule_and_cron_reaches_a_channel(stack: str) -> None:
     assert not silent, "\n".join(silent)
 
 
+def test_the_rule_tests_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    # rule-tests/*.yaml: what the alerts must do, played through the payloads each stack sends.
+    if not list((CONFIG / "rule-tests").glob("*.yaml")):
+        pytest.skip("no rule-tests/*.yaml in this configuration")
+    code = main(["test", "--dir", str(CONFIG)])
+    out, err = capsys.readouterr()
+    assert code == 0, f"sentry-iac test failed:\n{out}{err}"
+
+
 @pytest.mark.parametrize("stack", STACKS)
 def test_render_shows_the_stack(stack: str, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["render", "--stack", stack, "--dir", str(CONFIG)])

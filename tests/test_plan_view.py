@@ -15,7 +15,7 @@ import pytest
 from sentry_iac.config.loader import load_spec
 from sentry_iac.offline.engine import Plan, run_offline
 from sentry_iac.offline.plan_view import WIDTH, format_summary
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, copy_project
 
 ORG = """\
 version: 1
@@ -186,8 +186,8 @@ def test_order_does_not_depend_on_registration_order(small: Path) -> None:
 
 @pytest.mark.parametrize(("stack", "most_lines"), [("staging", 100), ("production", 120)])
 def test_the_example_fits_on_screens_of_100_columns(stack: str, most_lines: int) -> None:
-    plan: Plan = run_offline(PROJECT_ROOT, stack)
-    lines = format_summary(plan, load_spec(PROJECT_ROOT)).splitlines()
+    plan: Plan = run_offline(EXAMPLE, stack)
+    lines = format_summary(plan, load_spec(EXAMPLE)).splitlines()
     assert len(lines) <= most_lines
     assert max(len(line) for line in lines) <= WIDTH
     # Every resource but the components that group them has its line.

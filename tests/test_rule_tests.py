@@ -22,14 +22,14 @@ from sentry_iac.ruletest.run import run_test
 from sentry_iac.ruletest.samples import Sample
 from sentry_iac.ruletest.search import UnsupportedQuery, matches
 from sentry_iac.ruletest.timeline import PreparedRule
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, PROJECT_ROOT, copy_project
 
 CASES = Path(__file__).resolve().parent / "rule_tests"
 
 
 @pytest.fixture(scope="module")
 def spec() -> Spec:
-    return load_spec(PROJECT_ROOT)
+    return load_spec(EXAMPLE)
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -46,10 +46,10 @@ def _one(tmp_path: Path, spec: Spec, text: str, hook: Any = None) -> Outcome:
 # -- the reference tests -----------------------------------------------------------------------
 
 def test_the_reference_rule_tests_pass(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["test", "--dir", str(PROJECT_ROOT)]) == 0
+    assert main(["test", "--dir", str(EXAMPLE)]) == 0
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    files = sorted((PROJECT_ROOT / "rule-tests").glob("*.yaml"))
+    files = sorted((EXAMPLE / "rule-tests").glob("*.yaml"))
     count = sum(len(load_test_file(f, f.name)) for f in files)
     assert count >= 8 and len(lines) == count
     assert all(line.startswith("ok    rule-tests/") for line in lines)
@@ -57,7 +57,7 @@ def test_the_reference_rule_tests_pass(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_the_reference_tests_cover_the_critical_and_high_rules(spec: Spec) -> None:
-    tests = load_tests(PROJECT_ROOT)
+    tests = load_tests(EXAMPLE)
     named = {e.rule for t in tests for e in t.expected} | {
         r for t in tests for r in t.spec.rules or ()}
     critical_or_high = {rule.id for _, f in spec.alert_files() for rule in f.alerts
@@ -68,15 +68,15 @@ def test_the_reference_tests_cover_the_critical_and_high_rules(spec: Spec) -> No
 # -- the done-when case: YAML intent against Sentry's semantics --------------------------------
 
 def test_intent_that_sentry_does_not_follow_fails(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["test", "--dir", str(PROJECT_ROOT), str(CASES / "intent-vs-sentry.yaml")])
+    code = main(["test", "--dir", str(EXAMPLE), str(CASES / "intent-vs-sentry.yaml")])
     out = capsys.readouterr().out
     assert code == 1
     assert out.count("FAIL  ") == 2 and "ok    " not in out
     # the front end's staging environment is "test": nothing opens
-    assert re.search(r"missing +tests/rule_tests/intent-vs-sentry.yaml:14: +1m +"
+    assert re.search(r"missing +\S*tests/rule_tests/intent-vs-sentry.yaml:14: +1m +"
                      r"high-error-rate +opens high +notifies maintainers", out)
     # the second 500 is held back by repeat_every (frequency 5)
-    assert re.search(r"missing +tests/rule_tests/intent-vs-sentry.yaml:27: +1m +"
+    assert re.search(r"missing +\S*tests/rule_tests/intent-vs-sentry.yaml:27: +1m +"
                      r"critical-errors +fires +notifies on-call, team-chat", out)
 
 
@@ -243,7 +243,7 @@ def test_issue_rules_filter_category_tags_and_environment(tmp_path: Path, spec: 
 
 def _problems(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> list[str]:
     path = _write(tmp_path, text)
-    assert main(["test", "--dir", str(PROJECT_ROOT), str(path)]) == 1
+    assert main(["test", "--dir", str(EXAMPLE), str(path)]) == 1
     captured = capsys.readouterr()
     assert "no rule test was run" in captured.err
     return [line.replace(str(path), "case.yaml") for line in captured.out.splitlines()]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sentry_iac.cli.app import main
-from tests.helpers import PROJECT_ROOT, copy_project
+from tests.helpers import EXAMPLE, copy_project
 
 # The example's priorities route staging to the maintainers (critical, high, medium).
 STAGING_ROUTE = "    staging: [maintainers]\n"
@@ -38,7 +38,7 @@ def add_stack(project: Path, stack: str) -> None:
 
 def test_the_example_deploys_production_then_staging(capsys: pytest.CaptureFixture[str]
                                                      ) -> None:
-    assert stacks_json(PROJECT_ROOT, capsys) == {
+    assert stacks_json(EXAMPLE, capsys) == {
         "owner": "production", "others": ["staging"], "order": ["production", "staging"]}
 
 
