@@ -1,4 +1,4 @@
-"""The one rule of who may import whom (README, "Layout"): a package imports only itself and the
+"""The one rule of who may import whom (docs/layout.md): a package imports only itself and the
 packages below it, and a Pulumi-free package imports nothing that imports Pulumi.
 
 Imports inside functions count too: a lazy import is still a dependency, only a cheaper one.
@@ -137,10 +137,10 @@ def test_the_rule_catches_an_upward_import(tmp_path: Path) -> None:
         module_violations("sentry_iac.unheard_of", probe)
 
 
-def test_the_readme_draws_the_same_layers_in_the_same_order() -> None:
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("<!-- layers -->")
-    block = readme[start:readme.index("<!-- /layers -->", start)]
+def test_the_layout_document_draws_the_same_layers_in_the_same_order() -> None:
+    drawing = (PROJECT_ROOT / "docs" / "layout.md").read_text(encoding="utf-8")
+    start = drawing.index("<!-- layers -->")
+    block = drawing[start:drawing.index("<!-- /layers -->", start)]
     drawn = [line.split()[0] for line in block.splitlines()
              if line.strip().startswith("sentry_iac/")]
     assert drawn == [drawn_name(layer.module) for layer in LAYERS]
