@@ -4,6 +4,7 @@ from Sentry's events-stats API with a read-only token (``sentry_iac.ruletest.bac
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,9 +26,11 @@ from sentry_iac.ruletest.backtest import (
     NotBacktestable,
     parse_series,
     replay,
+    source_of,
     stats_requests,
     summary,
 )
+from sentry_iac.ruletest.backtest_diff import Detector, Fetch, Pair, Row, Series, backtest_row
 
 
 def _rules(spec: Spec, stacks: list[str], rule: str | None) -> list[StackRule]:
@@ -89,6 +92,35 @@ def _backtest(client: Any, spec: Spec, items: list[StackRule], days: int) -> Non
             print(f"{label}: not backtested: {exc}")
             continue
         print(f"{label}: {summary(replay(detector, series), days)}")
+
+
+def _cached_fetch(client: Any, org: str, period: Period) -> Fetch:
+    """A ``Fetch`` that reads each distinct series once: base and head monitors that ask
+    for the same aggregate, query, environment and window share one read."""
+    ids = project_ids(client, org)
+    seen: dict[tuple[str | None, str], Series] = {}
+
+    def fetch(detector: Detector, project: str) -> Series:
+        key = (ids.get(project), json.dumps(source_of(detector), sort_keys=True) +
+               str((detector.get("config") or {}).get("comparisonDelta") or 0))
+        if key not in seen:
+            seen[key] = fetch_series(client, org, detector, key[0], period)
+        return seen[key]
+    return fetch
+
+
+def diff_backtest(spec: Spec, pairs: list[Pair], days: int, secret: str) -> list[Row]:
+    """Each changed metric rule replayed before and after over the last ``days`` days, read
+    from the Sentry of ``spec`` (the head: the first pair's stack's ``sentry:baseUrl``)."""
+    from sentry_iac.providers.client import SentryClient
+
+    if not pairs:
+        return []
+    stack = spec.stacks.get(pairs[0].stack)
+    base_url = stack.base_url if stack is not None else None
+    with SentryClient(secret, base_url or env_base_url()) as client:
+        fetch = _cached_fetch(client, spec.org.organization, Period.last(days))
+        return [backtest_row(pair, fetch) for pair in pairs]
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
