@@ -6,16 +6,19 @@ import argparse
 import contextlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sentry_iac.cli.output import ExitCode, fail, problems
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import ORG_FILE, Spec, load_spec
 from sentry_iac.review import diff_report, schema
-from sentry_iac.review.diff import diff_stack
+from sentry_iac.review.diff import StackDiff, diff_stack
 from sentry_iac.review.render import render_json, render_markdown
 from sentry_iac.review.snapshot import Snapshot, empty, snapshot
 from sentry_iac.review.sources import SourceError, given_folder, revision_folder
+
+if TYPE_CHECKING:
+    from sentry_iac.ruletest.backtest_diff import Row
 
 FORMATS = ("markdown", "json")
 
@@ -63,6 +66,49 @@ def _side(revision: str | None, folder: str | None, flag: str, project: Path
     return revision_folder(revision, project, flag=flag)
 
 
+def _backtest_token() -> str | None:
+    """The backtest's token (imported here: without ``--backtest`` the diff stays
+    configuration-only)."""
+    from sentry_iac.cli.backtest import token
+
+    return token()
+
+
+def _no_token() -> int:
+    from sentry_iac.cli.backtest import no_token
+
+    return no_token("diff")
+
+
+def _backtest_rows(base: Spec, head: Spec, stacks: list[str], days: int, secret: str
+                   ) -> list[Row] | ExitCode:
+    """``--backtest``'s rows, or the exit code of a failed read (one line, no report)."""
+    from sentry_iac.cli.backtest import diff_backtest
+    from sentry_iac.providers.errors import SentryApiError
+    from sentry_iac.ruletest.backtest_diff import changed_pairs
+
+    try:
+        return diff_backtest(head, changed_pairs(base, head, stacks), days, secret)
+    except (SentryApiError, ValueError) as exc:
+        return fail(f"backtest: {exc}", "diff", ExitCode.PROBLEMS)
+
+
+def _print_diff(form: str, diffs: list[StackDiff], labels: tuple[str, str],
+                rows: list[Row] | None, days: int) -> None:
+    """The report, and the backtest's table (or ``backtest`` field) when one was run."""
+    from sentry_iac.ruletest import backtest_diff
+
+    if form == "json":
+        data = diff_report.as_json(diffs, *labels)
+        if rows is not None:
+            data["backtest"] = backtest_diff.as_json(rows, days)
+        _print_json(data)
+        return
+    print(diff_report.markdown(diffs, *labels), end="")
+    if rows is not None:
+        print("\n" + backtest_diff.markdown(rows, days), end="")
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     project = Path(args.dir).resolve()
     if args.base_dir is not None and args.head is None:
@@ -75,6 +121,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.base is None and args.base_dir is None:
         return fail("name the base: a git revision (e.g. origin/main) or --base-dir PATH",
                     "diff")
+    secret = _backtest_token() if args.backtest else None
+    if args.backtest and secret is None:
+        return _no_token()
     base_label = args.base or args.base_dir
     head_label = args.head or args.head_dir or "working tree"
     try:
@@ -93,10 +142,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if unknown:
         return fail(f"no such stack '{unknown[0]}' on either side", "diff")
     diffs = [diff_stack(s, _view(base, s), _view(head, s)) for s in stacks]
-    if args.format == "json":
-        _print_json(diff_report.as_json(diffs, base_label, head_label))
-    else:
-        print(diff_report.markdown(diffs, base_label, head_label), end="")
+    rows = None if secret is None else _backtest_rows(base, head, stacks, args.days, secret)
+    if isinstance(rows, ExitCode):
+        return rows
+    _print_diff(args.format, diffs, (base_label, head_label), rows, args.days)
     if any(d.refused for d in diffs):
         return fail("the change is refused (see the first lines of the report)", "diff",
                     ExitCode.PROBLEMS)
@@ -143,6 +192,11 @@ def register(subparsers: Any) -> None:
     diff.add_argument("--format", choices=FORMATS, default="markdown")
     diff.add_argument("--dir", default=".",
                       help="the project folder in the git checkout (default: .)")
+    diff.add_argument("--backtest", action="store_true",
+                      help="also replay each changed metric rule before and after over the "
+                           "last days (reads Sentry with a read-only token, never writes)")
+    diff.add_argument("--days", type=int, default=7, choices=range(1, 91), metavar="N",
+                      help="with --backtest: how many days back (1-90, default 7)")
     diff.set_defaults(func=cmd_diff)
 
     schema_command = subparsers.add_parser(
