@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from sentry_iac.cli.app import main
-from sentry_iac.review import schema
+from sentry_iac.review import reference, schema
 from tests.helpers import BAD_DIR, EXAMPLE, PROJECT_ROOT
 
 ORG = PROJECT_ROOT / "schema" / "org.schema.json"
@@ -176,3 +176,15 @@ def test_examples_are_valid_values(path: Path) -> None:
                   if not validator.is_valid(example)]
     assert sum("examples" in sub for _, sub in properties(document)) > 20
     assert wrong == []
+
+
+def test_the_configuration_reference_is_generated_and_complete() -> None:
+    committed = (PROJECT_ROOT / reference.REFERENCE_FILE).read_text(encoding="utf-8")
+    assert committed == reference.reference(), (
+        "docs/configuration.md is stale: run `uv run sentry-iac schema` and commit it")
+    for name in ("org.schema.json", "alerts.schema.json"):
+        document = schema.schemas()[name]
+        for key in document["properties"]:
+            assert f"| `{key}` |" in committed, (name, key)
+        for definition in document["definitions"]:
+            assert f"### {definition}\n" in committed, (name, definition)

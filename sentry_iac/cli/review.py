@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sentry_iac.cli.output import ExitCode, fail, problems
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import ORG_FILE, Spec, load_spec
-from sentry_iac.review import diff_report, schema
+from sentry_iac.review import diff_report, reference, schema
 from sentry_iac.review.diff import StackDiff, diff_stack
 from sentry_iac.review.render import render_json, render_markdown
 from sentry_iac.review.snapshot import Snapshot, empty, snapshot
@@ -154,11 +154,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     root = Path(args.dir).resolve()
+    written = reference.reference()
+    path = root / reference.REFERENCE_FILE
     if not args.check:
         for name in schema.write(root):
             print(f"wrote {name}")
+        if path.parent.is_dir():  # the tool's own repository; an organisation's has no docs/
+            path.write_text(written, encoding="utf-8")
+            print(f"wrote {reference.REFERENCE_FILE}")
         return ExitCode.OK
     outdated = schema.stale(root)
+    if path.parent.is_dir() and (not path.exists() or path.read_text(encoding="utf-8")
+                                 != written):
+        outdated.append(reference.REFERENCE_FILE)
     for name in outdated:
         print(f"{name} is stale: run `sentry-iac schema` and commit it")
     if outdated:
