@@ -287,7 +287,9 @@ class _Installed:
     ({"url": "https://github.com/o/sentry-iac.git",
       "vcs_info": {"vcs": "git", "commit_id": "a" * 40, "requested_revision": "v0.3.0"}},
      Source("git", "https://github.com/o/sentry-iac.git", "a" * 40)),
-    ({"url": "file:///work/sentry-iac", "dir_info": {"editable": True}},
+    ({"url": PROJECT_ROOT.as_uri(), "dir_info": {"editable": True}},
+     Source("path", str(PROJECT_ROOT))),
+    ({"url": "file:///no/such/sentry-iac", "dir_info": {"editable": True}},
      Source("git", PLACEHOLDER_URL, "v0.3.0", placeholder=True)),
     (None, Source("git", PLACEHOLDER_URL, "v0.3.0", placeholder=True)),
 ])

@@ -93,9 +93,15 @@ class Scaffold:
         pad = max(38, *(len(c) + 1 for c in commands))
         plans = "\n".join(c.ljust(pad) + "# every resource the stack declares" for c in commands)
         where = f"sentry-iac comes from {self.source.describe()}"
-        note = (f"{where}, a placeholder: put your copy of sentry-iac in `[tool.uv.sources]` "
-                "of `pyproject.toml` before the first command." if self.source.placeholder
-                else f"{where} (`[tool.uv.sources]` in `pyproject.toml`).")
+        if self.source.placeholder:
+            note = (f"{where}, a placeholder: put your copy of sentry-iac in "
+                    "`[tool.uv.sources]` of `pyproject.toml` before the first command.")
+        elif self.source.kind == "path":
+            note = (f"{where}, a folder on this machine (`[tool.uv.sources]` in "
+                    "`pyproject.toml`): enough to try it here; point it at a git URL "
+                    "(`git = \"https://…/sentry-iac.git\", rev = \"…\"`) before CI runs it.")
+        else:
+            note = f"{where} (`[tool.uv.sources]` in `pyproject.toml`)."
         return fill("README.md", org=self.org, owner=self.owner, plans=plans,
                     stacks_list=", ".join(f"`{s}`" for s in self.stacks),
                     stack_files=stack_files, source_note=note,

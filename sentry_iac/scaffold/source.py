@@ -2,8 +2,9 @@
 
 ``--source`` takes ``git+URL[@REV]``, ``path:P`` or a bare path ``P`` (a checkout of sentry-iac
 or a wheel of it). Without it, the source is the git repository and commit this sentry-iac was
-installed from when pip or uv recorded one (PEP 610 ``direct_url.json``), else a placeholder URL
-on the reserved ``.invalid`` domain, which never resolves, for the user to edit.
+installed from when pip or uv recorded one (PEP 610 ``direct_url.json``) — the checkout itself
+when it was a local folder — else a placeholder URL on the reserved ``.invalid`` domain, which
+never resolves, for the user to edit.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def parse(text: str) -> Source:
 
 
 def default() -> Source:
-    """The git commit or wheel this sentry-iac was installed from, else the placeholder."""
+    """The git commit, wheel or checkout this sentry-iac was installed from, else the
+    placeholder."""
     try:
         dist = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
@@ -92,6 +94,12 @@ def default() -> Source:
         wheel = Path(unquote(urlsplit(url).path))
         if wheel.is_file() and wheel.suffix == ".whl":
             return Source("path", str(wheel))
-    # Installed from a local folder (a developer's checkout) or unrecorded: no place another
-    # machine could install it from.
+    if isinstance(url, str) and "dir_info" in data and url.startswith("file://"):
+        # A checkout on this machine (as in a clone of sentry-iac's repository): the scaffold
+        # works here at once; its README says to point it at a git URL before CI runs it.
+        try:
+            return _path(unquote(urlsplit(url).path))
+        except SourceError:
+            pass
+    # Unrecorded, or a folder that is gone: no place any machine could install it from.
     return Source("git", PLACEHOLDER_URL, f"v{dist.version}", placeholder=True)
