@@ -3,7 +3,6 @@ seeded series with Sentry's rules for the request) and replayed through the moni
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,19 +17,13 @@ from sentry_iac.ruletest.backtest import MAX_POINTS, replay, stats_requests, sum
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.events_stats import seed_series
 from tests.fake_sentry.fixtures import FAKE_TOKEN
+from tests.fake_sentry.fixtures import backtest_sentry as backtest_sentry
 from tests.helpers import EXAMPLE
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSentry]:
-    with FakeSentry(token=FAKE_TOKEN, org_slug="dbca") as server:
-        for slug in ("spms-backend", "spms-frontend"):
-            server.org.add_project(slug, environments=["production", "staging", "test"])
-        monkeypatch.setenv("SENTRY_IAC_READ_ONLY_TOKEN", FAKE_TOKEN)
-        monkeypatch.setenv("SENTRY_AUTH_TOKEN", "not-the-read-only-token")
-        monkeypatch.setenv("SENTRY_BASE_URL", server.url)
-        yield server
-    assert not server.internal_errors, "\n".join(server.internal_errors)
+def fake(backtest_sentry: FakeSentry) -> FakeSentry:
+    return backtest_sentry
 
 
 def _minute_ago(minutes: int) -> int:

@@ -4,7 +4,6 @@ over the same seeded series (the fake's events-stats), as a table after the repo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from sentry_iac.cli.app import main
 from sentry_iac.ruletest.backtest import MAX_POINTS
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.events_stats import seed_series
-from tests.fake_sentry.fixtures import FAKE_TOKEN
+from tests.fake_sentry.fixtures import backtest_sentry as backtest_sentry
 from tests.helpers import copy_project
 
 STATS = "/api/0/organizations/dbca/events-stats/"
@@ -24,15 +23,8 @@ RAISED = "    critical: above 20\n    warning: above 10\n"
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSentry]:
-    with FakeSentry(token=FAKE_TOKEN, org_slug="dbca") as server:
-        for slug in ("spms-backend", "spms-frontend"):
-            server.org.add_project(slug, environments=["production", "staging", "test"])
-        monkeypatch.setenv("SENTRY_IAC_READ_ONLY_TOKEN", FAKE_TOKEN)
-        monkeypatch.setenv("SENTRY_AUTH_TOKEN", "not-the-read-only-token")
-        monkeypatch.setenv("SENTRY_BASE_URL", server.url)
-        yield server
-    assert not server.internal_errors, "\n".join(server.internal_errors)
+def fake(backtest_sentry: FakeSentry) -> FakeSentry:
+    return backtest_sentry
 
 
 def _sides(tmp_path: Path, file: str, old: str, new: str) -> tuple[Path, Path]:

@@ -37,3 +37,18 @@ def fake_sentry() -> Iterator[FakeSentry]:
 @pytest.fixture
 def recorded_sleep() -> RecordingSleep:
     return RecordingSleep()
+
+
+@pytest.fixture
+def backtest_sentry(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSentry]:
+    """The example's two projects on a fake, and the environment `backtest` and `diff
+    --backtest` read it through: the read-only token (and a deploy token that must not be
+    used) and the fake's URL."""
+    with FakeSentry(token=FAKE_TOKEN, org_slug="dbca") as server:
+        for slug in ("spms-backend", "spms-frontend"):
+            server.org.add_project(slug, environments=["production", "staging", "test"])
+        monkeypatch.setenv("SENTRY_IAC_READ_ONLY_TOKEN", FAKE_TOKEN)
+        monkeypatch.setenv("SENTRY_AUTH_TOKEN", "not-the-read-only-token")
+        monkeypatch.setenv("SENTRY_BASE_URL", server.url)
+        yield server
+    assert not server.internal_errors, "\n".join(server.internal_errors)
