@@ -208,7 +208,8 @@ def register(subparsers: Any) -> None:
     diff.set_defaults(func=cmd_diff)
 
     schema_command = subparsers.add_parser(
-        "schema", help="write schema/*.schema.json (JSON Schema for editors) from the models")
+        "schema", help="write schema/*.schema.json (JSON Schema for editors) and "
+                       "docs/configuration.md from the models")
     schema_command.add_argument("--check", action="store_true",
                                 help="exit 1 if the committed files are stale")
     schema_command.add_argument("--dir", default=".", help="the project folder (default: .)")
