@@ -83,8 +83,9 @@ def reference() -> str:
            "Generated from the models by `sentry-iac schema` (as `schema/*.schema.json` are); "
            "`sentry-iac schema --check` fails when it is stale. What each key means in use: the "
            "README's \"The configuration\".", ""]
+    documents = schemas()
     for schema_name, file_name in _FILES:
-        schema = schemas()[schema_name]
+        schema = documents[schema_name]
         definitions: Schema = schema.get("definitions", {})
         out += [f"## `{file_name}`", "", *_table("top level", schema)[2:]]
         seen: list[str] = []

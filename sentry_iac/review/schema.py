@@ -147,6 +147,7 @@ def stale(root: Path) -> list[str]:
 def write(root: Path) -> list[str]:
     """Write every schema under ``root/schema``; returns the files written."""
     (root / SCHEMA_DIR).mkdir(exist_ok=True)
-    for name, schema in schemas().items():
+    documents = schemas()
+    for name, schema in documents.items():
         (root / SCHEMA_DIR / name).write_text(text(schema), encoding="utf-8")
-    return [f"{SCHEMA_DIR}/{name}" for name in schemas()]
+    return [f"{SCHEMA_DIR}/{name}" for name in documents]
