@@ -111,8 +111,9 @@ def _load_spec(root: Path) -> Spec:
     errors: list[SpecError] = []
     project = _project_name(root, errors)
 
+    stack_names = discover_stacks(root)  # every Pulumi.<stack>.yaml, read once
     stacks: dict[str, StackConfig] = {}
-    for name in discover_stacks(root):
+    for name in stack_names:
         try:
             config, problems = load_stack_config(root, name, project)
         except SpecErrors as exc:
@@ -121,7 +122,7 @@ def _load_spec(root: Path) -> Spec:
         errors.extend(problems)
         if config is not None:
             stacks[name] = config
-    if not discover_stacks(root):
+    if not stack_names:
         errors.append(SpecError(PROJECT_FILE, 0, 0, "",
                                 "no stacks: add a Pulumi.<stack>.yaml for each environment",
                                 "file/no-stacks"))
@@ -161,7 +162,7 @@ def _load_spec(root: Path) -> Spec:
             alerts.append(parsed)
             named_alerts.append((loaded.source, parsed))
     context = CheckContext(org=org_data, org_source=sources.get(ORG_FILE),
-                           alert_files=raw_alerts, stacks=frozenset(discover_stacks(root)),
+                           alert_files=raw_alerts, stacks=frozenset(stack_names),
                            stack_configs=stacks, model=org, alert_models=tuple(named_alerts))
     # Cross-checks of the raw data run whatever else failed, so every problem shows at once;
     # the checks of a fully validated configuration (legacy/, plan/) only when nothing did.
