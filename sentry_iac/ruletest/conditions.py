@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sentry_iac.config.durations import parse_duration
-from sentry_iac.ruletest.detector import UnsupportedCondition
+from sentry_iac.ruletest.detector import UnsupportedCondition, combine
 from sentry_iac.ruletest.samples import Sample
 from sentry_iac.sentry.alerts import HIGH, LEVEL_NUMBERS
 
@@ -159,13 +159,6 @@ def group_passes(group: dict[str, Any], issue: Issue, change: Change) -> bool:
     conditions = group.get("conditions") or []
     if not conditions:
         return True
-    logic = group.get("logicType", group.get("logic_type"))
-    results = (holds(c, issue, change) == bool(c.get("conditionResult", True))
-               for c in conditions)
-    if logic in ("any", "any-short"):
-        return any(results)
-    if logic == "all":
-        return all(results)
-    if logic == "none":
-        return not any(results)
-    raise UnsupportedCondition(f"logic type '{logic}'")
+    logic = str(group.get("logicType", group.get("logic_type")))
+    return combine(logic, (holds(c, issue, change) == bool(c.get("conditionResult", True))
+                           for c in conditions))

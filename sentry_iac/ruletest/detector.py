@@ -16,11 +16,11 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sentry_iac.sentry.alerts import RESOLVED
+from sentry_iac.sentry.alerts import ANY, ANY_SHORT, LOGIC_TYPES, RESOLVED
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
@@ -41,6 +41,19 @@ class Transition:
     value: float
 
 
+def combine(logic: str, results: Iterable[bool]) -> bool:
+    """Whether a condition group with these condition results (evaluated lazily, as Sentry
+    stops early) triggers, by its logic type (``processors/data_condition_group.py``
+    ``evaluate_data_conditions``). An empty group always triggers; callers check that first."""
+    if logic in (ANY, ANY_SHORT):
+        return any(results)
+    if logic == LOGIC_TYPES["all"]:
+        return all(results)
+    if logic == LOGIC_TYPES["none"]:
+        return not any(results)
+    raise UnsupportedCondition(f"logic type '{logic}'")
+
+
 def new_priority(group: dict[str, Any], value: float) -> int | None:
     """The priority the condition group gives ``value``; None when it did not trigger."""
     results = []
@@ -52,14 +65,8 @@ def new_priority(group: dict[str, Any], value: float) -> int | None:
         results.append(int(condition["conditionResult"])
                        if compare(value, float(condition["comparison"])) else None)
     matched = [r for r in results if r is not None]
-    logic = group.get("logicType", "any")
-    if logic in ("any", "any-short"):
-        triggered = bool(matched) or not conditions
-    elif logic == "all":
-        triggered = len(matched) == len(results)
-    else:
-        raise UnsupportedCondition(f"detector logic type '{logic}'")
-    if not triggered:
+    if conditions and not combine(str(group.get("logicType", ANY)),
+                                  (r is not None for r in results)):
         return None
     return max([RESOLVED, *matched])
 
