@@ -13,18 +13,24 @@ from dataclasses import dataclass, field
 # Finding kinds, in the order the report shows them.
 SKIPPED = "Left in Sentry, not managed"
 RENAMED = "Renamed on the first `pulumi up`"
+CHANGED = "Changed on the first `pulumi up`"
 REWRITTEN = "Stored again in sentry-iac's form on the first `pulumi up` (same meaning)"
 MIGRATED = "Adopted monitors and alerts that Sentry migrated from legacy alert rules"
 NOTE = "Notes"
 NOT_READ = "Not read by `sentry-iac import`"
-_ORDER = (SKIPPED, RENAMED, REWRITTEN, MIGRATED, NOTE, NOT_READ)
+_ORDER = (SKIPPED, RENAMED, CHANGED, REWRITTEN, MIGRATED, NOTE, NOT_READ)
 _INTRO = {
     SKIPPED: "sentry-iac's vocabulary cannot say these exactly, so adopting them would change "
              "them. They keep working in Sentry as they are; manage them there, or rewrite them "
              "in YAML and delete the originals.",
-    RENAMED: "sentry-iac names each monitor and alert `<rule name> [<environment>]`, so every "
-             "stack's copy is unique and a create whose answer was lost is adopted, never "
-             "repeated. Nothing else about them changes.",
+    RENAMED: "sentry-iac names each monitor and alert `<rule name> [<environment>]` (and each "
+             "dashboard `<title>: <project> [<environment>]`), so every stack's copy is unique "
+             "and a create whose answer was lost is adopted, never repeated. Nothing else "
+             "about them changes.",
+    CHANGED: "sentry-iac always sends these settings, so where Sentry holds another value, or "
+             "none, the first `up` stores the one shown: how a dashboard's widgets are laid out "
+             "and charted, a cron monitor's owner or thresholds left at Sentry's default. "
+             "Nothing else about these objects changes.",
     REWRITTEN: "Sentry keeps these as text; sentry-iac writes them from the YAML, so comments "
                "and layout are not kept.",
 }
@@ -49,6 +55,9 @@ class Report:
 
     def rename(self, subject: str, old: str, new: str) -> None:
         self.findings.append(Finding(RENAMED, subject, f"'{old}' becomes '{new}'"))
+
+    def change(self, subject: str, old: str, new: str) -> None:
+        self.findings.append(Finding(CHANGED, subject, f"{old} becomes {new}"))
 
     def rewrite(self, subject: str, detail: str) -> None:
         self.findings.append(Finding(REWRITTEN, subject, detail))

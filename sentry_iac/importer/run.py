@@ -20,6 +20,7 @@ from sentry_iac.importer.report import Report
 from sentry_iac.importer.write.import_files import ImportFiles, import_files, short_type
 from sentry_iac.importer.write.project_files import REPORT_FILE, write_json, write_project
 from sentry_iac.offline.engine import Plan, run_offline
+from sentry_iac.offline.monitor import RegisteredResource
 from sentry_iac.providers.client import SentryClient
 
 
@@ -50,10 +51,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# The inputs of each adopted kind that carry what Sentry is sent.
+OBJECT_INPUTS = {"CronMonitor": ("monitor",), "CronAlert": ("workflow",),
+                 "Dashboard": ("dashboard", "widgets"), "OrganizationSecurity": ("settings",)}
+
+
+def _check_object(plan: Plan, resource: RegisteredResource, config: ImportedConfig) -> None:
+    kind = short_type(resource)
+    ours = config.objects.get((kind, resource.name, plan.stack))
+    if ours is None:
+        raise ImportBugError(f"{plan.stack}: {kind} {resource.name} was not imported")
+    for key in OBJECT_INPUTS[kind]:
+        if _plain(resource.inputs.get(key)) != _plain(ours.get(key)):
+            raise ImportBugError(f"{plan.stack}: {kind} {resource.name} would not be sent as "
+                                 "it was verified")
+
+
 def check_plan(plan: Plan, config: ImportedConfig) -> None:
-    """Every monitor and alert of the plan is one that was verified, with the same payload."""
+    """Every monitor, alert, cron, dashboard and security setting of the plan is one that was
+    verified, with the same payload."""
     for resource in plan.resources:
         kind = short_type(resource)
+        if kind in OBJECT_INPUTS:
+            _check_object(plan, resource, config)
+            continue
         if kind not in ("Monitor", "Alert"):
             continue
         rendered = config.rendered.get((resource.name, plan.stack))
@@ -72,7 +93,7 @@ def run_import(client: SentryClient, organization: str, out: Path, envs: EnvMap,
     progress = progress or Progress()
     report = Report()
     snapshot = read_snapshot(client, organization, progress, report)
-    report.not_read("security settings, repositories, code mappings, crons, dashboards",
+    report.not_read("repositories, code mappings",
                     "not imported; declare them in org.yaml if sentry-iac should manage them")
     report.not_read("performance settings outside the YAML vocabulary",
                     "web vitals, query injection, filtered payload paths and regression "

@@ -11,7 +11,8 @@ Unlike settings, these are objects Sentry creates on POST, so:
   any order) and keeps it as ``live``; ``diff`` sees drift when ``live`` differs from
   ``applied``, the normalised payload last written.
 * ``adopt`` (an input ``sentry-iac import`` sets through its adoption file) names an object
-  that already exists: ``create`` takes it over with a PUT instead of POSTing a twin. Pulumi
+  that already exists: ``create`` takes it over instead of POSTing a twin, with a PUT only
+  where Sentry's object differs from the payload (so an exact adoption writes nothing). Pulumi
   cannot ``import`` dynamic resources (pulumi/pulumi#16175), so this is how they are adopted.
 """
 
@@ -232,7 +233,7 @@ class _ObjectProvider(SentryApiProvider):
             existing = (str(props[ADOPT]) if props.get(ADOPT)
                         else self.find_created(client, props, body))
             if existing is not None:
-                client.put(self.item(props, existing), body, field_locations=props.get(SOURCES))
+                self.take_over(client, props, existing, body)
                 applied = self.normalize(body, props)
                 return dyn.CreateResult(existing,
                                         outs={**props, APPLIED: applied, LIVE: applied})
@@ -256,6 +257,23 @@ class _ObjectProvider(SentryApiProvider):
                     client.put(self.item(props, id_), body)
             applied = self.normalize(body, props)
         return dyn.CreateResult(id_, outs={**props, APPLIED: applied, LIVE: applied})
+
+    def same_object(self, live: dict[str, Any], body: dict[str, Any],
+                    props: dict[str, Any]) -> bool:
+        """Whether Sentry's answer ``live`` already is what ``body`` would make it."""
+        return self.normalize(live, props) == self.normalize(body, props)
+
+    def take_over(self, client: SentryClient, props: dict[str, Any], existing: str,
+                  body: dict[str, Any]) -> None:
+        """Make the existing object ``body``: a PUT only where Sentry differs, so adopting an
+        object that already is what the YAML says (``sentry-iac import``) writes nothing."""
+        try:
+            live = client.get_object(self.item(props, existing))
+        except SentryNotFoundError:
+            live = None
+        if live is not None and self.same_object(live, body, props):
+            return
+        client.put(self.item(props, existing), body, field_locations=props.get(SOURCES))
 
     def update_object(self, id_: str, olds: dict[str, Any], news: dict[str, Any]
                       ) -> dyn.UpdateResult:
@@ -408,4 +426,11 @@ class AlertProvider(_ObjectProvider):
 
     def normalize(self, body: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         return normalize_workflow(body)
+
+    def same_object(self, live: dict[str, Any], body: dict[str, Any],
+                    props: dict[str, Any]) -> bool:
+        # The normal form leaves out the monitors an alert is connected to: compare them too.
+        return super().same_object(live, body, props) and sorted(
+            str(d) for d in live.get("detectorIds") or []) == sorted(
+            str(d) for d in body.get("detectorIds") or [])
 

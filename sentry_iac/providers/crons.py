@@ -33,11 +33,12 @@ from sentry_iac.sentry.crons import (
 )
 
 # Every number of a monitor is a DRF IntegerField (ConfigValidator), the interval's count
-# included. The optional settings are sent as null when the YAML has none (the wire drops
-# nulls), so removing one puts Sentry's default back.
+# included; an interval is ``[count, unit]``, so its unit is text beside that number. The
+# optional settings are sent as null when the YAML has none (the wire drops nulls), so
+# removing one puts Sentry's default back.
 _OPTIONAL = ("checkin_margin", "max_runtime", "failure_issue_threshold", "recovery_threshold")
 CRON_WIRE = WireTypes(
-    numbers={"monitor.config.schedule[]": WHOLE,
+    numbers={"monitor.config.schedule.**": WHOLE,
              **{f"monitor.config.{key}": WHOLE for key in _OPTIONAL}},
     nulls=tuple(f"monitor.config.{key}" for key in _OPTIONAL))
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pulumi
 
+from sentry_iac.providers.alerting import ADOPT
 from sentry_iac.providers.crons import CronAlertProvider, CronMonitorProvider
 from sentry_iac.providers.dashboards import DashboardProvider
 from sentry_iac.providers.dynamic import SentryResource
@@ -20,9 +21,12 @@ class CronMonitor(SentryResource, module="sentry-iac", name="CronMonitor"):
         self, name: str, *, organization: str, project: pulumi.Input[str],
         monitor: dict[str, Any], sources: dict[str, str],
         opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
+        adopt: str | None = None,
     ) -> None:
         props = {"organization": organization, "project": project, "monitor": monitor,
                  "sources": sources}
+        if adopt:
+            props[ADOPT] = adopt  # an existing monitor to take over (sentry-iac import)
         super().__init__(CronMonitorProvider(), name, props, opts, renamed_from)
 
 
@@ -32,11 +36,13 @@ class CronAlert(SentryResource, module="sentry-iac", name="CronAlert"):
     def __init__(
         self, name: str, *, organization: str, project: pulumi.Input[str], cron: str,
         workflow: Mapping[str, Any], priority: str, opts: pulumi.ResourceOptions | None = None,
-        renamed_from: Sequence[str] = (),
+        renamed_from: Sequence[str] = (), adopt: str | None = None,
     ) -> None:
         # `priority` is not sent to Sentry: it shows reviews and policies what the alert is for.
-        props = {"organization": organization, "project": project, "cron": cron,
-                 "workflow": workflow, "priority": priority}
+        props: dict[str, Any] = {"organization": organization, "project": project,
+                                 "cron": cron, "workflow": workflow, "priority": priority}
+        if adopt:
+            props[ADOPT] = adopt  # an existing workflow to take over (sentry-iac import)
         super().__init__(CronAlertProvider(), name, props, opts, renamed_from)
 
 
@@ -47,8 +53,11 @@ class Dashboard(SentryResource, module="sentry-iac", name="Dashboard"):
         self, name: str, *, organization: str, project: pulumi.Input[str],
         dashboard: dict[str, Any], widgets: list[dict[str, Any]], sources: dict[str, str],
         opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
+        adopt: str | None = None,
     ) -> None:
         # Widgets sit beside the dashboard's own settings so a plan lists one per line.
-        props = {"organization": organization, "project": project, "dashboard": dashboard,
-                 "widgets": widgets, "sources": sources}
+        props: dict[str, Any] = {"organization": organization, "project": project,
+                                 "dashboard": dashboard, "widgets": widgets, "sources": sources}
+        if adopt:
+            props[ADOPT] = adopt  # an existing dashboard to take over (sentry-iac import)
         super().__init__(DashboardProvider(), name, props, opts, renamed_from)

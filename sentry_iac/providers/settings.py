@@ -2,7 +2,8 @@
 
 Sentry has no create or delete for these (an organisation's privacy settings, a project's
 fingerprinting rules, an environment's visibility): they are fields of an object that exists
-anyway. So ``create`` and ``update`` write only the fields the YAML declares, ``read`` returns
+anyway. So ``create`` and ``update`` write only the fields the YAML declares (``create`` only
+those Sentry does not already hold), ``read`` returns
 their live values so ``pulumi refresh`` shows drift made in the UI, and removal releases: a
 field, or a whole resource, that leaves the YAML stops being managed and keeps its value in
 Sentry (nothing is ever reset to Sentry's defaults by omission). ``diff`` is local: previews
@@ -136,7 +137,13 @@ class SettingsProvider(SentryApiProvider):
                               stables=list(self.kind.identity), delete_before_replace=False)
 
     def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
-        self._write(props, dict(props[SETTINGS]))
+        # The object exists anyway: write only the declared fields Sentry does not hold yet,
+        # so taking over settings that already are what the YAML says (an organisation adopted
+        # with `sentry-iac import`) writes nothing.
+        declared = dict(props[SETTINGS])
+        with self.client() as client:
+            live = self.kind.live(client.get_object(self.kind.path(props)), declared)
+        self._write(props, {k: v for k, v in declared.items() if live.get(k, _MISSING) != v})
         return dyn.CreateResult(self._id(props), outs=props)
 
     def update_object(self, _id: str, olds: dict[str, Any], news: dict[str, Any]

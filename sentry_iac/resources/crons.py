@@ -59,6 +59,7 @@ def build_crons(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource],
                 team_ids: Mapping[str, pulumi.Output[str]]) -> None:
     """Register this stack's cron monitors (owner stack) and alerts (every stack)."""
     organization = spec.org.organization
+    adopted = spec.adoptions.get(stack, {})  # objects `sentry-iac import` found in Sentry
     monitors: dict[str, CronMonitor] = {}
     if spec.is_owner(stack):
         for i, project in enumerate(spec.org.projects):
@@ -72,7 +73,8 @@ def build_crons(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource],
                     # Its check-in history is data: released on removal unless opted in.
                     opts=pulumi.ResourceOptions(parent=parent, depends_on=after_project(parent),
                                                 retain_on_delete=not cron.delete_when_removed),
-                    renamed_from=project.previous_slugs)
+                    renamed_from=project.previous_slugs,
+                    adopt=adopted.get(("CronMonitor", key)))
     for item in stack_crons(spec.org, stack):
         parent = projects[item.project.slug]
         # The owner stack's alert waits for its monitor; other stacks find the monitor made
@@ -84,9 +86,12 @@ def build_crons(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource],
         opts = pulumi.ResourceOptions(parent=parent, depends_on=after)
         CronAlert(item.key, organization=organization, project=item.project.slug,
                   cron=item.cron.slug, workflow=cron_workflow_payload(item),
-                  priority=item.priority, opts=opts, renamed_from=item.project.previous_slugs)
+                  priority=item.priority, opts=opts, renamed_from=item.project.previous_slugs,
+                  adopt=adopted.get(("CronAlert", item.key)))
         resolution = cron_resolution_payload(item)
         if resolution is not None:
-            CronAlert(f"{item.key}/resolution", organization=organization,
+            name = f"{item.key}/resolution"
+            CronAlert(name, organization=organization,
                       project=item.project.slug, cron=item.cron.slug, workflow=resolution,
-                      priority=item.priority, opts=opts, renamed_from=item.project.previous_slugs)
+                      priority=item.priority, opts=opts, renamed_from=item.project.previous_slugs,
+                      adopt=adopted.get(("CronAlert", name)))

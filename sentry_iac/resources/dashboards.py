@@ -19,6 +19,7 @@ from sentry_iac.resources.payloads.dashboards import (
 
 
 def build_dashboards(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource]) -> None:
+    adopted = spec.adoptions.get(stack, {})  # dashboards `sentry-iac import` found in Sentry
     for index, item in stack_dashboards(spec.org, stack):
         parent = projects[item.project.slug]
         Dashboard(item.key, organization=spec.org.organization,
@@ -26,4 +27,5 @@ def build_dashboards(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resou
                   dashboard=dashboard_payload(item), widgets=widget_payloads(item.dashboard),
                   sources=dashboard_sources(spec, index, item.dashboard),
                   opts=pulumi.ResourceOptions(parent=parent, depends_on=after_project(parent)),
-                  renamed_from=item.project.previous_slugs)
+                  renamed_from=item.project.previous_slugs,
+                  adopt=adopted.get(("Dashboard", item.key)))

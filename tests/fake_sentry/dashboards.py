@@ -52,13 +52,23 @@ def _widget_body(dashboard: FakeDashboard, widget: dict[str, Any]) -> dict[str, 
 
 
 def dashboard_body(dashboard: FakeDashboard) -> dict[str, Any]:
-    return {"id": dashboard.id, "title": dashboard.title, "dateCreated": DATE_CREATED,
-            "createdBy": CREATOR,
-            "widgets": [_widget_body(dashboard, w) for w in dashboard.widgets],
-            "projects": dashboard.projects, "filters": {},
-            "environment": dashboard.filters.get("environment") or [],
-            "period": dashboard.filters.get("period") or "24h",
-            "permissions": None, "isFavorited": False, "prebuiltId": None}
+    """``DashboardDetailsModelSerializer.serialize`` (src/sentry/api/serializers/models/
+    dashboard.py): ``environment``, ``period`` and ``utc`` only when the dashboard has them,
+    ``filters`` holding its release filters, ``start``/``end`` for a fixed range."""
+    body: dict[str, Any] = {
+        "id": dashboard.id, "title": dashboard.title, "dateCreated": DATE_CREATED,
+        "createdBy": CREATOR, "widgets": [_widget_body(dashboard, w) for w in dashboard.widgets],
+        "projects": dashboard.projects,
+        "filters": {key: dashboard.filters[key] for key in ("release", "releaseId")
+                    if dashboard.filters.get(key)},
+        "permissions": None, "isFavorited": False, "prebuiltId": None}
+    for key in ("environment", "period", "utc"):
+        if dashboard.filters.get(key) is not None:
+            body[key] = dashboard.filters[key]
+    if dashboard.filters.get("start") and dashboard.filters.get("end"):
+        body.update(expired=False, start=dashboard.filters["start"],
+                    end=dashboard.filters["end"])
+    return body
 
 
 def _list_item(org: FakeOrganization, dashboard: FakeDashboard | None) -> dict[str, Any]:

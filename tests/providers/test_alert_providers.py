@@ -11,7 +11,7 @@ import pytest
 
 from sentry_iac.offline.engine import Plan
 from sentry_iac.providers import SentryClient
-from sentry_iac.providers.alerting import APPLIED, LIVE, AlertProvider, MonitorProvider
+from sentry_iac.providers.alerting import ADOPT, APPLIED, LIVE, AlertProvider, MonitorProvider
 from sentry_iac.providers.resolve import ResolveError
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
@@ -230,3 +230,29 @@ def test_a_ticket_alert_is_refused_before_sending_when_the_plan_lacks_tickets(
     # Without a ticket channel the same organisation takes the alert.
     assert configured(AlertProvider(), fake).create(
         inputs(production, "Alert", "high-error-rate/spms-backend") | {"detectors": []}).id
+
+
+@pytest.mark.parametrize("name", ["high-error-rate/spms-backend", "new-error-types/spms-frontend"])
+def test_adopting_an_alert_sentry_already_holds_writes_only_what_differs(
+    fake: FakeSentry, production: Plan, name: str
+) -> None:
+    """`sentry-iac import` names the alert to take over (``adopt``): a PUT only where Sentry's
+    differs from the payload, so adopting an exact one writes nothing."""
+    monitor_id, alert_id, _ = create_rule(fake, production, name)
+    props = {**inputs(production, "Alert", name), ADOPT: alert_id,
+             "detectors": [monitor_id] if monitor_id else []}
+    fake.clear_exchanges()
+    assert configured(AlertProvider(), fake).create(props).id == alert_id
+    assert [e.method for e in fake.exchanges if e.method != "GET"] == []
+    fake.org.workflows[alert_id].enabled = False  # edited in Sentry's UI
+    fake.clear_exchanges()
+    configured(AlertProvider(), fake).create(props)
+    assert [e.method for e in fake.exchanges if e.method != "GET"] == ["PUT"]
+    assert fake.org.workflows[alert_id].enabled is True
+    # Connected to other monitors is a difference too: the take-over reconnects it.
+    other = fake.org.default_detector("spms-frontend", "error").id
+    fake.org.links = {(d, w) for d, w in fake.org.links if w != alert_id} | {(other, alert_id)}
+    fake.clear_exchanges()
+    configured(AlertProvider(), fake).create(props)
+    assert [e.method for e in fake.exchanges if e.method != "GET"] == ["PUT"]
+    assert fake.org.detector_ids_of(alert_id) != [other]

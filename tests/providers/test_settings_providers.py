@@ -25,6 +25,7 @@ from sentry_iac.providers.settings import SETTINGS, SOURCES, SettingsKind, Setti
 from sentry_iac.pulumi_sdk import serialize_provider
 from tests.fake_sentry import FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN, RecordingSleep
+from tests.fake_sentry.performance import effective
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ CASES = [
          {"slow_db_queries_detection_enabled": True, "slow_db_query_duration_threshold": 1000},
          {"slow_db_queries_detection_enabled": True, "slow_db_query_duration_threshold": 2000},
          "/api/0/projects/dbca/spms-backend/performance-issues/configure/",
-         lambda f: _project(f).performance),
+         lambda f: effective(_project(f).performance)),
     Case(ENVIRONMENT_VISIBILITY, {**PROJECT, "environment": "development"}, {"isHidden": True},
          {"isHidden": False}, "/api/0/projects/dbca/spms-backend/environments/development/",
          lambda f: {"isHidden": _project(f).environments["development"].is_hidden}),
@@ -116,13 +117,27 @@ def live_settings(provider: SettingsProvider, case: Case) -> Any:
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_create_writes_only_declared_fields(case: Case, fake: FakeSentry) -> None:
+    """Only what the YAML declares, and of that only what Sentry does not hold already
+    (several cases declare one of Sentry's defaults, which is not sent)."""
     provider = provider_for(case.kind, fake, RecordingSleep())
+    before = dict(case.stored(fake))
     result = provider.create(props(case, case.declared))
     assert result.id == "/".join(case.identity.values())
     sent = {k: v for body in puts(fake, case) for k, v in body.items()}
-    assert sent == case.declared
+    assert sent == {k: v for k, v in case.declared.items() if before.get(k) != v}
     stored = case.stored(fake)
     assert {k: stored[k] for k in case.declared} == case.declared
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_create_of_settings_sentry_already_holds_writes_nothing(case: Case,
+                                                                fake: FakeSentry) -> None:
+    """What an organisation adopted with `sentry-iac import` meets on its first `up`."""
+    provider = provider_for(case.kind, fake, RecordingSleep())
+    provider.create(props(case, case.declared))
+    fake.clear_exchanges()
+    provider_for(case.kind, fake, RecordingSleep()).create(props(case, case.declared))
+    assert [e.method for e in fake.exchanges] == ["GET"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)

@@ -45,6 +45,8 @@ class Context:
     channels: ChannelBook
     resolver: SnapshotResolver
     report: Report
+    # Alerts and monitors another converter has taken care of (crons), adopted or reported.
+    claimed: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -90,7 +92,7 @@ def _legacy(snapshot: Snapshot, workflow_id: str) -> str | None:
     return None
 
 
-def _priority(channels: list[Json]) -> str:
+def priority_for(channels: list[Json]) -> str:
     """``critical`` for an alert that pages someone, else ``standard``. PagerDuty's severity
     follows the priority when it is "default" (channel_action), so an alert paging at the
     default severity must not be critical."""
@@ -168,7 +170,7 @@ class _Builder:
               stack: str, environment: str, name: str, content: dict[str, Any]) -> Instance:
         """The candidate rule, kept only if it renders to exactly this monitor and alert."""
         pending = self.channels(workflow)
-        levels: dict[str, Any] = {"priority": _priority([c for _, c in pending])}
+        levels: dict[str, Any] = {"priority": priority_for([c for _, c in pending])}
         if kind == "metric":
             levels.update({k: v for k, v in content.items() if k in LEVELS})
             content = {k: v for k, v in content.items() if k not in LEVELS}
@@ -260,11 +262,15 @@ def collect_instances(ctx: Context) -> list[Instance]:
     builder = _Builder(ctx)
     found: list[Instance] = []
     for workflow in sorted(ctx.snapshot.workflows, key=lambda w: int(w["id"])):
+        if str(workflow["id"]) in ctx.claimed:
+            continue
         try:
             found.append(builder.instance(workflow))
         except NotExpressible as exc:
             ctx.report.skip(describe_alert(workflow), str(exc))
     for detector in sorted(builder.detectors.values(), key=lambda d: int(d["id"])):
+        if str(detector["id"]) in ctx.claimed:
+            continue
         kind = str(detector.get("type"))
         subject = describe_monitor(detector, ctx.snapshot)
         if kind == METRIC_DETECTOR and str(detector["id"]) not in builder.paired:
@@ -273,6 +279,6 @@ def collect_instances(ctx: Context) -> list[Instance]:
                       "no alert is connected to it; a metric rule is a monitor with its alert")
             ctx.report.skip(subject, reason)
         elif kind not in (METRIC_DETECTOR, *SYSTEM_TYPES):
-            ctx.report.skip(subject, f"a {kind} monitor; sentry-iac manages metric monitors "
-                                     "(and its own cron monitors), not this kind")
+            ctx.report.skip(subject, f"a {kind} monitor; sentry-iac manages metric and cron "
+                                     "monitors, not this kind")
     return found

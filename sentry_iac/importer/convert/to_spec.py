@@ -1,5 +1,5 @@
 """What was read from Sentry -> ``org.yaml`` and ``alerts/*.yaml`` in our vocabulary, with the
-Sentry id of everything the stacks will adopt."""
+Sentry id of everything the stacks will adopt and what each stack's plan must register for it."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from sentry_iac.config.alerts import AlertsFile
 from sentry_iac.config.models import Organization
 from sentry_iac.importer.convert import settings
 from sentry_iac.importer.convert.channels import ChannelBook
+from sentry_iac.importer.convert.crons import convert_crons
+from sentry_iac.importer.convert.dashboards import convert_dashboards
 from sentry_iac.importer.convert.grouping import GroupedRule, group_rules
 from sentry_iac.importer.convert.instances import Context, Instance, collect_instances
 from sentry_iac.importer.convert.organization import OrgParts, organization_parts
 from sentry_iac.importer.convert.resolver import SnapshotResolver
+from sentry_iac.importer.convert.security import security
 from sentry_iac.importer.convert.stacks import EnvMap
 from sentry_iac.importer.convert.verify import Rendered
 from sentry_iac.importer.read.snapshot import Json, Snapshot
@@ -33,7 +36,7 @@ class AdoptionIds:
     organization: str
     members: dict[str, str] = field(default_factory=dict)  # email (lower case) -> member id
     keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (project, stack) -> key id
-    # (short type, logical name, stack) -> detector or workflow id
+    # (short type, logical name, stack) -> detector, workflow, cron monitor or dashboard id
     alerts: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
@@ -47,6 +50,9 @@ class ImportedConfig:
     # (logical name, stack) -> what the program must register for that alert, for a last check
     rendered: dict[tuple[str, str], Rendered]
     report: Report
+    # (short type, logical name, stack) -> the input a cron monitor, cron alert, dashboard or
+    # the security settings must be registered with, as verified against Sentry
+    objects: dict[tuple[str, str, str], Json] = field(default_factory=dict)
 
 
 def _paging(parts: OrgParts, instances: list[Instance], stacks: tuple[str, ...],
@@ -99,15 +105,27 @@ def to_spec(snapshot: Snapshot, envs: EnvMap, report: Report) -> ImportedConfig:
     parts = organization_parts(snapshot, envs, report)
     book = ChannelBook(snapshot, parts.member_emails)
     ctx = Context(snapshot, parts.models, stacks, book, SnapshotResolver(snapshot), report)
+    crons = convert_crons(ctx)  # first: it claims the alerts on cron monitors
     instances = collect_instances(ctx)
     rules = group_rules(instances, stacks)
+    dashboards = convert_dashboards(snapshot, parts.models, stacks, report)
     ids = AdoptionIds(snapshot.organization, parts.member_ids, parts.keys)
+    ids.alerts.update({**crons.ids, **dashboards.ids})
+    objects = {**crons.rendered, **dashboards.rendered}
     rendered = _record(rules, ids, report)
+    for entry in parts.projects:
+        if entry["slug"] in crons.entries:
+            entry["crons"] = crons.entries[entry["slug"]]
     org: Json = {"version": 1, "organization": snapshot.organization, "owner_stack": stacks[0],
                  "teams": parts.teams, "members": parts.members, "projects": parts.projects}
     org_privacy = settings.privacy(snapshot.org, "organisation", report, project=False)
     if org_privacy:
         org["privacy"] = org_privacy
+    org_security, security_read = security(snapshot.org, report)
+    if org_security:
+        org["security"] = org_security
+        objects[("OrganizationSecurity", snapshot.organization, stacks[0])] = {
+            "settings": security_read}
     policies: dict[str, Any] = {"allowed_owners": sorted(parts.owners)}
     paging = _paging(parts, instances, stacks, report)
     if paging is not None:
@@ -115,12 +133,15 @@ def to_spec(snapshot: Snapshot, envs: EnvMap, report: Report) -> ImportedConfig:
     org["policies"] = policies
     if book.channels:
         org["channels"] = dict(sorted(book.channels.items()))
-    used = {i.levels["priority"] for i in instances}
+    used = {i.levels["priority"] for i in instances} | crons.priorities
     if used:
         org["priorities"] = {name: text for name, text in PRIORITIES.items() if name in used}
+    if dashboards.entries:
+        org["dashboards"] = dashboards.entries
     # The spec's own models have the last word: anything invalid here is a bug of the import.
     Organization.model_validate(org)
     files = _alert_files(rules)
     for data in files.values():
         AlertsFile.model_validate(data)
-    return ImportedConfig(snapshot.organization, stacks, org, files, ids, rendered, report)
+    return ImportedConfig(snapshot.organization, stacks, org, files, ids, rendered, report,
+                          objects)

@@ -1,7 +1,9 @@
 """Render a candidate rule the way the program would, and compare it with what Sentry holds.
 
 An object is adopted only when the monitor and alert the YAML produces are the ones Sentry has
-(apart from the display name), so adopting it changes nothing. The comparison uses the
+(apart from the display name), so adopting it changes nothing. Cron monitors and dashboards
+are compared the same way, in the normal form their providers use (``check_monitor``,
+``check_dashboard``). The comparison uses the
 providers' own normalisation; Slack and Microsoft Teams channels are compared by name because
 Sentry turns the name into a channel id itself.
 """
@@ -20,6 +22,8 @@ from sentry_iac.config.stack_views import StackRule, stack_rule
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.read.snapshot import Json
 from sentry_iac.providers.alerting import normalize_detector, normalize_workflow
+from sentry_iac.providers.crons import normalize_monitor
+from sentry_iac.providers.dashboards import normalize_dashboard
 from sentry_iac.providers.resolve import ResolveError, Resolver
 from sentry_iac.resources.payloads.monitors import detector_payload, workflow_payload
 from sentry_iac.sentry.metrics import QUERY_TYPE
@@ -123,3 +127,17 @@ def check_workflow(ours: Json, sentry: Json, resolver: Resolver,
     if linked != sorted(detector_ids):
         raise NotExpressible(f"it is connected to monitors {linked}; the YAML would connect it "
                              f"to {sorted(detector_ids)}")
+
+
+def check_monitor(ours: Json, sentry: Json) -> None:
+    """``ours`` is the cron monitor the program sends, with its owner team's id resolved."""
+    problem = _difference(normalize_monitor(ours), normalize_monitor(sentry))
+    if problem:
+        raise NotExpressible(f"it differs from what the YAML can say: {problem}")
+
+
+def check_dashboard(ours: Json, sentry: Json) -> None:
+    """``ours`` is the dashboard the provider sends: its payload, widgets and project ids."""
+    problem = _difference(normalize_dashboard(ours), normalize_dashboard(sentry))
+    if problem:
+        raise NotExpressible(f"it differs from what the YAML can say: {problem}")

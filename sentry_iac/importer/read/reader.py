@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sentry_iac.importer.read.observability import read_dashboards, read_monitors
 from sentry_iac.importer.read.progress import Progress
 from sentry_iac.importer.read.snapshot import Json, ProjectData, Snapshot, keep
 from sentry_iac.importer.report import Report
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryApiError, SentryNotFoundError
 from sentry_iac.providers.paths import api_path
+from sentry_iac.sentry.security import SECURITY_FIELDS
 
 PRIVACY_FIELDS = ("dataScrubber", "dataScrubberDefaults", "scrubIPAddresses", "sensitiveFields",
                   "safeFields", "storeCrashReports", "relayPiiConfig")
-ORG_FIELDS = ("id", "slug", "name", *PRIVACY_FIELDS)
+ORG_FIELDS = ("id", "slug", "name", *PRIVACY_FIELDS, *SECURITY_FIELDS.values())
 PROJECT_FIELDS = ("id", "slug", "name", "platform", "teams", "resolveAge", "digestsMinDelay",
                   "digestsMaxDelay", "fingerprintingRules", *PRIVACY_FIELDS)
 MEMBER_FIELDS = ("id", "email", "name", "orgRole", "role", "pending", "teams", "teamRoles")
@@ -120,6 +122,8 @@ def read_snapshot(client: SentryClient, organization: str, progress: Progress,
     detectors = reader.listing("monitors", reader.org_path("detectors"), {"project": "-1"})
     workflows = reader.listing("alerts", reader.org_path("workflows"))
     legacy = reader.legacy_ids(workflows)
+    monitors = read_monitors(client, organization, detectors, progress)
+    dashboards = read_dashboards(client, organization, progress, report)
     progress.close()
     return Snapshot(organization, org, teams, members, projects, integrations, detectors,
-                    workflows, legacy)
+                    workflows, legacy, monitors, dashboards)

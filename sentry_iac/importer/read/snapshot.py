@@ -33,6 +33,8 @@ class Snapshot:
     workflows: list[Json]
     # workflow id -> {"ruleId", "alertRuleId"}: the legacy rule Sentry migrated it from.
     legacy: dict[str, Json] = field(default_factory=dict)
+    monitors: list[Json] = field(default_factory=list)  # cron monitors (read.observability)
+    dashboards: list[Json] = field(default_factory=list)  # each as its own GET answers it
 
     def project_slug(self, project_id: Any) -> str | None:
         return next((p.slug for p in self.projects if str(p.detail.get("id")) == str(project_id)),

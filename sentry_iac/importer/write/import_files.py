@@ -6,7 +6,8 @@
   Ids follow pulumiverse_sentry's documented import ids: ``org/team``, ``org/project``,
   ``org/project/key-id``, ``org/member-id``.
 * ``import/<stack>.adopt.json`` lists the dynamic resources, which ``pulumi import`` cannot
-  import (pulumi/pulumi#16175): monitors and alerts by Sentry id, settings by their identity.
+  import (pulumi/pulumi#16175): monitors, alerts, cron monitors and dashboards by Sentry id,
+  settings by their identity.
   The program reads it (``build.adoption``) and the providers take those objects over.
 """
 
@@ -27,6 +28,8 @@ DYNAMIC_PREFIX = "pulumi-python:dynamic/"
 # acts once, on the project the import found (which keeps Sentry's defaults if it has events).
 SETTINGS_KINDS = {kind.name: kind.identity for kind in KINDS}
 SETTINGS_KINDS["ProjectDefaults"] = ("organization", "project")
+# Dynamic resources that take over an existing object by its Sentry id (``adopt``).
+ADOPTED_BY_ID = ("Monitor", "Alert", "CronMonitor", "CronAlert", "Dashboard")
 
 
 @dataclass
@@ -51,7 +54,7 @@ def sentry_id(resource: RegisteredResource, ids: AdoptionIds, stack: str) -> str
     if short == "SentryOrganizationMember":
         member = ids.members.get(name.lower())
         return f"{org}/{member}" if member else None
-    if short in ("Monitor", "Alert"):
+    if short in ADOPTED_BY_ID:
         return ids.alerts.get((short, name, stack))
     if short in SETTINGS_KINDS:
         # Settings resources: their id is the "/"-joined identity (providers.settings).
