@@ -90,3 +90,7 @@ DEFAULTS: dict[str, Any] = {
 def option_text(entries: tuple[str, ...] | list[str]) -> str:
     """A list option as Sentry takes it and answers it: one entry a line."""
     return "\n".join(entries)
+
+
+# Sentry's filter id or option -> our key.
+KEYS = inverse({**SWITCHES, **OPTIONS})

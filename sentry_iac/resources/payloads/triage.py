@@ -16,8 +16,7 @@ OWNERSHIP_KEYS = {ownership.RAW: "rules", ownership.FALLTHROUGH: "fallthrough",
                   ownership.AUTO_ASSIGNMENT: "auto_assign",
                   ownership.CODEOWNERS_AUTO_SYNC: "sync_code_owners"}
 # Sentry's filter id or option -> the YAML key under `inbound_filters:`.
-FILTER_KEYS = {sentry: ours for ours, sentry in (*filters.SWITCHES.items(),
-                                                 *filters.OPTIONS.items())}
+FILTER_KEYS = filters.KEYS
 
 
 def ownership_fields(declared: Ownership) -> dict[str, Any]:
