@@ -15,10 +15,11 @@ Sources (getsentry/sentry):
   or open membership (the fake's token user is in no team); ``save``: blank ``raw`` is stored
   as null, ``__modify_auto_assignment``).
 - ``src/sentry/issues/ownership/grammar.py``: ``create_schema_from_issue_owners`` (parse
-  errors as "Parse error: <rule> (line L, column C)"; "Missing owner in rule: type:pattern"
-  unless codeowners), ``resolve_actors`` (a team needs access to the project; a user must be
-  active and in one of the project's teams), ``get_invalid_owner_details`` (the messages, sorted,
-  after "Invalid rule owners: ").
+  errors as "Parse error: <rule> (line L, column C)", where the fake names the rule and column
+  of the first character it cannot read, as near as it can to parsimonious's report;
+  "Missing owner in rule: type:pattern" unless codeowners), ``resolve_actors`` (a team needs
+  access to the project; a user must be active and in one of the project's teams),
+  ``get_invalid_owner_details`` (the messages, sorted, after "Invalid rule owners: ").
 - ``src/sentry/api/serializers/models/projectownership.py``: the answer's fields and the three
   auto-assignment texts; ``src/sentry/models/projectownership.py``: the defaults.
 """
