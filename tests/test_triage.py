@@ -214,8 +214,8 @@ def test_the_fixture_and_the_reference_config_differ_only_where_declared() -> No
     reference = {p.slug: p for p in load_spec(Path(__file__).parents[1]).org.projects}
     backend, frontend = reference["spms-backend"], reference["spms-frontend"]
     assert backend.ownership is not None and frontend.ownership is not None
-    assert backend.ownership.rules_text() == "path:backend/** #science-projects"
-    assert frontend.ownership.rules_text() == "path:frontend/** #science-projects"
+    assert backend.ownership.rules_text() == "path:*/backend/** #science-projects"
+    assert frontend.ownership.rules_text() == "path:*/src/** #science-projects"
     assert backend.inbound_filters == InboundFilters(browser_extensions=True, localhost=True,
                                                      web_crawlers=True, health_checks=True)
     assert frontend.inbound_filters is not None

@@ -59,8 +59,9 @@ class Owner(Strict):
 class OwnershipRule(Strict):
     """Issues whose events match one of path, module, url or tag are owned by ``owners``."""
 
-    path: str | None = Field(default=None, min_length=1, examples=["backend/**"])
-    """A stack frame's file path (glob: *, **), e.g. backend/** or src/components/*.tsx."""
+    path: str | None = Field(default=None, min_length=1, examples=["*/backend/**"])
+    """A stack frame's file name or absolute path (a glob whose * matches across /), e.g.
+    */backend/** or src/components/*.tsx."""
     module: str | None = Field(default=None, min_length=1, examples=["spms.api.*"])
     """A stack frame's module (glob), e.g. spms.api.*."""
     url: str | None = Field(default=None, min_length=1, examples=["*/checkout/*"])
@@ -126,7 +127,7 @@ class Ownership(Strict):
     """The project's ownership rules and what Sentry does with the owners they find."""
 
     rules: tuple[OwnershipRule, ...] | None = Field(default=None, examples=[[
-        {"path": "backend/**", "owners": [{"team": "science-projects"}]}]])
+        {"path": "*/backend/**", "owners": [{"team": "science-projects"}]}]])
     """The rules in order; Sentry applies every rule that matches (the last one first when it
     assigns). An empty list removes every rule. Left out: not managed."""
     fallthrough: StrictBool | None = None
