@@ -25,7 +25,9 @@ from sentry_iac.config.crons import Cron
 from sentry_iac.config.dashboards import Dashboard
 from sentry_iac.config.environments import EnvironmentName
 from sentry_iac.config.errors import InvalidValue
+from sentry_iac.config.filters import InboundFilters
 from sentry_iac.config.fingerprinting import FingerprintRule
+from sentry_iac.config.ownership import Ownership
 from sentry_iac.config.performance import PerformanceIssues
 from sentry_iac.config.platforms import RESERVED_PROJECT_SLUGS, SENTRY_PLATFORMS
 from sentry_iac.config.privacy import Privacy, ProjectPrivacy
@@ -152,6 +154,12 @@ class Project(Strict):
     performance_issues: PerformanceIssues | None = None
     """Thresholds and switches of performance-issue detection (Settings > Performance). Left
     out: not managed."""
+    ownership: Ownership | None = None
+    """Who owns the project's issues (ownership rules) and whom Sentry assigns them to. Left
+    out: not managed."""
+    inbound_filters: InboundFilters | None = None
+    """Events Sentry drops before storing them: browser extensions, localhost, crawlers,
+    health checks, old browsers, messages, releases, addresses. Left out: not managed."""
     hidden_environments: tuple[EnvironmentName, ...] | None = Field(
         default=None, examples=[["development"]])
     """Environments hidden in Sentry's UI and filters. Sentry makes an environment when its

@@ -16,6 +16,9 @@ from sentry_iac.config.models import Organization
 
 TICKET_CHANNEL_KINDS = frozenset({"github"})
 TICKET_PLANS = frozenset({"business", "enterprise", "self-hosted"})
+# Inbound filters by error message and release need projects:custom-inbound-filters (Sentry's
+# pricing: Business and Enterprise; self-hosted turns it on).
+CUSTOM_FILTER_PLANS = TICKET_PLANS
 
 
 def organisation_plan(org: Organization) -> str | None:

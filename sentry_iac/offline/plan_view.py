@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sentry_iac.config.crons import legacy_issue_rule
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.stack_views import StackCron, StackRule, stack_crons, stack_rules
-from sentry_iac.review import english
+from sentry_iac.review import english, triage
 from sentry_iac.review.observability import cron_views
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ KINDS = {
     "ProjectPrivacy": ("settings", 4),
     "ProjectFingerprinting": ("settings", 4),
     "ProjectPerformanceIssues": ("settings", 4),
+    "ProjectOwnership": ("settings", 4),
+    "ProjectInboundFilters": ("settings", 4),
     "EnvironmentVisibility": ("environment", 5),
     "Alert": ("alert", 6),
     "Monitor": ("monitor", 6),
@@ -64,6 +66,13 @@ SETTINGS_BLOCKS = {
     "OrganizationPrivacy": "privacy", "OrganizationSecurity": "security",
     "ProjectPrivacy": "privacy", "ProjectFingerprinting": "fingerprinting",
     "ProjectPerformanceIssues": "performance", "ProjectDetails": "details",
+}
+# Issue owners and inbound filters: the block's name and its words (review.triage).
+TRIAGE_WORDS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+    "ProjectOwnership": ("ownership", lambda fields: triage.ownership_sentence(
+        triage.ownership_from_fields(fields))),
+    "ProjectInboundFilters": ("inbound filters", lambda fields: triage.filters_sentence(
+        triage.filters_from_fields(fields))),
 }
 LOOKUP_NAMES = {
     "sentry:index/getSentryTeam:getSentryTeam": "team",
@@ -217,6 +226,9 @@ def describe(resource: RegisteredResource, views: Views,
         return shown, str(inputs.get("name", name)), "(DSN exported as a secret)"
     if kind == "ProjectDefaults":
         return shown, "defaults", "takes Sentry's default key and alert off"
+    if kind in TRIAGE_WORDS:
+        block, words = TRIAGE_WORDS[kind]
+        return shown, block, words(inputs.get("settings") or {})
     if kind in SETTINGS_BLOCKS:
         return shown, SETTINGS_BLOCKS[kind], _settings(kind, resource)
     if kind == "EnvironmentVisibility":

@@ -22,6 +22,7 @@ from typing import Any
 
 import pulumi.dynamic as dyn
 
+from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.drift import report
 from sentry_iac.providers.runtime import SentryApiProvider
 from sentry_iac.providers.wire import NUMBER, WHOLE, NumberType, WireTypes
@@ -142,7 +143,7 @@ class SettingsProvider(SentryApiProvider):
         # with `sentry-iac import`) writes nothing.
         declared = dict(props[SETTINGS])
         with self.client() as client:
-            live = self.kind.live(client.get_object(self.kind.path(props)), declared)
+            live = self._live(client, props, declared)
         self._write(props, {k: v for k, v in declared.items() if live.get(k, _MISSING) != v})
         return dyn.CreateResult(self._id(props), outs=props)
 
@@ -156,7 +157,7 @@ class SettingsProvider(SentryApiProvider):
             # Only these fields are written; say first which of them were changed in Sentry
             # since the last up (the others keep whatever Sentry's UI set).
             with self.client() as client:
-                live = self.kind.live(client.get_object(self.kind.path(news)), fields)
+                live = self._live(client, news, fields)
             old = olds.get(SETTINGS) or {}
             report(f"{self.kind.name} '{self._id(news)}'", {k: old.get(k) for k in fields},
                    live, "this update overwrites it with the YAML's values")
@@ -166,8 +167,8 @@ class SettingsProvider(SentryApiProvider):
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         managed = props.get(SETTINGS) or {}
         with self.client() as client:
-            body = client.get_object(self.kind.path(props))
-        return dyn.ReadResult(id_, {**props, SETTINGS: self.kind.live(body, managed)})
+            live = self._live(client, props, managed)
+        return dyn.ReadResult(id_, {**props, SETTINGS: live})
 
     def delete_object(self, _id: str, props: dict[str, Any]) -> None:
         # Released, never reset: the resources are retain_on_delete, and should the engine
@@ -175,6 +176,11 @@ class SettingsProvider(SentryApiProvider):
         return None
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _live(self, client: SentryClient, props: Mapping[str, Any], managed: Mapping[str, Any]
+              ) -> dict[str, Any]:
+        """The live values of the ``managed`` fields (a kind read elsewhere overrides it)."""
+        return self.kind.live(client.get_object(self.kind.path(props)), managed)
 
     def _id(self, props: Mapping[str, Any]) -> str:
         return "/".join(str(props[k]) for k in self.kind.identity)

@@ -19,12 +19,14 @@ class SentryOrganization(pulumi.ComponentResource):
 
     team_slugs: dict[str, pulumi.Output[str]]
     team_ids: dict[str, pulumi.Output[str]]
+    # email (lowercase) -> the member's resource, where this stack creates it.
+    members: dict[str, pulumi.Resource]
 
     def __init__(
         self, org: Organization, *, owner: bool, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("sentry-iac:index:Organization", org.organization, None, opts)
-        self.team_slugs, self.team_ids = {}, {}
+        self.team_slugs, self.team_ids, self.members = {}, {}, {}
         if owner:
             for team in org.teams:
                 args = team_args(org.organization, team)
@@ -37,8 +39,9 @@ class SentryOrganization(pulumi.ComponentResource):
                 args = member_args(org.organization, member)
                 # Depend on the teams so a member is never invited to a team not yet created.
                 args["teams"] = [self.team_slugs[slug] for slug in args["teams"]]
-                sentry.SentryOrganizationMember(member.email, opts=pulumi.ResourceOptions(
-                    parent=self, retain_on_delete=not member.delete_when_removed), **args)
+                self.members[member.email.lower()] = sentry.SentryOrganizationMember(
+                    member.email, opts=pulumi.ResourceOptions(
+                        parent=self, retain_on_delete=not member.delete_when_removed), **args)
         else:
             for team in org.teams:
                 # The parent's provider answers the lookup.

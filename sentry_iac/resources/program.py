@@ -32,6 +32,7 @@ from sentry_iac.resources.project import SentryProjectComponent
 from sentry_iac.resources.provider import sentry_provider
 from sentry_iac.resources.security import security_settings
 from sentry_iac.resources.settings import organization_settings
+from sentry_iac.resources.triage import project_triage
 
 
 class InvalidConfigError(pulumi.RunError):
@@ -78,6 +79,7 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
         environments[project.slug] = project.environment_for(stack)
     if owner:
         link_code(spec.org, org, components)
+        project_triage(spec, org, components)
     build_alerts(spec, stack, components, org.team_ids, opts)
     build_crons(spec, stack, components, org.team_ids)
     build_dashboards(spec, stack, components)

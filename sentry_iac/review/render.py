@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sentry_iac.review import summary
+from sentry_iac.review import summary, triage
 from sentry_iac.review.mermaid import routing_diagram
 from sentry_iac.review.observability import render_sections
 from sentry_iac.review.snapshot import ProjectView, Snapshot
@@ -30,6 +30,8 @@ def _project_section(project: ProjectView) -> list[str]:
         lines.append("No alert rules in this stack.")
     if project.off:
         lines += ["", "Off in this stack: " + ", ".join(project.off) + "."]
+    for line in triage.project_lines(project.values):
+        lines += ["", line]
     return [*lines, ""]
 
 

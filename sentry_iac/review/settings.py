@@ -7,10 +7,11 @@ from typing import Any
 
 from sentry_iac.config.models import Organization, Project
 from sentry_iac.config.privacy import ScrubbingRule
+from sentry_iac.review import triage
 
 # Keys shown elsewhere (identity, team access, per-stack environment) or not settings at all.
 _PROJECT_SKIP = {"slug", "teams", "environments", "privacy", "fingerprinting", "code_mappings",
-                 "previous_slugs"}
+                 "previous_slugs", "ownership", "inbound_filters"}
 # ``policies`` (the checks every change must pass) is shown when the model has it.
 _ORGANIZATION_KEYS = ("privacy", "security", "retention", "integrations", "policies")
 
@@ -88,6 +89,7 @@ def project_values(project: Project) -> dict[str, str]:
                 scrubbing_rule(r) for r in project.privacy.scrubbing_rules) or "none"
     if project.fingerprinting is not None:
         out["fingerprinting"] = "; ".join(r.rule_text() for r in project.fingerprinting) or "none"
+    out.update(triage.project_values(project))  # issue owners and inbound filters, in words
     for mapping in project.code_mappings:
         out[f"code_mappings[{mapping.stack_root}]"] = (
             f"{mapping.repository}@{mapping.branch}: {mapping.source_root}")

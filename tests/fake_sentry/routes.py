@@ -13,10 +13,12 @@ from tests.fake_sentry import (
     dashboards,
     detectors,
     events_stats,
+    inbound_filters,
     integrations,
     legacy_alerts,
     members,
     migration,
+    ownership,
     performance,
     repositories,
     shapes,
@@ -147,6 +149,8 @@ def put_project(call: Call) -> Reply:
         raise Invalid({"platform": ["Invalid platform"]})
     project.settings.update(clean_project_update(body, project.settings))
     project.platform = platform
+    # The options DictField, applied after the fields (ProjectDetailsEndpoint.put).
+    inbound_filters.apply_options(call.org, project, body.get("options"))
     return Reply(200, shapes.project_detail(call.org, project, call.api_root))
 
 
@@ -211,6 +215,24 @@ def put_environment(call: Call) -> Reply:
         raise Invalid({"isHidden": errors})
     env.is_hidden = hidden
     return Reply(200, shapes.environment(env))
+
+
+def get_ownership(call: Call) -> Reply:
+    return Reply(200, ownership.serialized(_project(call)))
+
+
+def put_ownership(call: Call) -> Reply:
+    """200, not the schema's 202: ``Response(serialize(ownership, request.user))``."""
+    return Reply(200, ownership.update(call.org, _project(call), call.body, call.scopes))
+
+
+def list_filters(call: Call) -> Reply:
+    return inbound_filters.list_filters(call.org, _project(call))
+
+
+def put_filter(call: Call) -> Reply:
+    return inbound_filters.put_filter(call.org, _project(call), call.params["filter_id"],
+                                      call.body)
 
 
 ANY_TOKEN = "*"  # a route any valid token may call, whatever its scopes
@@ -281,6 +303,12 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", PROJECT + "environments/", list_environments, _PROJECT_READ),
     Route("GET", ENVIRONMENT, get_environment, _PROJECT_READ),
     Route("PUT", ENVIRONMENT, put_environment, _PROJECT_WRITE),
+    # Issue owners (ProjectOwnershipPermission: raw alone with project:read, see ownership)
+    # and inbound filters.
+    Route("GET", PROJECT + "ownership/", get_ownership, _PROJECT_READ),
+    Route("PUT", PROJECT + "ownership/", put_ownership, _PROJECT_READ),
+    Route("GET", PROJECT + "filters/", list_filters, _PROJECT_READ),
+    Route("PUT", PROJECT + "filters/{filter_id}/", put_filter, _PROJECT_WRITE),
     Route("GET", PROJECT + "keys/", list_project_keys, _PROJECT_READ),
     Route("DELETE", PROJECT + "keys/{key_id}/", delete_project_key, _PROJECT_WRITE),
     # Monitors and alerts (SENTRY_ALERTS_API.md section 1.1).

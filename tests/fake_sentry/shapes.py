@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fake_sentry import performance
+from tests.fake_sentry import inbound_filters, performance
 from tests.fake_sentry.state import (
     DATE_CREATED,
     FakeEnvironment,
@@ -168,7 +168,7 @@ def project_detail(org: FakeOrganization, project: FakeProject, base_url: str) -
         "teams": _team_refs(org, project),
         "latestRelease": None,
         "options": {
-            **project.options,
+            **inbound_filters.formatted_options(org, project),
             "sentry:performance_issue_settings": performance.effective(project.performance),
         },
         "securityToken": f"{project.id:0>32}",

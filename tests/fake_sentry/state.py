@@ -30,7 +30,9 @@ PROVIDERS = {
 # What a Business plan organisation has that alerts care about.
 PLAN_FEATURES = ("integrations-ticket-rules", "integrations-issue-basic",
                  "integrations-issue-sync", "integrations-alert-rule",
-                 "integrations-incident-management", "relay")
+                 "integrations-incident-management", "relay",
+                 # projects:custom-inbound-filters: error-message and release filters.
+                 "custom-inbound-filters")
 
 
 def org_settings_defaults() -> dict[str, Any]:
@@ -119,6 +121,8 @@ class FakeProject:
     environments: dict[str, FakeEnvironment] = field(default_factory=dict)
     keys: list[FakeKey] = field(default_factory=list)
     first_event: str | None = None  # when the project received its first event, if ever
+    # The saved ProjectOwnership row (fake_sentry.ownership), None until the first PUT.
+    ownership: dict[str, Any] | None = None
 
 
 @dataclass
@@ -251,6 +255,9 @@ class FakeOrganization:
     features: set[str] = field(default_factory=lambda: set(PLAN_FEATURES))
     # Sentry since 2026-06 reads ?project= as ids or slugs; before, ids only (listing.project_ids)
     project_slugs_in_queries: bool = True
+    # A Sentry from 2022 (fake_sentry.inbound_filters): no health-check filter, no React
+    # hydration or chunk-load options, only version-pinned legacy browsers; filter PUTs say 201.
+    older_inbound_filters: bool = False
     # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.
     user_has_2fa: bool = True
     sso_enabled: bool = False

@@ -58,6 +58,7 @@ from tests.providers.contract_observability import (
     SCHEDULE_ERRATUM,
     run_observability_scenario,
 )
+from tests.providers.contract_triage import run_triage_scenario, with_ownership_errata
 from tests.providers.scaffold import delivered
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -275,7 +276,9 @@ def openapi() -> OpenApi:
     path = openapi_path()
     if not path.is_file():
         shared_missing("Sentry's OpenAPI schema", path, "SENTRY_OPENAPI")
-    return with_monitor_errata(OpenApi.load(path))
+    api = with_monitor_errata(OpenApi.load(path))
+    with_ownership_errata(api.document)
+    return api
 
 
 @pytest.fixture(scope="module")
@@ -381,6 +384,7 @@ def run_scenario(fake: FakeSentry, client: SentryClient) -> None:
     run_observability_scenario(fake, client)
     run_import_scenario(fake, client)
     run_backtest_scenario(fake, client)
+    run_triage_scenario(fake, client)
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,13 @@ from sentry_iac.config.checks.context import CheckContext, Finding
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.models import Organization
 from sentry_iac.config.plans import (
+    CUSTOM_FILTER_PLANS,
     TICKET_CHANNEL_KINDS,
     TICKET_PLANS,
     organisation_plan,
 )
 from sentry_iac.sentry.actions import TICKET_FEATURE
+from sentry_iac.sentry.filters import CUSTOM_FILTERS_FEATURE
 
 
 @check("plan/retention-mismatch", "retention.plan is not the organisation's plan (plan:)",
@@ -64,3 +66,24 @@ def ticket_channel_on_plan(context: CheckContext) -> Iterator[Finding]:
             f"the {plan} plan does not have (Business and Enterprise do): Sentry would refuse "
             f"the alerts that use this channel: {used_by}. Route them to another channel, or "
             "set `plan:` to the organisation's plan"))
+
+
+@check("plan/custom-inbound-filters", "a project filters by error message or release on a plan "
+                                      "without custom inbound filters", after_validation=True)
+def custom_inbound_filters_on_plan(context: CheckContext) -> Iterator[Finding]:
+    """Sentry answers 400 "You do not have that feature enabled" to ``filters:error_messages``
+    and ``filters:releases`` without ``projects:custom-inbound-filters``
+    (``ProjectDetailsEndpoint.put``, core/endpoints/project_details.py)."""
+    org, source = context.model, context.org_source
+    plan = organisation_plan(org) if org is not None else None
+    if org is None or source is None or plan is None or plan in CUSTOM_FILTER_PLANS:
+        return
+    for index, project in enumerate(org.projects):
+        filters = project.inbound_filters
+        for key in ("error_messages", "releases"):
+            if filters is not None and getattr(filters, key) is not None:
+                yield Finding(source, ("projects", index, "inbound_filters", key), (
+                    f"filtering by {key.replace('_', ' ')} needs Sentry's "
+                    f"{CUSTOM_FILTERS_FEATURE} feature, which the {plan} plan does not have "
+                    "(Business and Enterprise do): Sentry would refuse it. Leave it out, or "
+                    "set `plan:` to the organisation's plan"))

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from sentry_iac.config.models import Member, Project, Team
 from sentry_iac.config.platforms import SENTRY_PLATFORMS
-from sentry_iac.importer.convert import settings
+from sentry_iac.importer.convert import settings, triage
 from sentry_iac.importer.convert.stacks import EnvMap
 from sentry_iac.importer.read.snapshot import Json, ProjectData, Snapshot
 from sentry_iac.importer.report import Report
@@ -86,7 +86,14 @@ def _members(snapshot: Snapshot, parts: OrgParts, report: Report) -> None:
         report.adopted["members"] += 1
 
 
-def _project(data: ProjectData, envs: EnvMap, declared: set[str], report: Report) -> Json | None:
+def _owners_teams(parts: OrgParts) -> dict[str, set[str]]:
+    """Each imported member's email (lower case) -> its teams: who may own a project's issues."""
+    return {str(m["email"]).lower(): {t if isinstance(t, str) else t["team"]
+                                      for t in m.get("teams", [])} for m in parts.members}
+
+
+def _project(data: ProjectData, envs: EnvMap, declared: set[str], report: Report,
+             members: dict[str, set[str]] | None = None) -> Json | None:
     detail, slug = data.detail, data.slug
     subject = f"project {slug}"
     entry: Json = {"slug": slug}
@@ -118,6 +125,8 @@ def _project(data: ProjectData, envs: EnvMap, declared: set[str], report: Report
         "fingerprinting": settings.fingerprinting(detail, subject, report),
         "performance_issues": settings.performance(data.performance, subject, report),
         "hidden_environments": settings.hidden_environments(data.environments),
+        "ownership": triage.ownership_block(data, teams, members or {}, subject, report),
+        "inbound_filters": triage.filters_block(data, subject, report),
     }
     entry.update({k: v for k, v in optional.items() if v is not None})
     return entry if _valid(Project, entry, subject, report) else None
@@ -151,9 +160,10 @@ def organization_parts(snapshot: Snapshot, envs: EnvMap, report: Report) -> OrgP
     _teams(snapshot, parts, report)
     _members(snapshot, parts, report)
     declared = {t["slug"] for t in parts.teams}
+    owners = _owners_teams(parts)
     for data in snapshot.projects:
         envs.check(data.slug)
-        entry = _project(data, envs, declared, report)
+        entry = _project(data, envs, declared, report, owners)
         if entry is None:
             continue
         project = Project.model_validate(entry)

@@ -15,6 +15,7 @@ from sentry_iac.importer.report import Report
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryApiError, SentryNotFoundError
 from sentry_iac.providers.paths import api_path
+from sentry_iac.sentry import filters, ownership
 from sentry_iac.sentry.security import SECURITY_FIELDS
 
 PRIVACY_FIELDS = ("dataScrubber", "dataScrubberDefaults", "scrubIPAddresses", "sensitiveFields",
@@ -24,6 +25,15 @@ PROJECT_FIELDS = ("id", "slug", "name", "platform", "teams", "resolveAge", "dige
                   "digestsMaxDelay", "fingerprintingRules", *PRIVACY_FIELDS)
 MEMBER_FIELDS = ("id", "email", "name", "orgRole", "role", "pending", "teams", "teamRoles")
 KEY_FIELDS = ("id", "name", "isActive")
+OWNERSHIP_FIELDS = (ownership.RAW, ownership.FALLTHROUGH, ownership.AUTO_ASSIGNMENT,
+                    ownership.CODEOWNERS_AUTO_SYNC, "dateCreated")
+
+
+def filter_options(options: Any) -> Json:
+    """``{"options": ...}`` with the inbound filter options only (the rest is not imported)."""
+    if not isinstance(options, dict):
+        return {}
+    return {"options": {k: v for k, v in options.items() if k in filters.OPTIONS.values()}}
 
 
 def _integration(body: Json) -> Json:
@@ -64,7 +74,9 @@ class _Reader:
     def project(self, summary: Json) -> ProjectData:
         slug = str(summary["slug"])
         base = ("projects", self.org, slug)
-        detail = keep(self.client.get(api_path(*base)), PROJECT_FIELDS)
+        body = self.client.get(api_path(*base))
+        detail = keep(body, PROJECT_FIELDS)
+        detail_options = body.get("options") if isinstance(body, dict) else None
         keys = [keep(k, KEY_FIELDS) for k in self.client.paginate(api_path(*base, "keys"))]
         environments = [keep(e, ("name", "isHidden")) for e in
                         self.client.get(api_path(*base, "environments"), {"visibility": "all"})]
@@ -78,7 +90,27 @@ class _Reader:
             self.report.not_read(f"performance settings of {slug}",
                                  f"Sentry answered {exc.status}; the project's thresholds are "
                                  "left out")
-        return ProjectData(slug, detail, keys, performance, environments)
+        ownership, filters = self.triage(slug, base)
+        detail.update(filter_options(detail_options))
+        return ProjectData(slug, detail, keys, performance, environments, ownership, filters)
+
+    def triage(self, slug: str, base: tuple[str, ...]) -> tuple[Json | None, list[Json] | None]:
+        """The project's ownership rules and filter switches, each None where Sentry would not
+        show it (the project is then imported without them)."""
+        found: list[Any] = []
+        for what, segment in (("ownership rules", "ownership"), ("inbound filters", "filters")):
+            try:
+                found.append(self.client.get(api_path(*base, segment)))
+            except SentryApiError as exc:
+                if exc.status not in (403, 404):
+                    raise
+                found.append(None)
+                self.report.not_read(f"{what} of {slug}", f"Sentry answered {exc.status}; "
+                                     "they are left out")
+        ownership = keep(found[0], OWNERSHIP_FIELDS) if isinstance(found[0], dict) else None
+        filters = ([keep(f, ("id", "active")) for f in found[1] if isinstance(f, dict)]
+                   if isinstance(found[1], list) else None)
+        return ownership, filters
 
     def legacy_ids(self, workflows: list[Json]) -> dict[str, Json]:
         """Which alerts Sentry migrated from legacy rules (``alert-rule-workflow``, private)."""

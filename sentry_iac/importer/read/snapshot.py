@@ -19,6 +19,8 @@ class ProjectData:
     keys: list[Json]  # {"id", "name", "isActive"}
     performance: Json | None  # None when Sentry would not show it
     environments: list[Json]  # {"name", "isHidden"}
+    ownership: Json | None = None  # the ownership endpoint's answer; None when not read
+    filters: list[Json] | None = None  # [{"id", "active"}]; None when not read
 
 
 @dataclass
