@@ -16,6 +16,11 @@ from sentry_iac.config.models import Organization
 
 TICKET_CHANNEL_KINDS = frozenset({"github"})
 TICKET_PLANS = frozenset({"business", "enterprise", "self-hosted"})
+# Anomaly detection runs on Seer, which self-hosted Sentry does not run (SENTRY_ALERTS_API.md
+# §5; sentry_iac.sentry.anomaly): there Sentry answers every anomaly monitor "Couldn't send
+# data to Seer". Which sentry.io plans include it is Sentry's feature flag
+# anomaly-detection-alerts, not a plan name (features/temporary.py): the deploy is told.
+NO_SEER_PLANS = frozenset({"self-hosted"})
 
 
 def organisation_plan(org: Organization) -> str | None:
