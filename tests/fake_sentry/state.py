@@ -30,7 +30,9 @@ PROVIDERS = {
 # What a Business plan organisation has that alerts care about.
 PLAN_FEATURES = ("integrations-ticket-rules", "integrations-issue-basic",
                  "integrations-issue-sync", "integrations-alert-rule",
-                 "integrations-incident-management", "relay")
+                 "integrations-incident-management", "relay",
+                 # Sentry's anomaly detection (fake_sentry.anomaly)
+                 "anomaly-detection-alerts", "anomaly-detection-rollout")
 
 
 def org_settings_defaults() -> dict[str, Any]:
@@ -249,6 +251,8 @@ class FakeOrganization:
     # The organisation's features (features/permanent.py names; plans give them). Without
     # integrations-ticket-rules, GitHub and Jira ticket actions are refused.
     features: set[str] = field(default_factory=lambda: set(PLAN_FEATURES))
+    # Whether Seer takes anomaly monitors (False: a Sentry without Seer, as self-hosted is).
+    seer: bool = True
     # Sentry since 2026-06 reads ?project= as ids or slugs; before, ids only (listing.project_ids)
     project_slugs_in_queries: bool = True
     # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.
