@@ -21,6 +21,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
 from sentry_iac.cli.app import main
+from sentry_iac.config.loader import load_spec
 from sentry_iac.importer.convert.fingerprints import parse_rules
 from sentry_iac.importer.convert.instances import adjusted_metric_alert
 from sentry_iac.importer.convert.scrubbing import same_rules
@@ -260,7 +261,8 @@ def test_what_cannot_be_expressed_is_reported_and_left_alone(imported: Imported)
     for reason in ("2 action filters", "issue streams of 2 projects", "no monitor",
                    "'webhook' action", "all environments", "'development' is no stack's",
                    "switched off", "'assigned_to' filter", "issue_resolved_trigger",
-                   "data.tags", "error monitor", "'dynamic' detection", "uptime_domain_failure",
+                   "data.tags", "error monitor", "another priority than high",
+                   "uptime_domain_failure",
                    "built-in rules @password:remove", "detector n_plus_one_db_queries is off",
                    "project legacy-monolith"):
         assert reason in report, reason
@@ -283,6 +285,21 @@ def test_no_secret_is_written(imported: Imported) -> None:
     for secret in imported.seeded.secrets:
         assert secret not in written
     assert "dsn" not in written.lower() and "sentry_key=" not in written
+
+
+def test_an_anomaly_monitor_comes_back_in_our_words(imported: Imported) -> None:
+    """Sentry's dynamic detector is written as ``anomaly:`` and adopted, not reported."""
+    (detector,) = [d for d in imported.fake.org.detectors.values()
+                   if d.name == "Search latency unlike usual [production]"]
+    assert detector.id in imported.adopted("production").values()
+    assert not _reported(imported, detector.id)
+    spec = load_spec(imported.out)
+    (rule,) = [r for f in spec.alerts for r in f.alerts if r.name == "Search latency unlike usual"]
+    assert rule.anomaly is not None
+    assert (rule.measure, rule.percentile, rule.window) == ("db-query-duration", "p95", "30m")
+    assert rule.anomaly.model_dump() == {"sensitivity": "low", "direction": "either",
+                                         "seasonality": "weekly"}
+    assert (rule.critical, rule.warning, rule.resolve) == (None, None, None)
 
 
 def test_the_first_up_adopts_every_monitor_and_alert_in_place(imported: Imported) -> None:

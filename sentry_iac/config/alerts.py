@@ -12,6 +12,14 @@ from typing import Annotated, Literal, Protocol
 
 from pydantic import Field, StrictBool, StrictInt, StringConstraints, model_validator
 
+from sentry_iac.config.anomaly import (
+    THRESHOLD_KEYS,
+    THRESHOLDS_CHECK,
+    Anomaly,
+    check_measure,
+    check_no_thresholds,
+    check_window,
+)
 from sentry_iac.config.base import MAX_NUMBER, SLUG_PATTERN, FormatVersion, Strict
 from sentry_iac.config.durations import Threshold, parse_duration, parse_threshold
 from sentry_iac.config.environments import EnvironmentName
@@ -270,6 +278,8 @@ class Override(Strict):
     environment: EnvironmentName | None = Field(default=None, examples=["test"])
     """The Sentry environment watched in this stack (default: the project's environment for
     the stack, else the stack's name)."""
+    anomaly: Anomaly | None = None
+    """The anomaly detection in this stack instead of the rule's (rules with `anomaly:`)."""
 
 
 class AlertRule(Strict):
@@ -322,6 +332,9 @@ class AlertRule(Strict):
     change: Change | None = None
     """Alert on the change against an earlier period instead of the value itself: {compared_to:
     1d}; thresholds are then in percent."""
+    anomaly: Anomaly | None = None
+    """Instead of thresholds: alert when the measure is unusual for it, as Sentry learns
+    ({sensitivity: low|medium|high, direction: above|below|either}); windows 5m, 15m, 30m, 1h."""
     # issue rules
     when: tuple[Trigger, ...] = Field(default=(), examples=[["first-seen", "regression"]])
     """What triggers an issue rule (any of): first-seen, regression, reappeared,
@@ -354,7 +367,7 @@ class AlertRule(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> AlertRule:
         metric_keys = [k for k in ("measure", "query", "window", "critical", "warning", "resolve",
-                                   "change", "percentile", "search")
+                                   "change", "percentile", "search", "anomaly")
                        if getattr(self, k) is not None]
         issue_keys = [k for k in ("when", "filters") if getattr(self, k)]
         issue_keys += [k for k in ("issues", "filter_match") if k in self.model_fields_set]
@@ -373,7 +386,9 @@ class AlertRule(Strict):
             preset = PRESETS.get(self.measure or "")
             if self.percentile is not None and not (preset and preset.percentile):
                 raise ValueError("@percentile: percentile applies only to the duration measures")
-            if self.critical is None:
+            if self.anomaly is not None:
+                check_anomaly_rule(self)
+            elif self.critical is None:
                 raise ValueError("a metric rule needs a critical threshold, e.g. critical: "
                                  "above 10")
             if self.window is None:
@@ -381,7 +396,8 @@ class AlertRule(Strict):
             if self.change is not None and self.dataset == "metrics":
                 raise ValueError("@change: crash-rate measures cannot alert on a change; use a "
                                  "threshold")
-            check_metric(self, self.critical, self.warning, self.resolve, self.window)
+            if self.anomaly is None:
+                check_metric(self, self.critical or "", self.warning, self.resolve, self.window)
         else:
             if metric_keys:
                 raise ValueError(f"@{metric_keys[0]}: '{metric_keys[0]}' belongs to metric rules; "
@@ -411,16 +427,20 @@ class AlertRule(Strict):
             except ValueError as exc:
                 path, message = split_location(str(exc))
                 where = ".".join(p for p in ("environments", stack, path) if p)
+                if isinstance(exc, InvalidValue):  # keeps the check that refused it
+                    raise InvalidValue(f"@{where}: {message}", exc.check) from None
                 raise ValueError(f"@{where}: {message}") from None
         return self
 
     def check_override(self, override: Override) -> None:
-        metric_only = [k for k in ("critical", "warning", "resolve", "window")
+        metric_only = [k for k in ("critical", "warning", "resolve", "window", "anomaly")
                        if getattr(override, k) is not None]
         if metric_only and not self.is_metric:
             raise ValueError(f"@{metric_only[0]}: '{metric_only[0]}' applies only to metric "
                              "rules")
-        if self.is_metric and metric_only:
+        if self.anomaly is not None or override.anomaly is not None:
+            check_anomaly_override(self, override)
+        elif self.is_metric and metric_only:
             check_metric(self, override.critical or self.critical or "",
                          override.warning if override.warning is not None else self.warning,
                          override.resolve if override.resolve is not None else self.resolve,
@@ -448,6 +468,37 @@ def split_location(message: str) -> tuple[str, str]:
         path, rest = message[1:].split(": ", 1)
         return path, rest
     return "", message
+
+
+def _window_seconds(text: str) -> int:
+    try:
+        return _duration(text, "window")
+    except ValueError as exc:
+        raise ValueError(f"@window: {exc}") from None
+
+
+def check_anomaly_rule(rule: AlertRule) -> None:
+    """A rule with ``anomaly:`` (``config.anomaly``): no thresholds, a window and a measure
+    Sentry's anomaly detection takes."""
+    check_no_thresholds([k for k in THRESHOLD_KEYS if getattr(rule, k) is not None])
+    if rule.window is not None:
+        check_window(_window_seconds(rule.window), rule.window)
+    query = rule.query.query if rule.query is not None else PRESETS[rule.measure or ""].query
+    check_measure(rule.dataset, f"{query} {rule.search or ''}", rule.measure)
+
+
+def check_anomaly_override(rule: AlertRule, override: Override) -> None:
+    """A stack's override of a rule with ``anomaly:``: another window or anomaly block, never
+    thresholds; and ``anomaly:`` only where the rule detects anomalies."""
+    if rule.anomaly is None:
+        raise InvalidValue("@anomaly: a stack can change the anomaly detection of a rule with "
+                           "`anomaly:`, not turn a rule with thresholds into one; give the "
+                           "rule `anomaly:` (and no thresholds), or make a separate rule",
+                           THRESHOLDS_CHECK)
+    check_no_thresholds([k for k in ("critical", "warning", "resolve")
+                         if getattr(override, k) is not None])
+    if override.window is not None:
+        check_window(_window_seconds(override.window), override.window)
 
 
 def check_repeat(text: str) -> None:
@@ -589,6 +640,10 @@ def legacy_problems(rule: AlertRule, channel_kinds: dict[str, tuple[str, bool]],
     if rule.change is not None:
         problems.append("percent-change alerts need the monitors backend (the legacy "
                         "provider has no comparison period)")
+    if rule.anomaly is not None:
+        # pulumiverse_sentry 0.0.9's SentryMetricAlert has no detection type or sensitivity.
+        problems.append("anomaly detection needs the monitors backend (the legacy provider "
+                        "has no detection type or sensitivity)")
     counts = [f for f in rule.filters if f.events is not None or f.users is not None]
     if len(rule.when) > 1 and counts:
         problems.append("the legacy backend cannot combine several `when` triggers with event "

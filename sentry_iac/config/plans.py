@@ -19,6 +19,11 @@ TICKET_PLANS = frozenset({"business", "enterprise", "self-hosted"})
 # Inbound filters by error message and release need projects:custom-inbound-filters (Sentry's
 # pricing: Business and Enterprise; self-hosted turns it on).
 CUSTOM_FILTER_PLANS = TICKET_PLANS
+# Anomaly detection runs on Seer, which self-hosted Sentry does not run (SENTRY_ALERTS_API.md
+# §5; sentry_iac.sentry.anomaly): there Sentry answers every anomaly monitor "Couldn't send
+# data to Seer". Which sentry.io plans include it is Sentry's feature flag
+# anomaly-detection-alerts, not a plan name (features/temporary.py): the deploy is told.
+NO_SEER_PLANS = frozenset({"self-hosted"})
 
 
 def organisation_plan(org: Organization) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from sentry_iac.config.alerts import AlertRule, Override, Routes, rule_channels
+from sentry_iac.config.anomaly import Anomaly
 from sentry_iac.config.crons import Cron
 from sentry_iac.config.dashboards import Dashboard
 from sentry_iac.config.durations import Direction, Threshold, parse_duration, parse_threshold
@@ -34,6 +35,8 @@ class StackRule:
     warning: Threshold | None = None
     resolve: Threshold | None = None
     window_seconds: int | None = None
+    # A metric rule with anomaly detection has this instead of thresholds.
+    anomaly: Anomaly | None = None
 
     @property
     def key(self) -> str:
@@ -93,11 +96,22 @@ def stack_rule(rule: AlertRule, project: Project, stack: str, channels: Mapping[
                      priority=priority, channels=routed, repeat_seconds=repeat)
     if not rule.is_metric:
         return item
+    if rule.anomaly is not None:
+        return anomaly_stack_rule(item, override)
     return replace(
         item, critical=_optional(_pick(rule, override, "critical")),
         warning=_optional(_pick(rule, override, "warning")),
         resolve=_optional(_pick(rule, override, "resolve")),
         window_seconds=parse_duration(_pick(rule, override, "window") or ""))
+
+
+def anomaly_stack_rule(item: StackRule, override: Override | None) -> StackRule:
+    """A rule with anomaly detection in one stack: its window and anomaly block, the stack's
+    override of either first; no thresholds."""
+    rule = item.rule
+    anomaly = override.anomaly if override and override.anomaly else rule.anomaly
+    return replace(item, anomaly=anomaly,
+                   window_seconds=parse_duration(_pick(rule, override, "window") or ""))
 
 
 def stack_rules(spec: Spec, stack: str) -> list[StackRule]:

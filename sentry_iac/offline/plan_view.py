@@ -155,6 +155,8 @@ def _alert(item: StackRule, environment: str | None) -> str:
 
 
 def _monitor(item: StackRule) -> str:
+    if item.anomaly is not None:
+        return english.ANOMALY_ISSUES
     parts = []
     if item.warning is not None:
         parts.append(f"warning {english.threshold(item.warning)}")

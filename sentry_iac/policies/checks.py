@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sentry_iac.config.models import PAGING_KINDS
+from sentry_iac.sentry.anomaly import ANOMALY_DETECTION
 
 LEGACY_PAGING = ("PagerDutyNotifyServiceAction", "OpsgenieNotifyTeamAction")
 DSN_OUTPUTS = frozenset({"dsnPublic", "dsnSecret"})
@@ -127,7 +128,12 @@ def rule_reaches_a_channel(resources: list[Resource], _: Settings) -> Iterable[t
 def metric_alerts_resolve(resources: list[Resource], _: Settings) -> Iterable[tuple[str, str]]:
     for monitor in _of(resources, "Monitor"):
         group = (monitor.props.get("detector") or {}).get("conditionGroup") or {}
-        if not any(c.get("conditionResult") == 0 for c in group.get("conditions") or []):
+        conditions = group.get("conditions") or []
+        # An anomaly monitor resolves when Seer no longer sees an anomaly, and Sentry wants no
+        # resolution condition of it (MetricIssueConditionGroupValidator.validate_conditions).
+        if any(c.get("type") == ANOMALY_DETECTION for c in conditions):
+            continue
+        if not any(c.get("conditionResult") == 0 for c in conditions):
             yield monitor.name, "has no resolution condition, so its issues never resolve"
 
 
@@ -154,7 +160,8 @@ CHECKS: tuple[Check, ...] = (
           production_pages_on_critical),
     Check("rule-reaches-a-channel", "Every alert rule notifies at least one channel.",
           rule_reaches_a_channel),
-    Check("metric-alerts-resolve", "Every metric monitor has a resolution condition.",
+    Check("metric-alerts-resolve", "Every metric monitor has a resolution condition (anomaly "
+                                "monitors resolve by themselves).",
           metric_alerts_resolve),
     Check("dsn-outputs-secret", "Client keys mark their DSN outputs secret.",
           dsn_outputs_are_secret),

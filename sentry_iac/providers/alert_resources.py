@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 
-from sentry_iac.providers.alerting import ADOPT, AlertProvider, MonitorProvider
+from sentry_iac.providers.alerting import ADOPT, SOURCES, AlertProvider, MonitorProvider
 from sentry_iac.providers.dynamic import SentryResource
 
 
@@ -19,9 +19,14 @@ class Monitor(SentryResource, module="sentry-iac", name="Monitor"):
         self, name: str, *, organization: str, project: pulumi.Input[str],
         detector: Mapping[str, Any], adopt: str | None = None,
         opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
+        sources: Mapping[str, str] | None = None,
     ) -> None:
         props: dict[str, Any] = {"organization": organization, "project": project,
                                  "detector": detector}
+        if sources:
+            # API field -> "alerts/x.yaml:12:5: alerts[0].anomaly": where Sentry's refusals
+            # are told (bookkeeping only: diff ignores it)
+            props[SOURCES] = dict(sources)
         if adopt:
             props[ADOPT] = adopt  # an existing detector to take over (sentry-iac import)
         super().__init__(MonitorProvider(), name, props, opts, renamed_from)

@@ -31,9 +31,32 @@ class AlertRuleComponent(pulumi.ComponentResource):
                          component_options(rule.id, rule.previous_ids, opts))
 
 
+def anomaly_sources(spec: Spec, item: StackRule) -> dict[str, str] | None:
+    """Where an anomaly rule's ``anomaly:`` and ``window`` are declared (this stack's override
+    first), by the monitor's API fields: the provider names them when Sentry refuses the
+    monitor (``providers.anomaly``). None for rules with thresholds."""
+    if item.anomaly is None:
+        return None
+    found = next(((name, index, rule) for name, alerts_file in spec.alert_files()
+                  for index, rule in enumerate(alerts_file.alerts) if rule.id == item.rule.id),
+                 None)
+    if found is None:
+        return None
+    name, index, rule = found
+    override = rule.environments.get(item.stack)
+    places = {}
+    for key in ("anomaly", "window"):
+        overridden = override is not None and getattr(override, key) is not None
+        path = ("environments", item.stack, key) if overridden else (key,)
+        places[key] = spec.where(("alerts", index, *path), file=name)
+    return {"config.detectionType": places["anomaly"], "conditionGroup": places["anomaly"],
+            "dataSources.0.timeWindow": places["window"]}
+
+
 def _monitors_backend(item: StackRule, organization: str, parent: pulumi.Resource,
                       depends_on: list[pulumi.Resource],
-                      adopted: Mapping[tuple[str, str], str] | None = None) -> None:
+                      adopted: Mapping[tuple[str, str], str] | None = None,
+                      sources: Mapping[str, str] | None = None) -> None:
     opts = pulumi.ResourceOptions(parent=parent, depends_on=depends_on,
                                   aliases=project_renamed(item))
     adopted = adopted or {}
@@ -42,7 +65,7 @@ def _monitors_backend(item: StackRule, organization: str, parent: pulumi.Resourc
         monitor = Monitor(item.key, organization=organization, project=item.project.slug,
                           detector=detector_payload(item),
                           adopt=adopted.get(("Monitor", item.key)), opts=opts,
-                          renamed_from=item.project.previous_slugs)
+                          renamed_from=item.project.previous_slugs, sources=sources)
         detectors.append(monitor.id)
     Alert(item.key, organization=organization, project=item.project.slug,
           workflow=workflow_payload(item), detectors=detectors, priority=item.priority,
@@ -67,4 +90,5 @@ def build_alerts(
         if backend == "legacy":
             legacy_alert(item, spec.org.organization, team_ids, component, depends_on)
         else:
-            _monitors_backend(item, spec.org.organization, component, depends_on, adopted)
+            _monitors_backend(item, spec.org.organization, component, depends_on, adopted,
+                              anomaly_sources(spec, item))

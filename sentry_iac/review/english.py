@@ -81,9 +81,36 @@ def measure(rule: AlertRule) -> str:
     return text
 
 
+# An anomaly rule's direction, as what the value is.
+UNUSUAL = {"above": "anomalously high", "below": "anomalously low",
+           "either": "anomalously high or low"}
+
+
+def anomaly(item: StackRule) -> str:
+    """"medium sensitivity, anomalously high" (and the rhythm, when it is not found
+    automatically)."""
+    assert item.anomaly is not None
+    words = f"{item.anomaly.sensitivity} sensitivity, {UNUSUAL[item.anomaly.direction]}"
+    if item.anomaly.seasonality != "auto":
+        words += f", {item.anomaly.seasonality} rhythm"
+    return words
+
+
+def anomaly_condition(item: StackRule) -> str:
+    """"p95 duration of incoming HTTP requests anomalously high over 15 minutes (medium
+    sensitivity)": what Sentry's anomaly detection opens a high issue for."""
+    assert item.anomaly is not None and item.window_seconds is not None
+    rhythm = (f", {item.anomaly.seasonality} rhythm" if item.anomaly.seasonality != "auto"
+              else "")
+    return (f"{measure(item.rule)} {UNUSUAL[item.anomaly.direction]} over "
+            f"{duration(item.window_seconds)} ({item.anomaly.sensitivity} sensitivity{rhythm})")
+
+
 def metric_condition(item: StackRule) -> str:
     """"Error count above 10 per 1 minute", or a change against an earlier period."""
     rule = item.rule
+    if item.anomaly is not None:
+        return anomaly_condition(item)
     assert item.critical is not None and item.window_seconds is not None
     span = ("per " if rule.unit == "count" else "over ") + duration(item.window_seconds)
     if rule.change is not None:
@@ -186,6 +213,12 @@ def notices(item: StackRule) -> str:
     return "notified when it fires and when it resolves; never held back"
 
 
+# What an anomaly monitor does: Seer's verdict is high or nothing
+# (SEER_EVALUATION_TO_DETECTOR_PRIORITY, incidents/handlers/condition/anomaly_detection_handler.py).
+ANOMALY_ISSUES = ("opens a high issue when Sentry's anomaly detection finds the value unusual "
+                  "for it, resolves when it no longer does")
+
+
 def issue_kinds(rule: AlertRule) -> str:
     """Which issues an issue rule is about, when its filters do not say."""
     if rule.errors_only:
@@ -198,7 +231,10 @@ def issue_kinds(rule: AlertRule) -> str:
 def details(item: StackRule) -> list[str]:
     """What the sentence leaves out: the warning level, resolution, notices, repeats."""
     out: list[str] = []
-    if item.rule.is_metric:
+    if item.anomaly is not None:
+        out.append(ANOMALY_ISSUES)
+        out.append(notices(item))
+    elif item.rule.is_metric:
         if item.warning is not None:
             out.append(f"warning {threshold(item.warning)}")
         resolution = item.resolution

@@ -141,7 +141,13 @@ def rule_values(item: StackRule) -> dict[str, str]:
     values = {"name": rule.name, "environment": item.environment}
     if rule.description:
         values["description"] = rule.description
-    if rule.is_metric:
+    if item.anomaly is not None:
+        assert item.window_seconds is not None
+        values["measure"] = english.measure(rule)
+        values["window"] = english.duration(item.window_seconds)
+        values["anomaly"] = english.anomaly(item)
+        values["notices"] = english.notices(item)
+    elif rule.is_metric:
         assert item.critical is not None and item.window_seconds is not None
         values["measure"] = english.measure(rule)
         values["window"] = english.duration(item.window_seconds)

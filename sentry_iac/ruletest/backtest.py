@@ -11,7 +11,8 @@ so none asks for more than ``MAX_POINTS`` buckets (Sentry refuses more than 10,0
 queries through the RPC more than 2,016: ``utils/dates.py`` ``validate_interval``,
 ``search/eap/constants.py`` ``MAX_ROLLUP_POINTS``).
 
-Release-health (crash-free) monitors read the sessions API instead: not backtested here.
+Release-health (crash-free) monitors read the sessions API instead, and anomaly monitors ask
+Seer: neither is backtested here.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from sentry_iac.ruletest.detector import DetectorState, Transition
 from sentry_iac.sentry.alerts import HIGH, MEDIUM, RESOLVED
+from sentry_iac.sentry.anomaly import DYNAMIC
 
 # events-stats' `dataset` parameter for a monitor's dataset (api/utils.py DATASET_OPTIONS)
 STATS_DATASETS = {"events": "errors", "events_analytics_platform": "spans"}
@@ -34,6 +36,11 @@ class NotBacktestable(ValueError):
 
 
 def source_of(detector: dict[str, Any]) -> dict[str, Any]:
+    if (detector.get("config") or {}).get("detectionType") == DYNAMIC:
+        # Seer judges each window against its model of the last 28 days
+        # (anomaly_detection_handler.py); replaying the series cannot say what it decides.
+        raise NotBacktestable("it detects anomalies with Sentry's Seer, whose verdict on each "
+                              "window a replay of the series cannot reproduce")
     source: dict[str, Any] = detector["dataSources"][0]
     if source["dataset"] not in STATS_DATASETS:
         raise NotBacktestable(f"the {source['dataset']} dataset (release health) is read from "

@@ -20,6 +20,9 @@ class Outcome:
     unexpected: tuple[Entry, ...]
     rules: tuple[PreparedRule, ...]
     error: str | None = None  # what the evaluator does not model, when it stopped there
+    # Rules of the test's project it cannot play, left out of the timeline, each with why
+    # (anomaly detection: ruletest.anomaly).
+    not_played: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -76,9 +79,11 @@ def format_outcome(outcome: Outcome) -> str:
     """``ok  <test>`` or the failure with everything needed to fix the test or the rule."""
     test = outcome.test
     title = f"{test.where}: {test.spec.name} (stack {test.spec.stack}, {test.spec.project})"
+    left_out = [f"  cannot evaluate, left out of the timeline: {why}"
+                for why in outcome.not_played]
     if outcome.passed:
-        return f"ok    {title}"
-    lines = [f"FAIL  {title}"]
+        return "\n".join([f"ok    {title}", *left_out])
+    lines = [f"FAIL  {title}", *left_out]
     if outcome.error is not None:
         return "\n".join([*lines, f"  cannot evaluate: {outcome.error}"])
     lines += [f"  missing     {test.file}:{e.line}: {expected_line(e).strip()}"

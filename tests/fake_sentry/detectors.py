@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tests.fake_sentry import listing
 from tests.fake_sentry.alert_shapes import detector_body
+from tests.fake_sentry.anomaly import hand_to_seer
 from tests.fake_sentry.casing import camel_errors, snake_keys
 from tests.fake_sentry.detector_checks import clean_detector
 from tests.fake_sentry.links import requested_links
@@ -60,6 +61,7 @@ def create_detector(call: Call) -> Reply:
         workflow_ids = requested_links(
             body, "workflowIds", org.workflows, "workflows", creating=True
         )
+    hand_to_seer(org, values)
     detector = FakeDetector(id=org.next_id(), project_id=project.id, type="metric_issue", **values)
     org.detectors[detector.id] = detector
     _link(org, detector.id, workflow_ids)
@@ -176,6 +178,7 @@ def put_detector(call: Call) -> Reply:
     with camel_errors():
         values: dict[str, Any] = clean_detector(org, snake_keys(body), detector)
         workflow_ids = requested_links(body, "workflowIds", org.workflows, "workflows")
+    hand_to_seer(org, values, detector)
     for name, value in values.items():
         setattr(detector, name, value)
     detector.date_updated = DATE_UPDATED

@@ -32,7 +32,9 @@ PLAN_FEATURES = ("integrations-ticket-rules", "integrations-issue-basic",
                  "integrations-issue-sync", "integrations-alert-rule",
                  "integrations-incident-management", "relay",
                  # projects:custom-inbound-filters: error-message and release filters.
-                 "custom-inbound-filters")
+                 "custom-inbound-filters",
+                 # Sentry's anomaly detection (fake_sentry.anomaly)
+                 "anomaly-detection-alerts", "anomaly-detection-rollout")
 
 
 def org_settings_defaults() -> dict[str, Any]:
@@ -253,6 +255,8 @@ class FakeOrganization:
     # The organisation's features (features/permanent.py names; plans give them). Without
     # integrations-ticket-rules, GitHub and Jira ticket actions are refused.
     features: set[str] = field(default_factory=lambda: set(PLAN_FEATURES))
+    # Whether Seer takes anomaly monitors (False: a Sentry without Seer, as self-hosted is).
+    seer: bool = True
     # Sentry since 2026-06 reads ?project= as ids or slugs; before, ids only (listing.project_ids)
     project_slugs_in_queries: bool = True
     # A Sentry from 2022 (fake_sentry.inbound_filters): no health-check filter, no React

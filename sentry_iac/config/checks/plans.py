@@ -11,6 +11,7 @@ from sentry_iac.config.checks.registry import check
 from sentry_iac.config.models import Organization
 from sentry_iac.config.plans import (
     CUSTOM_FILTER_PLANS,
+    NO_SEER_PLANS,
     TICKET_CHANNEL_KINDS,
     TICKET_PLANS,
     organisation_plan,
@@ -87,3 +88,20 @@ def custom_inbound_filters_on_plan(context: CheckContext) -> Iterator[Finding]:
                     f"{CUSTOM_FILTERS_FEATURE} feature, which the {plan} plan does not have "
                     "(Business and Enterprise do): Sentry would refuse it. Leave it out, or "
                     "set `plan:` to the organisation's plan"))
+@check("plan/anomaly-detection", "a rule detects anomalies on a Sentry without Seer "
+                                 "(self-hosted)", after_validation=True)
+def anomaly_detection_on_plan(context: CheckContext) -> Iterator[Finding]:
+    org = context.model
+    plan = organisation_plan(org) if org is not None else None
+    if plan not in NO_SEER_PLANS:
+        return
+    for source, alerts_file in context.alert_models:
+        for index, rule in enumerate(alerts_file.alerts):
+            on = [s for s in sorted(context.stack_configs)
+                  if (o := rule.environments.get(s)) is None or o.enabled]
+            if rule.anomaly is not None and on:
+                yield Finding(source, ("alerts", index, "anomaly"), (
+                    f"anomaly detection runs on Sentry's Seer, which {plan} Sentry does not "
+                    f"have: Sentry would refuse this rule's monitor in {', '.join(on)}. Use "
+                    "critical/warning thresholds, or set `plan:` to the organisation's "
+                    "sentry.io plan"))

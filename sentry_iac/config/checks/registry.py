@@ -47,6 +47,10 @@ READING_CHECKS: dict[str, str] = {
     "schema/invalid": "a value the format's own rules refuse (the message says why)",
     "schema/crontab": "a cron schedule that is not a crontab Sentry accepts",
     "schema/unknown-name": "a name that is not one of the known ones (platform, measure...)",
+    "anomaly/window": "a rule with anomaly detection has a window other than 5m, 15m, 30m, 1h",
+    "anomaly/thresholds": "a rule with anomaly detection also has fixed thresholds or a change",
+    "anomaly/measure": "anomaly detection on a measure it does not take (release health, "
+                       "is:unresolved)",
     "stack/not-a-mapping": "a stack file, or its config:, is not a mapping",
     "stack/unknown-key": "a key of a stack file that nothing reads (a typo)",
     "stack/plain-token": "sentry:token is stored in plain text instead of as a secret",

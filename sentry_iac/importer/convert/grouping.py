@@ -20,7 +20,7 @@ from sentry_iac.importer.convert.names import UniqueNames, slugify
 # then how it compares and what issue rules trigger on.
 _MEASURED = ("measure", "percentile", "search", "query")
 _THRESHOLDS = ("window", "critical", "warning", "resolve")
-_COMPARED = ("change", "when", "filters", "filter_match", "issues")
+_COMPARED = ("change", "anomaly", "when", "filters", "filter_match", "issues")
 _DEFAULT_REPEAT = "30m"
 _FILES = {"events": "errors.yaml", "events_analytics_platform": "performance.yaml",
           "metrics": "release-health.yaml"}

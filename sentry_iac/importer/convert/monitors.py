@@ -10,6 +10,7 @@ from sentry_iac.config.metrics import PRESETS
 from sentry_iac.importer.convert.numbers import threshold
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.read.snapshot import Json
+from sentry_iac.sentry import anomaly
 from sentry_iac.sentry.alerts import (
     DIRECTIONS_BY_OPERATOR,
     HIGH,
@@ -124,6 +125,33 @@ def threshold_fields(detector: Json, unit: str, change: bool) -> dict[str, Any]:
     return fields
 
 
+def anomaly_fields(detector: Json) -> dict[str, Any]:
+    """``anomaly: {sensitivity, direction[, seasonality]}`` of a dynamic monitor (the inverse
+    of ``anomaly_detector_payload``): one ``anomaly_detection`` condition at high priority."""
+    conditions = (detector.get("conditionGroup") or {}).get("conditions") or []
+    if len(conditions) != 1 or conditions[0].get("type") != anomaly.ANOMALY_DETECTION:
+        raise NotExpressible("its anomaly detection is not one anomaly_detection condition")
+    condition = conditions[0]
+    if int(condition.get("conditionResult", -1)) != HIGH:
+        raise NotExpressible("its anomaly condition opens issues at another priority than high")
+    comparison = condition.get("comparison") or {}
+    threshold_type = comparison.get("thresholdType", comparison.get("threshold_type"))
+    sensitivity = anomaly.SENSITIVITIES_BY_CODE.get(str(comparison.get("sensitivity")))
+    direction = (anomaly.DIRECTIONS_BY_CODE.get(int(threshold_type))
+                 if isinstance(threshold_type, int | float) else None)
+    seasonality = anomaly.SEASONALITIES_BY_CODE.get(str(comparison.get("seasonality")))
+    if sensitivity is None or direction is None:
+        raise NotExpressible(f"its anomaly comparison {comparison} has no sensitivity or "
+                             "direction sentry-iac knows")
+    if seasonality is None:
+        raise NotExpressible(f"its seasonality '{comparison.get('seasonality')}' is not one "
+                             f"Seer takes ({', '.join(anomaly.SEASONALITIES)})")
+    fields: dict[str, Any] = {"sensitivity": sensitivity, "direction": direction}
+    if seasonality != "auto":
+        fields["seasonality"] = seasonality
+    return fields
+
+
 def metric_fields(detector: Json) -> dict[str, Any]:
     """The rule fields one monitor says; ``NotExpressible`` when the vocabulary cannot."""
     query = snuba_query(detector)
@@ -132,13 +160,16 @@ def metric_fields(detector: Json) -> dict[str, Any]:
     detection = config.get("detectionType", STATIC)
     if detection == PERCENT:
         fields["change"] = {"compared_to": format_duration(int(config["comparisonDelta"]))}
+    elif detection == anomaly.DYNAMIC:
+        fields["anomaly"] = anomaly_fields(detector)
     elif detection != STATIC:
-        raise NotExpressible(f"it uses '{detection}' detection (anomaly detection needs Seer); "
-                             "sentry-iac writes static thresholds and percent changes")
+        raise NotExpressible(f"it uses '{detection}' detection; sentry-iac writes static "
+                             "thresholds, percent changes and anomaly detection")
     measure = PRESETS.get(str(fields.get("measure")))
     unit = measure.unit if measure is not None else "count"
     fields["window"] = format_duration(int(query.get("timeWindow") or 0))
-    fields.update(threshold_fields(detector, unit, "change" in fields))
+    if "anomaly" not in fields:
+        fields.update(threshold_fields(detector, unit, "change" in fields))
     if detector.get("description"):
         fields["description"] = detector["description"]
     return fields

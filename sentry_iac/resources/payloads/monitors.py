@@ -16,6 +16,7 @@ from sentry_iac.config.metrics import PRESETS
 from sentry_iac.config.models import Channel
 from sentry_iac.config.stack_views import StackRule
 from sentry_iac.sentry import alerts as codes
+from sentry_iac.sentry import anomaly
 from sentry_iac.sentry.alerts import HIGH, MEDIUM, RESOLVED
 from sentry_iac.sentry.metrics import EVENT_TYPES, METRIC_DETECTOR, PERCENT, QUERY_TYPE, STATIC
 from sentry_iac.sentry.shapes import (
@@ -71,6 +72,8 @@ def _number(value: float) -> float | int:
 
 def detector_payload(item: StackRule) -> Detector:
     """The body of ``POST /organizations/{org}/projects/{project}/detectors/``."""
+    if item.anomaly is not None:
+        return anomaly_detector_payload(item)
     assert item.critical is not None and item.window_seconds is not None
     query = metric_query(item)
     conditions: list[DataCondition] = [
@@ -98,6 +101,29 @@ def detector_payload(item: StackRule) -> Detector:
                          "environment": item.environment}],
         "config": config,
         "conditionGroup": {"logicType": codes.ANY, "conditions": conditions},
+    }
+
+
+def anomaly_detector_payload(item: StackRule) -> Detector:
+    """A monitor that detects anomalies (``detectionType: dynamic``): one
+    ``anomaly_detection`` condition at high priority and no thresholds or resolution
+    condition; Seer decides what is unusual and when it is over (``sentry_iac.sentry.anomaly``
+    cites Sentry's rules)."""
+    assert item.anomaly is not None and item.window_seconds is not None
+    comparison = {"sensitivity": anomaly.SENSITIVITIES[item.anomaly.sensitivity],
+                  "seasonality": anomaly.SEASONALITIES[item.anomaly.seasonality],
+                  "thresholdType": anomaly.DIRECTIONS[item.anomaly.direction]}
+    return {
+        "name": item.display_name,
+        "type": METRIC_DETECTOR,
+        "enabled": True,
+        "description": item.rule.description,
+        "dataSources": [{**metric_query(item), "timeWindow": item.window_seconds,
+                         "environment": item.environment}],
+        "config": {"detectionType": anomaly.DYNAMIC},
+        "conditionGroup": {"logicType": codes.ANY, "conditions": [
+            {"type": anomaly.ANOMALY_DETECTION, "comparison": comparison,
+             "conditionResult": HIGH}]},
     }
 
 
