@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sentry_iac.config.alerts import rule_channels
 from sentry_iac.config.checks.context import CheckContext, Finding
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.models import Organization
@@ -14,6 +13,8 @@ from sentry_iac.config.plans import (
     TICKET_PLANS,
     organisation_plan,
 )
+from sentry_iac.config.routing import cron_routing, rule_channel_names
+from sentry_iac.config.stack_views import rule_is_on
 from sentry_iac.sentry.actions import TICKET_FEATURE
 
 
@@ -30,19 +31,17 @@ def retention_plan_mismatch(context: CheckContext) -> Iterator[Finding]:
 
 def _channel_users(context: CheckContext, org: Organization) -> dict[str, list[str]]:
     """Channel -> the rules and crons (with the stack) that send to it."""
-    routes = org.routes
     users: dict[str, list[str]] = {}
     for stack in context.stack_configs:
         for _, alerts_file in context.alert_models:
             for rule in alerts_file.alerts:
-                override = rule.environments.get(stack)
-                if override is not None and not override.enabled:
+                if not rule_is_on(rule, stack):
                     continue
-                for name in rule_channels(rule, stack, routes):
+                for name in rule_channel_names(rule, stack, org):
                     users.setdefault(name, []).append(f"{rule.id} ({stack})")
         for project in org.projects:
             for cron in project.crons:
-                for name in rule_channels(cron, stack, routes):
+                for name in cron_routing(cron, project, stack, org).channels:
                     users.setdefault(name, []).append(f"cron {cron.slug} ({stack})")
     return users
 
