@@ -56,3 +56,11 @@ def is_off(overrides: dict[str, Any], stack: str) -> bool:
     """Whether ``environments: {<stack>: {enabled: false}}`` turns the item off there."""
     here = overrides.get(stack)
     return isinstance(here, dict) and here.get("enabled") is False
+
+
+def off_in(item: dict[str, Any], stack: str) -> bool:
+    """Whether an alert rule or cron is off in ``stack``: ``enabled: false`` there, or a rule's
+    ``only`` that leaves the stack out."""
+    only = item.get("only")
+    return is_off(mapping(item, "environments"), stack) or (
+        isinstance(only, list) and stack not in only)

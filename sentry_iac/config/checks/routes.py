@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sentry_iac.config.checks.context import CheckContext, Finding
-from sentry_iac.config.checks.raw import crons, entries, is_off, mapping, text, texts
+from sentry_iac.config.checks.raw import crons, entries, mapping, off_in, text, texts
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.yaml.source import KeyPath, SourceMap
 
@@ -107,18 +107,13 @@ def _warning_routed(item: dict[str, Any], here: dict[str, Any]) -> bool:
     return metric and warning is not None and isinstance(priority, str)
 
 
-def _only_excludes(item: dict[str, Any], stack: str) -> bool:
-    only = item.get("only")
-    return isinstance(only, list) and stack not in only
-
-
 def _silent_levels(item: dict[str, Any], stacks: Iterable[str], book: _Book,
                    route_of: RouteOf, base: KeyPath, projects: list[tuple[str, str | None]]
                    ) -> Iterator[_Silent]:
     """Each level of ``item`` that is on in a stack and reaches no channel there."""
     overrides = mapping(item, "environments")
     for stack in sorted(stacks):
-        if is_off(overrides, stack) or _only_excludes(item, stack):
+        if off_in(item, stack):
             continue
         here = mapping(overrides, stack)
         found = _level(book, route_of, "priority", item, here, stack, projects, base)

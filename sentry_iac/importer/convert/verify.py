@@ -44,7 +44,7 @@ def candidate_rule(fields: dict[str, Any], project: Project, stack: str,
     try:
         rule = AlertRule.model_validate(fields)
         named = {name: Channel.model_validate(channels[name])
-                 for name in fields.get("channels", ())}
+                 for key in ("channels", "warning_channels") for name in fields.get(key, ())}
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
