@@ -11,6 +11,7 @@ out keeps the organisation's channels.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -114,11 +115,13 @@ def cron_routing(cron: Cron, project: Project, stack: str, book: RouteBook) -> R
     return _routing(cron, owning_team(cron.owner, project), stack, book)
 
 
-def rule_channel_names(rule: AlertRule, stack: str, org: Organization) -> tuple[str, ...]:
-    """Every channel ``rule`` tells in ``stack``, on any of its projects and at any level."""
+def rule_channel_names(rule: AlertRule, stack: str, org: Organization,
+                       projects: Mapping[str, Project]) -> tuple[str, ...]:
+    """Every channel ``rule`` tells in ``stack``, on any of its projects and at any level;
+    ``projects`` are the organisation's by slug."""
     names: list[str] = []
-    for project in org.projects:
-        if project.slug in rule.projects:
-            names += [c for c in rule_routing(rule, project, stack, org).every_channel
+    for slug in rule.projects:
+        if slug in projects:
+            names += [c for c in rule_routing(rule, projects[slug], stack, org).every_channel
                       if c not in names]
     return tuple(names)

@@ -40,12 +40,13 @@ def legacy_rule(context: CheckContext) -> Iterator[Finding]:
     if org is None:
         return
     kinds = channel_kinds(org)
+    projects = {p.slug: p for p in org.projects}
     for stack in _legacy_stacks(context):
         for source, alerts_file in context.alert_models:
             for index, rule in enumerate(alerts_file.alerts):
                 if not rule_is_on(rule, stack):
                     continue
-                channels = rule_channel_names(rule, stack, org)
+                channels = rule_channel_names(rule, stack, org, projects)
                 for problem in legacy_problems(rule, kinds, channels):
                     yield Finding(source, ("alerts", index), f"in stack '{stack}': {problem}")
 

@@ -32,12 +32,13 @@ def retention_plan_mismatch(context: CheckContext) -> Iterator[Finding]:
 def _channel_users(context: CheckContext, org: Organization) -> dict[str, list[str]]:
     """Channel -> the rules and crons (with the stack) that send to it."""
     users: dict[str, list[str]] = {}
+    projects = {p.slug: p for p in org.projects}
     for stack in context.stack_configs:
         for _, alerts_file in context.alert_models:
             for rule in alerts_file.alerts:
                 if not rule_is_on(rule, stack):
                     continue
-                for name in rule_channel_names(rule, stack, org):
+                for name in rule_channel_names(rule, stack, org, projects):
                     users.setdefault(name, []).append(f"{rule.id} ({stack})")
         for project in org.projects:
             for cron in project.crons:

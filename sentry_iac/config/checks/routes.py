@@ -4,6 +4,7 @@ of its levels, on each project it watches (whose owning team may route it; see
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -107,13 +108,13 @@ def _warning_routed(item: dict[str, Any], here: dict[str, Any]) -> bool:
     return metric and warning is not None and isinstance(priority, str)
 
 
-def _silent_levels(item: dict[str, Any], stacks: Iterable[str], book: _Book,
+def _silent_levels(item: dict[str, Any], stacks: list[str], book: _Book,
                    route_of: RouteOf, base: KeyPath, projects: list[tuple[str, str | None]]
                    ) -> Iterator[_Silent]:
     """Each level of ``item`` that is on in a stack and reaches no channel there."""
     overrides = mapping(item, "environments")
-    for stack in sorted(stacks):
-        if off_in(item, stack):
+    for stack in stacks:
+        if off_in(item, stack, overrides):
             continue
         here = mapping(overrides, stack)
         found = _level(book, route_of, "priority", item, here, stack, projects, base)
@@ -130,23 +131,38 @@ def _silent_levels(item: dict[str, Any], stacks: Iterable[str], book: _Book,
 Silent = tuple[SourceMap, _Silent, str]
 
 
-def _silent(context: CheckContext) -> Iterator[Silent]:
-    """Every level of an alert rule or cron that is on in a stack and reaches no channel."""
+def _silent(context: CheckContext) -> list[Silent]:
+    """Every level of an alert rule or cron that is on in a stack and reaches no channel;
+    found once per context, for both checks of this family."""
+    if _FOUND and _FOUND[0][0]() is context:
+        return _FOUND[0][1]
+    found = list(_find_silent(context))
+    _FOUND[:] = [(weakref.ref(context), found)]
+    return found
+
+
+# The last context's findings; a weak reference, so a finished run's configuration is freed.
+_FOUND: list[tuple[weakref.ref[CheckContext], list[Silent]]] = []
+
+
+def _find_silent(context: CheckContext) -> Iterator[Silent]:
     book = _Book.of(context.org)
+    stacks = sorted(context.stacks)
     for rule in context.rules():
         team = text(rule.data, "team")
+        # Without a team's own routing every project of a rule is routed alike.
         projects = [(slug, team or book.owners.get(slug)) for _, slug in
-                    texts(rule.data.get("projects"))] or [("", team)]
-        for found in _silent_levels(rule.data, context.stacks, book, _rule_route, rule.at(),
-                                    projects):
+                    texts(rule.data.get("projects"))] if book.teams else []
+        for found in _silent_levels(rule.data, stacks, book, _rule_route, rule.at(),
+                                    projects or [("", team)]):
             yield rule.source, found, "alert rule"
     slugs = {i: text(project, "slug") or "" for i, project in entries(context.org, "projects")}
     for base, cron in crons(context.org):
         slug = slugs.get(int(base[1]), "")
         owner = text(cron, "owner") or book.owners.get(slug)
         if context.org_source is not None:
-            for found in _silent_levels(cron, context.stacks, book, _cron_route, base,
-                                        [(slug or "", owner)]):
+            for found in _silent_levels(cron, stacks, book, _cron_route, base,
+                                        [(slug, owner)]):
                 yield context.org_source, found, "cron"
 
 
