@@ -18,6 +18,9 @@ from sentry_iac.offline.plan_view import format_summary
 from sentry_iac.resources.payloads.monitors import workflow_payload
 from sentry_iac.review.diff import diff_stack
 from sentry_iac.review.snapshot import snapshot
+from sentry_iac.ruletest.model import load_tests
+from sentry_iac.ruletest.run import run_test
+from sentry_iac.ruletest.timeline import PreparedRule
 from sentry_iac.sentry.alerts import HIGH, MEDIUM, PRIORITY_AT_LEAST, PRIORITY_DEESCALATING
 from tests.helpers import by_name, copy_project
 
@@ -150,3 +153,27 @@ def test_the_legacy_backend_gives_each_trigger_its_levels_channels(tmp_path: Pat
     triggers = by_name(plan, "SentryMetricAlert")["high-error-rate/spms-backend"]["triggers"]
     kinds = {t["label"]: sorted(a["type"] for a in t["actions"]) for t in triggers}
     assert kinds == {"critical": ["email"], "warning": ["email", "msteams"]}
+
+
+def _together(rule: PreparedRule) -> PreparedRule:
+    """The alert as it was before the warning level routed apart: one filter from warning up
+    with every action."""
+    filters = rule.workflow["actionFilters"]
+    actions = [a for group in filters for a in group["actions"]]
+    rule.workflow = {**rule.workflow, "actionFilters": [{**filters[0], "actions": actions}]}
+    return rule
+
+
+def test_the_rule_test_plays_each_level_to_its_channels(spec: Spec) -> None:
+    (test,) = load_tests(ROUTING)
+    outcome = run_test(test, spec)
+    assert outcome.passed, outcome
+    assert [(e.minute, e.what, sorted(e.notifies)) for e in outcome.actual] == [
+        (0, "opens", ["payments-chat"]),
+        (2, "escalates", ["payments-chat", "payments-on-call"]),
+        (4, "resolves", ["payments-chat", "payments-on-call"])]
+    # The same test fails when the warning would page: it can tell the two apart.
+    wrong = run_test(test, spec, _together)
+    assert not wrong.passed
+    assert [(e.minute, sorted(e.notifies)) for e in wrong.unexpected][:1] == [
+        (0, ["payments-chat", "payments-on-call"])]

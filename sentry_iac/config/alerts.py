@@ -306,8 +306,8 @@ class AlertRule(Strict):
     environment."""
     only: tuple[Name, ...] | None = Field(default=None, min_length=1,
                                           examples=[["production"]])
-    """The stacks the rule is on in (default: every stack); no other stack has it, and none
-    of those others may be given under `environments`."""
+    """The only stacks that have the rule (default: every stack), e.g. [production]; the
+    others have none, and `environments` may not name them."""
     team: TeamSlug | None = Field(default=None, examples=["payments"])
     """The team whose routing (`teams[].priorities` in org.yaml) this rule uses for every
     project it watches (default: each project's owning team, the first of its `teams`)."""

@@ -45,20 +45,6 @@ OrgRole = Literal["member", "admin", "manager", "owner", "billing"]
 TeamRole = Literal["contributor", "admin"]
 
 
-class Priority(Strict):
-    """Who is told, per stack: every key but ``respond`` names a stack and lists channels."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, strict=False, regex_engine="rust-regex")
-    __pydantic_extra__: dict[Name, tuple[Name, ...]] = Field(init=False)
-
-    respond: str | None = Field(default=None, examples=["immediately", "within a day"])
-    """The expected response time, for people reading the file (documentation only)."""
-
-    @property
-    def routes(self) -> dict[str, tuple[str, ...]]:
-        return dict(self.__pydantic_extra__ or {})
-
-
 class Team(Strict):
     """A team: members belong to teams, and teams have access to projects."""
 
@@ -337,6 +323,20 @@ class Channel(Strict):
     @property
     def kind(self) -> str:
         return next(k for k in CHANNEL_KINDS if getattr(self, k) is not None)
+
+
+class Priority(Strict):
+    """Who is told, per stack: every key but ``respond`` names a stack and lists channels."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=False, regex_engine="rust-regex")
+    __pydantic_extra__: dict[Name, tuple[Name, ...]] = Field(init=False)
+
+    respond: str | None = Field(default=None, examples=["immediately", "within a day"])
+    """The expected response time, for people reading the file (documentation only)."""
+
+    @property
+    def routes(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.__pydantic_extra__ or {})
 
 
 class Policies(Strict):
