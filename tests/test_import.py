@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pulumi.dynamic import Config, ConfigureRequest
 
 from sentry_iac.cli.app import main
@@ -258,7 +259,7 @@ def test_what_cannot_be_expressed_is_reported_and_left_alone(imported: Imported)
     ids = set(org.workflows) | {d.id for d in org.detectors.values() if not d.system}
     assert {i for i in ids if i not in adopted_ids and not _reported(imported, i)} == set()
     report = (imported.out / "import-report.md").read_text()
-    for reason in ("2 action filters", "issue streams of 2 projects", "no monitor",
+    for reason in ("warning level notifies no one", "issue streams of 2 projects", "no monitor",
                    "'webhook' action", "all environments", "'development' is no stack's",
                    "switched off", "'assigned_to' filter", "issue_resolved_trigger",
                    "data.tags", "error monitor", "another priority than high",
@@ -277,6 +278,25 @@ def test_migrated_rules_are_adopted_once_and_named(imported: Imported) -> None:
         assert alerts.count(workflow_id) == 1
         assert any(f.subject.startswith(f"alert {workflow_id},") and legacy in f.detail
                    for f in migrated)
+
+
+def test_a_metric_alert_with_a_filter_per_level_is_written_with_its_warning_route(
+    imported: Imported
+) -> None:
+    rules = [rule for path in sorted((imported.out / "alerts").glob("*.yaml"))
+             for rule in yaml.safe_load(path.read_text())["alerts"]]
+    (latency,) = [r for r in rules if r["name"] == "Payments latency"]
+    # critical pages and tells the chat; the warning tells the chat (kept in its filter only)
+    assert (latency["priority"], latency["warning_priority"]) == ("critical", "standard")
+    assert sorted(latency["channels"]) == sorted(["msteams-platform-alerts", "pagerduty-platform"])
+    assert latency["warning_channels"] == ["msteams-platform-alerts"]
+    # It exists in production only: `only:`, never `enabled: false`.
+    assert latency["only"] == ["production"] and "environments" not in latency
+    assert not [r for r in rules for o in (r.get("environments") or {}).values()
+                if "enabled" in o]
+    renames = [f.detail for f in imported.result.report.findings
+               if "action filters" in f.subject and f"rule {latency['id']} " in f.subject]
+    assert renames, "the first up keeps the chat in the warning level's filter only: reported"
 
 
 def test_no_secret_is_written(imported: Imported) -> None:
@@ -324,3 +344,4 @@ def test_the_first_up_adopts_every_monitor_and_alert_in_place(imported: Imported
     renamed = {i for i in imported.seeded.renamed if i in fake.org.workflows}
     assert all(fake.org.workflows[i].name.endswith("[production]") or
                fake.org.workflows[i].name.endswith("[staging]") for i in renamed)
+

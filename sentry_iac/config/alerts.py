@@ -39,6 +39,7 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
 # Rule names leave room for " [<environment>]", which makes monitor names unique per stack
 # within Sentry's 200-character limit.
 RuleName = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+TeamSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=50)]
 
 # Our words; sentry_iac.sentry.alerts maps each to Sentry's code (a test keeps them in step).
 Trigger = Literal["first-seen", "regression", "reappeared", "high-priority"]
@@ -280,6 +281,11 @@ class Override(Strict):
     the stack, else the stack's name)."""
     anomaly: Anomaly | None = None
     """The anomaly detection in this stack instead of the rule's (rules with `anomaly:`)."""
+    warning_priority: Name | None = Field(default=None, examples=["medium"])
+    """The warning level's priority in this stack instead of the rule's (metric rules with a
+    warning threshold)."""
+    warning_channels: tuple[Name, ...] | None = None
+    """The warning level's extra channels in this stack instead of the rule's."""
 
 
 class AlertRule(Strict):
@@ -306,7 +312,21 @@ class AlertRule(Strict):
         default_factory=dict, examples=[{"staging": {"critical": "above 50", "priority": "high"}},
                                         {"staging": {"enabled": False}}])
     """What differs per stack (stack name -> override): enabled, critical, warning, resolve,
-    window, priority, channels, repeat_every, environment."""
+    window, priority, channels, warning_priority, warning_channels, repeat_every,
+    environment."""
+    only: tuple[Name, ...] | None = Field(default=None, min_length=1,
+                                          examples=[["production"]])
+    """The only stacks that have the rule (default: every stack), e.g. [production]; the
+    others have none, and `environments` may not name them."""
+    team: TeamSlug | None = Field(default=None, examples=["payments"])
+    """The team whose routing (`teams[].priorities` in org.yaml) this rule uses for every
+    project it watches (default: each project's owning team, the first of its `teams`)."""
+    warning_priority: Name | None = Field(default=None, examples=["medium"])
+    """Who is told at the warning level of a metric rule: a priority of org.yaml. Without it
+    (and warning_channels) the warning level tells the rule's own channels."""
+    warning_channels: tuple[Name, ...] = ()
+    """Extra channels told at the warning level besides warning_priority's; `channels` belong
+    to the critical level once the warning level is routed on its own."""
     # metric rules
     measure: str | None = None
     """What a metric rule measures: a preset such as error-count or http-request-duration;
@@ -432,6 +452,11 @@ class AlertRule(Strict):
                 raise ValueError(f"@{where}: {message}") from None
         return self
 
+    @model_validator(mode="after")
+    def _routing(self) -> AlertRule:
+        check_routing(self)
+        return self
+
     def check_override(self, override: Override) -> None:
         metric_only = [k for k in ("critical", "warning", "resolve", "window", "anomaly")
                        if getattr(override, k) is not None]
@@ -459,6 +484,42 @@ class AlertRule(Strict):
         if self.measure in PRESETS:
             return PRESETS[self.measure].unit
         return "count"
+
+
+def check_routing(rule: AlertRule) -> None:
+    """The routing keys of a rule and its overrides: a warning level routed on its own needs
+    a metric rule with a warning threshold in that stack; ``only`` lists each stack once and
+    no override turns one of them off. Overrides of stacks ``only`` leaves out are refused by
+    the check ``rule/override-outside-only``, which points at them."""
+    given = [k for k in ("warning_priority", "warning_channels") if getattr(rule, k)]
+    given += [f"environments.{stack}.{k}" for stack, o in rule.environments.items()
+              for k in ("warning_priority", "warning_channels") if getattr(o, k) is not None]
+    if given and not rule.is_metric:
+        raise ValueError(f"@{given[0]}: only a metric rule has a warning level to route; an "
+                         "issue rule tells its priority's channels")
+    warned = [stack for stack, o in rule.environments.items() if o.warning is not None]
+    if rule.is_metric and rule.warning is None and not warned:
+        for key in ("warning_priority", "warning_channels"):
+            if getattr(rule, key):
+                raise ValueError(f"@{key}: the rule has no warning threshold (warning: above "
+                                 "N), so it has no warning level to route")
+    for stack, override in rule.environments.items():
+        for key in ("warning_priority", "warning_channels"):
+            if getattr(override, key) is not None and rule.warning is None \
+                    and override.warning is None:
+                raise ValueError(f"@environments.{stack}.{key}: the rule has no warning "
+                                 f"threshold in stack '{stack}', so it has no warning level "
+                                 "to route there")
+    if rule.only is not None:
+        twice = sorted({s for s in rule.only if rule.only.count(s) > 1})
+        if twice:
+            raise ValueError(f"@only: lists the stack '{twice[0]}' more than once")
+        for stack in rule.only:
+            listed = rule.environments.get(stack)
+            if listed is not None and not listed.enabled:
+                raise ValueError(f"@environments.{stack}.enabled: `only` lists '{stack}' and "
+                                 "`enabled: false` turns the rule off there; remove the stack "
+                                 "from only, or the enabled: false")
 
 
 def split_location(message: str) -> tuple[str, str]:

@@ -190,6 +190,7 @@ def legacy_issue_rule(cron: Cron, project: str) -> AlertRule:
     return AlertRule.model_validate({
         "id": f"cron-{cron.slug}", "name": cron.display_name, "projects": [project],
         "priority": cron.priority, "channels": list(cron.channels),
+        **({"team": cron.owner} if cron.owner else {}),  # routed by its owner, like the cron
         "environments": overrides, "repeat_every": LEGACY_REPEAT,
         "when": ["first-seen", "regression"],
         "filters": [{"tag": {"key": "monitor.slug", "value": cron.slug}}]})

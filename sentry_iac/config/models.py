@@ -62,6 +62,12 @@ class Team(Strict):
     delete_when_removed: StrictBool = False
     """The reviewed opt-in to delete the team from Sentry when it is removed from the YAML
     (default false: it is only released from management)."""
+    priorities: dict[Name, Priority] = Field(
+        default_factory=dict, examples=[{"critical": {"production": ["payments-on-call"]}}])
+    """The team's own routing, in the shape of the organisation's `priorities`: a priority
+    declared there -> stack -> channels. For the projects the team owns (the first of a
+    project's `teams`, or a rule's `team:`), each stack given here replaces the
+    organisation's channels for that priority; stacks left out keep the organisation's."""
 
     @property
     def display_name(self) -> str:
@@ -405,6 +411,33 @@ class Organization(Strict):
         """Priority -> stack -> the channels it notifies there: the one place this mapping is
         built. Cached, as the model is frozen; a read-only mapping, as it is shared."""
         return {name: priority.routes for name, priority in self.priorities.items()}
+
+    @cached_property
+    def team_routes(self) -> dict[str | None, Routes]:
+        """Team slug -> the routes its projects use: the organisation's, with the team's own
+        stacks of each priority in their place (``None``: the organisation's alone). Built
+        once per team, as every rule and cron of every project reads them."""
+        out: dict[str | None, Routes] = {None: self.routes}
+        for slug, own in self.team_routing.items():
+            out[slug] = {name: {**self.routes.get(name, {}),
+                                **(own[name].routes if name in own else {})}
+                         for name in {**self.routes, **own}}
+        return out
+
+    def routes_for(self, team: str | None) -> Routes:
+        """The routes of a project owned by ``team`` (``team_routes``)."""
+        return self.team_routes.get(team, self.routes)
+
+    def routed_by(self, team: str | None, priority: str, stack: str) -> str | None:
+        """``team`` when its own routing gives ``priority``'s channels in ``stack``, else
+        None (the organisation's)."""
+        chosen = self.team_routing.get(team or "", {}).get(priority)
+        return team if chosen is not None and stack in chosen.routes else None
+
+    @cached_property
+    def team_routing(self) -> dict[str, dict[str, Priority]]:
+        """Team slug -> its own ``priorities``, for the teams that declare some."""
+        return {t.slug: t.priorities for t in self.teams if t.priorities}
 
     @model_validator(mode="after")
     def _handover(self) -> Organization:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from sentry_iac.config.alerts import AlertRule, Override, Routes, rule_channels
+from sentry_iac.config.alerts import AlertRule, Override
 from sentry_iac.config.anomaly import Anomaly
 from sentry_iac.config.crons import Cron
 from sentry_iac.config.dashboards import Dashboard
 from sentry_iac.config.durations import Direction, Threshold, parse_duration, parse_threshold
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.models import PAGING_KINDS, Channel, Organization, Project
+from sentry_iac.config.routing import RouteBook, cron_routing, rule_routing
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,19 @@ class StackRule:
     window_seconds: int | None = None
     # A metric rule with anomaly detection has this instead of thresholds.
     anomaly: Anomaly | None = None
+    # The team whose own routing gave the priority's channels (None: the organisation's).
+    team: str | None = None
+    # A warning level routed on its own (``warning_priority``/``warning_channels``): its
+    # priority (None when only channels are named), channels and routing team. Without it
+    # (``warning_channels`` None) every level tells ``channels``.
+    warning_priority: str | None = None
+    warning_channels: tuple[tuple[str, Channel], ...] | None = None
+    warning_team: str | None = None
+
+    @property
+    def split(self) -> bool:
+        """Whether the warning level has channels of its own (routed apart from critical)."""
+        return self.warning is not None and self.warning_channels is not None
 
     @property
     def key(self) -> str:
@@ -75,34 +89,43 @@ def _optional(text: str | None) -> Threshold | None:
 
 
 def rule_is_on(rule: AlertRule, stack: str) -> bool:
-    """Whether ``rule`` exists in ``stack`` at all (``enabled: false`` there means no rule)."""
+    """Whether ``rule`` exists in ``stack`` at all: not when ``only`` leaves the stack out, nor
+    with ``enabled: false`` there."""
+    if rule.only is not None and stack not in rule.only:
+        return False
     override = rule.environments.get(stack)
     return override is None or override.enabled
 
 
 def stack_rule(rule: AlertRule, project: Project, stack: str, channels: Mapping[str, Channel],
-               routes: Routes) -> StackRule:
+               routes: RouteBook) -> StackRule:
     """``rule`` on ``project`` as ``stack`` sees it. ``channels`` are the channels by name and
-    ``routes`` the priorities' routes (``Organization.channels`` and ``.routes``; the importer
-    passes the channels a candidate rule names and no routes)."""
+    ``routes`` gives the priorities' routes by owning team (``Organization.channels`` and the
+    ``Organization`` itself; the importer passes the channels a candidate rule names and
+    ``routing.NO_ROUTES``)."""
     override = rule.environments.get(stack)
-    priority = override.priority if override and override.priority else rule.priority
-    routed = tuple((name, channels[name]) for name in rule_channels(rule, stack, routes))
+    routing = rule_routing(rule, project, stack, routes)
+    routed = tuple((name, channels[name]) for name in routing.channels)
     repeat = parse_duration(override.repeat_every if override and override.repeat_every
                             else rule.repeat_every)
     environment = (override.environment if override and override.environment
                    else project.environment_for(stack))
     item = StackRule(rule=rule, project=project, stack=stack, environment=environment,
-                     priority=priority, channels=routed, repeat_seconds=repeat)
+                     priority=routing.priority, channels=routed, repeat_seconds=repeat,
+                     team=routing.team)
     if not rule.is_metric:
         return item
     if rule.anomaly is not None:
         return anomaly_stack_rule(item, override)
+    warned = routing.warning_channels
     return replace(
         item, critical=_optional(_pick(rule, override, "critical")),
         warning=_optional(_pick(rule, override, "warning")),
         resolve=_optional(_pick(rule, override, "resolve")),
-        window_seconds=parse_duration(_pick(rule, override, "window") or ""))
+        window_seconds=parse_duration(_pick(rule, override, "window") or ""),
+        warning_priority=routing.warning_priority, warning_team=routing.warning_team,
+        warning_channels=(None if warned is None
+                          else tuple((name, channels[name]) for name in warned)))
 
 
 def anomaly_stack_rule(item: StackRule, override: Override | None) -> StackRule:
@@ -115,10 +138,10 @@ def anomaly_stack_rule(item: StackRule, override: Override | None) -> StackRule:
 
 
 def stack_rules(spec: Spec, stack: str) -> list[StackRule]:
-    """Every enabled rule x project for ``stack``, in file order."""
+    """Every rule x project on in ``stack``, in file order."""
     org = spec.org
     projects = {p.slug: p for p in org.projects}
-    return [stack_rule(rule, projects[slug], stack, org.channels, org.routes)
+    return [stack_rule(rule, projects[slug], stack, org.channels, org)
             for alerts_file in spec.alerts for rule in alerts_file.alerts
             if rule_is_on(rule, stack) for slug in rule.projects]
 
@@ -133,6 +156,7 @@ class StackCron:
     environment: str
     priority: str
     channels: tuple[tuple[str, Channel], ...]
+    team: str | None = None  # whose own routing gave the channels (None: the organisation's)
 
     @property
     def key(self) -> str:
@@ -152,19 +176,18 @@ class StackCron:
 
 def stack_crons(org: Organization, stack: str) -> list[StackCron]:
     """Every cron whose alert is on in ``stack``, in file order."""
-    routes = org.routes
     out = []
     for project in org.projects:
         for cron in project.crons:
             override = cron.environments.get(stack)
             if override is not None and not override.enabled:
                 continue
-            priority = override.priority if override and override.priority else cron.priority
             environment = (override.environment if override and override.environment
                            else project.environment_for(stack))
-            channels = tuple((name, org.channels[name])
-                             for name in rule_channels(cron, stack, routes))
-            out.append(StackCron(cron, project, stack, environment, priority, channels))
+            routing = cron_routing(cron, project, stack, org)
+            channels = tuple((name, org.channels[name]) for name in routing.channels)
+            out.append(StackCron(cron, project, stack, environment, routing.priority, channels,
+                                 routing.team))
     return out
 
 

@@ -145,13 +145,24 @@ class Views:
                               for view in cron_views(spec, stack)})
 
 
-def _routing(priority: str, channels: tuple[tuple[str, Any], ...]) -> str:
-    return f"{ARROW}{KEEP}{priority}: {', '.join(name for name, _ in channels) or 'nobody'}"
+def _routing(priority: str | None, channels: tuple[tuple[str, Any], ...],
+             team: str | None = None) -> str:
+    who = english.routed(priority, team).replace(" ", KEEP)
+    return f"{ARROW}{KEEP}{who}: {', '.join(name for name, _ in channels) or 'nobody'}"
+
+
+def _rule_routing(item: StackRule) -> str:
+    """``→ critical: on-call, team-chat``, with the warning level's own routing after it."""
+    text = _routing(item.priority, item.channels, item.team)
+    if item.split:
+        warning = _routing(item.warning_priority, item.warning_channels or (), item.warning_team)
+        text += f"; warning {warning}"
+    return text
 
 
 def _alert(item: StackRule, environment: str | None) -> str:
     where = f" in {item.environment}" if item.environment != environment else ""
-    return f"{english.condition(item)}{where} {_routing(item.priority, item.channels)}"
+    return f"{english.condition(item)}{where} {_rule_routing(item)}"
 
 
 def _monitor(item: StackRule) -> str:
@@ -209,7 +220,7 @@ def describe(resource: RegisteredResource, views: Views,
         return shown, rule.rule.id, _monitor(rule)
     cron = views.crons.get(name)
     if kind in ("CronAlert", "SentryIssueAlert") and cron is not None:
-        return "cron alert", cron.cron.slug, _routing(cron.priority, cron.channels)
+        return "cron alert", cron.cron.slug, _routing(cron.priority, cron.channels, cron.team)
     if kind == "CronMonitor":
         return shown, name.split("/", 1)[-1], views.schedules.get(name, "")
     if kind == "pulumi:providers:sentry":

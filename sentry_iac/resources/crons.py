@@ -51,7 +51,7 @@ def _legacy_alert(item: StackCron, spec: Spec, team_ids: Mapping[str, pulumi.Out
                   parent: pulumi.Resource, after: list[pulumi.Resource]) -> None:
     """The alert as an issue rule on the legacy backend (``crons.legacy_issue_rule``)."""
     rule = stack_rule(legacy_issue_rule(item.cron, item.project.slug), item.project,
-                      item.stack, spec.org.channels, spec.org.routes)
+                      item.stack, spec.org.channels, spec.org)
     legacy_alert(rule, spec.org.organization, team_ids, parent, after)
 
 

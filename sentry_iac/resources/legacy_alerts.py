@@ -155,9 +155,14 @@ def legacy_alert(
         "label": "critical", "alert_threshold": comparison_value(item, item.critical),
         "threshold_type": threshold_type, "actions": actions}]
     if item.warning is not None:
+        # A warning level routed on its own tells its channels; the legacy API keeps actions
+        # per trigger, as Sentry's migration of them to workflows shows (one action filter per
+        # trigger, migration_helpers/alert_rule.py).
+        warned = ([metric_action(organization, c, team_ids) for _, c in item.warning_channels]
+                  if item.warning_channels is not None else actions)
         metric_triggers.append({"label": "warning",
-                         "alert_threshold": comparison_value(item, item.warning),
-                         "threshold_type": threshold_type, "actions": actions})
+                                "alert_threshold": comparison_value(item, item.warning),
+                                "threshold_type": threshold_type, "actions": warned})
     sentry.SentryMetricAlert(
         item.key, opts=opts, organization=organization, project=item.project.slug,
         name=item.display_name, environment=item.environment, dataset=query["dataset"],

@@ -290,9 +290,9 @@ def _routing(diff: StackDiff, base: Snapshot, head: Snapshot) -> None:
     def routes(view: Snapshot) -> dict[str, str]:
         out: dict[str, str] = {}
         for route in view.routes:
-            out[route.priority] = ", ".join(route.channels) or "nobody"
+            out[route.label] = ", ".join(route.channels) or "nobody"
             if route.respond:
-                out[f"{route.priority} (respond)"] = route.respond
+                out[f"{route.label} (respond)"] = route.respond
         return out
 
     diff.routing = compare(routes(base), routes(head), "priority ")

@@ -199,14 +199,36 @@ def channels(item: StackRule) -> str:
     return ", ".join(channel(c) for _, c in item.channels) or "nobody"
 
 
+def routed(priority: str | None, team: str | None) -> str:
+    """"critical", or "critical (team payments)" when the owning team's routing applies;
+    "its own channels" for a level routed by channels alone."""
+    if priority is None:
+        return "its own channels"
+    return f"{priority} (team {team})" if team else priority
+
+
+def destinations(named: tuple[tuple[str, Channel], ...]) -> str:
+    return ", ".join(channel(c) for _, c in named) or "nobody"
+
+
 def sentence(item: StackRule) -> str:
-    """The whole rule in one line: condition, environment, priority, channels."""
-    return (f"{condition(item)} in {item.environment} {ARROW} {item.priority} {ARROW} "
-            f"{channels(item)}")
+    """The whole rule in one line: condition, environment, priority, channels (and the
+    warning level's, when it is routed on its own)."""
+    text = (f"{condition(item)} in {item.environment} {ARROW} "
+            f"{routed(item.priority, item.team)} {ARROW} {channels(item)}")
+    if item.split and item.warning is not None:
+        text += (f"; warning {threshold(item.warning)} {ARROW} "
+                 f"{routed(item.warning_priority, item.warning_team)} {ARROW} "
+                 f"{destinations(item.warning_channels or ())}")
+    return text
 
 
 def notices(item: StackRule) -> str:
     """When a metric rule's channels hear from it: every change of level, never held back."""
+    if item.split:
+        return ("the warning channels are notified at warning, when it escalates and when it "
+                "resolves; the critical channels when it reaches critical and when it "
+                "resolves from there; never held back")
     if item.warning is not None:
         return ("notified at warning, again when it escalates to critical, and when it "
                 "resolves; never held back")
@@ -235,7 +257,7 @@ def details(item: StackRule) -> list[str]:
         out.append(ANOMALY_ISSUES)
         out.append(notices(item))
     elif item.rule.is_metric:
-        if item.warning is not None:
+        if item.warning is not None and not item.split:  # else the sentence says it
             out.append(f"warning {threshold(item.warning)}")
         resolution = item.resolution
         assert resolution is not None

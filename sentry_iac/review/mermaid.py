@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sentry_iac.review.snapshot import Snapshot
+from sentry_iac.review.snapshot import Route, Snapshot
 
 # Mermaid's own escapes (#quot; etc.) keep labels from ending early or turning into HTML.
 _ESCAPES = {'"': "#quot;", "<": "#lt;", ">": "#gt;"}
@@ -20,6 +20,12 @@ def node_id(prefix: str, name: str) -> str:
     return f"{prefix}_{re.sub(r'[^A-Za-z0-9_]', '_', name)}"
 
 
+def _priority_node(route: Route) -> str:
+    """``p_critical``; a team's own route of it ``p_critical__payments``."""
+    name = route.priority if route.team is None else f"{route.priority}__{route.team}"
+    return node_id("p", name)
+
+
 def routing_diagram(view: Snapshot) -> str:
     """```mermaid ... ``` with one node per priority and per channel, and an edge for each
     route in this stack; priorities routed nowhere point at a dashed 'nobody' node."""
@@ -29,7 +35,7 @@ def routing_diagram(view: Snapshot) -> str:
                  f'{label(", ".join(environments))}"]')
     for route in view.routes:
         respond = f"<br/>respond {label(route.respond)}" if route.respond else ""
-        lines.append(f'    {node_id("p", route.priority)}(["{label(route.priority)}{respond}"])')
+        lines.append(f'    {_priority_node(route)}(["{label(route.label)}{respond}"])')
     lines.append("  end")
     for name, destination in view.channels.items():
         lines.append(f'  {node_id("c", name)}["{label(name)}<br/>{label(destination)}"]')
@@ -38,8 +44,8 @@ def routing_diagram(view: Snapshot) -> str:
         lines.append(f'  nobody(["nobody in {label(view.stack)}"])')
     for route in view.routes:
         for channel in route.channels:
-            lines.append(f"  {node_id('p', route.priority)} --> {node_id('c', channel)}")
+            lines.append(f"  {_priority_node(route)} --> {node_id('c', channel)}")
         if not route.channels:
-            lines.append(f"  {node_id('p', route.priority)} -.-> nobody")
+            lines.append(f"  {_priority_node(route)} -.-> nobody")
     lines.append("```")
     return "\n".join(lines)

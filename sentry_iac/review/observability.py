@@ -83,7 +83,7 @@ def cron_views(spec: Spec, stack: str) -> tuple[CronView, ...]:
     for project in spec.org.projects:
         for cron in project.crons:
             item = alerts.get(f"{project.slug}/{cron.slug}")
-            alert = (f"{item.priority} {ARROW} "
+            alert = (f"{english.routed(item.priority, item.team)} {ARROW} "
                      f"{', '.join(english.channel(c) for _, c in item.channels) or 'nobody'}"
                      f" (in {item.environment}); {_recovery(item)}"
                      if item else f"no alert in {stack}")
@@ -92,7 +92,8 @@ def cron_views(spec: Spec, stack: str) -> tuple[CronView, ...]:
             if item is None:
                 values["alert"] = f"off in {stack}"
             else:  # as a rule's: environment, priority and channels by name
-                values.update(environment=item.environment, priority=item.priority,
+                values.update(environment=item.environment,
+                              priority=english.routed(item.priority, item.team),
                               channels=", ".join(name for name, _ in item.channels) or "none")
             views.append(CronView(project.slug, cron.slug, cron.display_name, _schedule(cron),
                                   _checks(cron), alert, values))

@@ -40,7 +40,7 @@ def _routing_section(view: Snapshot) -> list[str]:
              "| Priority | Respond | Channels |", "|---|---|---|"]
     for route in view.routes:
         channels = ", ".join(f"{name} ({view.channels[name]})" for name in route.channels)
-        lines.append(f"| {route.priority} | {cell(route.respond or '')} | "
+        lines.append(f"| {route.label} | {cell(route.respond or '')} | "
                      f"{cell(channels or 'nobody')} |")
     return [*lines, ""]
 

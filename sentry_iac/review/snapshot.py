@@ -9,7 +9,7 @@ from typing import Any
 
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.models import Organization, Project
-from sentry_iac.config.stack_views import StackRule, stack_rules
+from sentry_iac.config.stack_views import StackRule, rule_is_on, stack_rules
 from sentry_iac.review import english, settings
 from sentry_iac.review.observability import (
     CronView,
@@ -67,15 +67,25 @@ class ProjectView:
 
 @dataclass(frozen=True)
 class Route:
-    """Where one priority's alerts go in this stack."""
+    """Where one priority's alerts go in this stack: the organisation's route, or (``team``)
+    the one a team gives its own projects instead."""
 
     priority: str
     respond: str | None
     channels: tuple[str, ...]
+    team: str | None = None
+
+    @property
+    def label(self) -> str:
+        """"critical", or "critical (team payments)"."""
+        return english.routed(self.priority, self.team)
 
     def as_json(self) -> dict[str, Any]:
-        return {"priority": self.priority, "respond": self.respond,
-                "channels": list(self.channels)}
+        out: dict[str, Any] = {"priority": self.priority, "respond": self.respond,
+                               "channels": list(self.channels)}
+        if self.team is not None:
+            out["team"] = self.team
+        return out
 
 
 @dataclass(frozen=True)
@@ -166,8 +176,12 @@ def rule_values(item: StackRule) -> dict[str, str]:
         if kinds:
             values["issues"] = kinds
         values["repeat"] = f"at most every {english.duration(item.repeat_seconds)}"
-    values["priority"] = item.priority
+    values["priority"] = english.routed(item.priority, item.team)
     values["channels"] = ", ".join(name for name, _ in item.channels) or "none"
+    if item.split:
+        values["warning priority"] = english.routed(item.warning_priority, item.warning_team)
+        values["warning channels"] = ", ".join(n for n, _ in item.warning_channels or ()) \
+            or "none"
     return values
 
 
@@ -179,9 +193,28 @@ def _rule_view(item: StackRule) -> RuleView:
 
 
 def _switched_off(spec: Spec, stack: str, project: Project) -> tuple[str, ...]:
-    return tuple(f"{rule.name} ({rule.id})" for alerts in spec.alerts for rule in alerts.alerts
-                 if project.slug in rule.projects
-                 and (o := rule.environments.get(stack)) is not None and not o.enabled)
+    off = []
+    for alerts in spec.alerts:
+        for rule in alerts.alerts:
+            if project.slug not in rule.projects or rule_is_on(rule, stack):
+                continue
+            only = (f", only in {', '.join(rule.only)}"
+                    if rule.only is not None and stack not in rule.only else "")
+            off.append(f"{rule.name} ({rule.id}{only})")
+    return tuple(off)
+
+
+def routes_of(org: Organization, stack: str) -> tuple[Route, ...]:
+    """The organisation's route of each priority in ``stack``, then each team's own."""
+    routes = [Route(name, priority.respond, org.routes[name].get(stack, ()))
+              for name, priority in org.priorities.items()]
+    for team in org.teams:
+        for name, own in team.priorities.items():
+            if stack in own.routes:
+                respond = own.respond or (org.priorities[name].respond
+                                          if name in org.priorities else None)
+                routes.append(Route(name, respond, own.routes[stack], team.slug))
+    return tuple(routes)
 
 
 def _member(role: str, teams: list[tuple[str, str]]) -> str:
@@ -202,10 +235,10 @@ def snapshot(spec: Spec, stack: str) -> Snapshot:
             off=_switched_off(spec, stack, project), values=settings.project_values(project),
             previous_slugs=_previous(project, "previous_slugs"),
             delete_when_removed=_deletes(project)))
-    routes = tuple(Route(name, priority.respond, org.routes[name].get(stack, ()))
-                   for name, priority in org.priorities.items())
+    routes = routes_of(org, stack)
     used = {name for route in routes for name in route.channels}
     used |= {name for item in items for name, _ in item.channels}
+    used |= {name for item in items for name, _ in item.warning_channels or ()}
     channels = {name: english.channel(c) for name, c in org.channels.items() if name in used}
     config = spec.stacks.get(stack)
     return Snapshot(

@@ -330,19 +330,32 @@ class _Seeder:
             mark_migrated(self.org, workflow, alert_rule_id=legacy)
             migrated[workflow] = legacy
             self.seeded.renamed |= {monitor, workflow}
+        # A migrated two-trigger metric alert: one action filter per level, the chat in both
+        # (migrate_metric_action gives each trigger its own actions): warning_priority and
+        # warning_channels say it, the chat kept in the warning level's filter only.
+        a = self.team_actions("platform", "auth-service")
+        monitor = self.detector("payments-api", p.detector(
+            "Payments latency", "production", window=300, conditions=p.levels("gt", 2000, 1000)))
+        workflow = self.workflow(p.workflow(
+            "Payments latency", "production", [monitor], actions=[], frequency=30,
+            groups=[p.metric_filter(p.HIGH, [a["pager"], a["chat"]]),
+                    p.metric_filter(p.MEDIUM, [a["chat"]])]))
+        mark_migrated(self.org, workflow, alert_rule_id="9003")
+        migrated[workflow] = "9003"
+        self.seeded.renamed |= {monitor, workflow}
 
     def not_expressible(self) -> None:
         """What sentry-iac cannot say; each must be reported and left alone."""
         a = self.team_actions("platform", "auth-service")
         mark = self.seeded.not_expressible
         monitor = self.detector("payments-api", p.detector(
-            "Payments latency", "production", window=300, conditions=p.levels("gt", 2000, 1000)))
+            "Payments saturation", "production", window=300,
+            conditions=p.levels("gt", 90, 75)))
         workflow = self.workflow(p.workflow(
-            "Payments latency", "production", [monitor], actions=[], frequency=30,
-            groups=[p.metric_filter(p.HIGH, [a["pager"]]),
-                    p.metric_filter(p.MEDIUM, [a["chat"]])]))
-        mark_migrated(self.org, workflow, alert_rule_id="9003")
-        mark[monitor] = mark[workflow] = "two action filters (a migrated two-trigger alert)"
+            "Payments saturation", "production", [monitor], actions=[], frequency=30,
+            groups=[p.metric_filter(p.HIGH, [a["pager"]]), p.metric_filter(p.MEDIUM, [])]))
+        mark_migrated(self.org, workflow, alert_rule_id="9004")
+        mark[monitor] = mark[workflow] = "a warning level that notifies no one"
         streams = [self.stream("auth-service"), self.stream("gateway")]
         for name, env, links, extra, why in (
             ("Platform-wide new issues", "production", streams, {}, "two projects"),

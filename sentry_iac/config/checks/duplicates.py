@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from sentry_iac.config.checks.context import CheckContext, Finding, RawRule
-from sentry_iac.config.checks.raw import crons, entries, is_off, mapping, text, texts
+from sentry_iac.config.checks.raw import crons, entries, mapping, off_in, text, texts
 from sentry_iac.config.checks.references import member_teams, project_teams, repositories
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.yaml.source import KeyPath
@@ -127,8 +127,7 @@ def duplicate_rule_id(context: CheckContext) -> Iterator[Finding]:
 
 
 def _enabled_stacks(rule: RawRule, stacks: Iterable[str]) -> list[str]:
-    overrides = mapping(rule.data, "environments")
-    return [stack for stack in sorted(stacks) if not is_off(overrides, stack)]
+    return [stack for stack in sorted(stacks) if not off_in(rule.data, stack)]
 
 
 @check("dup/rule-name", "two alert rules on in one stack alert on a project under one name")

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sentry_iac.config.alerts import legacy_problems, rule_channels
+from sentry_iac.config.alerts import legacy_problems
 from sentry_iac.config.checks.context import CheckContext, Finding
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.crons import legacy_issue_rule
 from sentry_iac.config.models import Channel, Organization
+from sentry_iac.config.routing import cron_routing, rule_channel_names
+from sentry_iac.config.stack_views import rule_is_on
 
 
 def channel_kinds(org: Organization) -> dict[str, tuple[str, bool]]:
@@ -37,15 +39,15 @@ def legacy_rule(context: CheckContext) -> Iterator[Finding]:
     org = context.model
     if org is None:
         return
-    routes = org.routes
     kinds = channel_kinds(org)
+    projects = {p.slug: p for p in org.projects}
     for stack in _legacy_stacks(context):
         for source, alerts_file in context.alert_models:
             for index, rule in enumerate(alerts_file.alerts):
-                override = rule.environments.get(stack)
-                if override is not None and not override.enabled:
+                if not rule_is_on(rule, stack):
                     continue
-                for problem in legacy_problems(rule, kinds, rule_channels(rule, stack, routes)):
+                channels = rule_channel_names(rule, stack, org, projects)
+                for problem in legacy_problems(rule, kinds, channels):
                     yield Finding(source, ("alerts", index), f"in stack '{stack}': {problem}")
 
 
@@ -55,7 +57,6 @@ def legacy_cron(context: CheckContext) -> Iterator[Finding]:
     org, source = context.model, context.org_source
     if org is None or source is None:
         return
-    routes = org.routes
     kinds = channel_kinds(org)
     for stack in _legacy_stacks(context):
         for i, project in enumerate(org.projects):
@@ -64,6 +65,7 @@ def legacy_cron(context: CheckContext) -> Iterator[Finding]:
                 if override is not None and not override.enabled:
                     continue
                 rule = legacy_issue_rule(cron, project.slug)
-                for problem in legacy_problems(rule, kinds, rule_channels(rule, stack, routes)):
+                channels = cron_routing(cron, project, stack, org).channels
+                for problem in legacy_problems(rule, kinds, channels):
                     yield Finding(source, ("projects", i, "crons", j),
                                   f"in stack '{stack}': {problem}")

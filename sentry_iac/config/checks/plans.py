@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sentry_iac.config.alerts import rule_channels
 from sentry_iac.config.checks.context import CheckContext, Finding
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.models import Organization
@@ -16,6 +15,8 @@ from sentry_iac.config.plans import (
     TICKET_PLANS,
     organisation_plan,
 )
+from sentry_iac.config.routing import cron_routing, rule_channel_names
+from sentry_iac.config.stack_views import rule_is_on
 from sentry_iac.sentry.actions import TICKET_FEATURE
 from sentry_iac.sentry.filters import CUSTOM_FILTERS_FEATURE
 
@@ -33,19 +34,18 @@ def retention_plan_mismatch(context: CheckContext) -> Iterator[Finding]:
 
 def _channel_users(context: CheckContext, org: Organization) -> dict[str, list[str]]:
     """Channel -> the rules and crons (with the stack) that send to it."""
-    routes = org.routes
     users: dict[str, list[str]] = {}
+    projects = {p.slug: p for p in org.projects}
     for stack in context.stack_configs:
         for _, alerts_file in context.alert_models:
             for rule in alerts_file.alerts:
-                override = rule.environments.get(stack)
-                if override is not None and not override.enabled:
+                if not rule_is_on(rule, stack):
                     continue
-                for name in rule_channels(rule, stack, routes):
+                for name in rule_channel_names(rule, stack, org, projects):
                     users.setdefault(name, []).append(f"{rule.id} ({stack})")
         for project in org.projects:
             for cron in project.crons:
-                for name in rule_channels(cron, stack, routes):
+                for name in cron_routing(cron, project, stack, org).channels:
                     users.setdefault(name, []).append(f"cron {cron.slug} ({stack})")
     return users
 
@@ -98,7 +98,8 @@ def anomaly_detection_on_plan(context: CheckContext) -> Iterator[Finding]:
     for source, alerts_file in context.alert_models:
         for index, rule in enumerate(alerts_file.alerts):
             on = [s for s in sorted(context.stack_configs)
-                  if (o := rule.environments.get(s)) is None or o.enabled]
+                  if (rule.only is None or s in rule.only)
+                  and ((o := rule.environments.get(s)) is None or o.enabled)]
             if rule.anomaly is not None and on:
                 yield Finding(source, ("alerts", index, "anomaly"), (
                     f"anomaly detection runs on Sentry's Seer, which {plan} Sentry does not "

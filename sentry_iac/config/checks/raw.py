@@ -56,3 +56,12 @@ def is_off(overrides: dict[str, Any], stack: str) -> bool:
     """Whether ``environments: {<stack>: {enabled: false}}`` turns the item off there."""
     here = overrides.get(stack)
     return isinstance(here, dict) and here.get("enabled") is False
+
+
+def off_in(item: dict[str, Any], stack: str, overrides: dict[str, Any] | None = None) -> bool:
+    """Whether an alert rule or cron is off in ``stack``: ``enabled: false`` there, or a rule's
+    ``only`` that leaves the stack out. ``overrides`` is its ``environments`` when at hand."""
+    only = item.get("only")
+    if isinstance(only, list) and stack not in only:
+        return True
+    return is_off(mapping(item, "environments") if overrides is None else overrides, stack)

@@ -5,6 +5,7 @@ could have meant."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sentry_iac.config.checks.context import CheckContext, Finding
 from sentry_iac.config.checks.raw import crons, entries, known, mapping, names, text, texts
@@ -56,10 +57,18 @@ def _team_references(org: object) -> Iterator[tuple[KeyPath, str]]:
             yield (*base, "owner"), owner
 
 
-@check("ref/unknown-team", "a member, project, email channel or cron names an undeclared team")
+def _rule_teams(context: CheckContext) -> Iterator[Reference]:
+    for rule in context.rules():
+        if (team := text(rule.data, "team")) is not None:
+            yield rule.source, rule.at("team"), team
+
+
+@check("ref/unknown-team", "a member, project, email channel, cron or alert rule names an "
+                           "undeclared team")
 def unknown_team(context: CheckContext) -> Iterator[Finding]:
     teams = names(context.org, "teams", "slug")
-    return _unknown("team", _in_org(context, _team_references(context.org)), teams)
+    yield from _unknown("team", _in_org(context, _team_references(context.org)), teams)
+    yield from _unknown("team", _rule_teams(context), teams)
 
 
 @check("ref/unknown-member", "an email channel names a member who is not declared")
@@ -70,6 +79,13 @@ def unknown_member(context: CheckContext) -> Iterator[Finding]:
         if member is not None and member.lower() not in emails and context.org_source:
             yield Finding(context.org_source, ("channels", name, "email", "member"),
                           f"'{member}' is not a declared member (known: {known(emails)})")
+
+
+def _routings(org: object) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
+    """(key path, mapping) of the organisation's ``priorities`` and each team's own."""
+    yield ("priorities",), mapping(org, "priorities")
+    for i, team in entries(org, "teams"):
+        yield ("teams", i, "priorities"), mapping(team, "priorities")
 
 
 def _owner_stacks(org: object) -> Iterator[tuple[KeyPath, str]]:
@@ -86,10 +102,11 @@ def _org_stack_references(org: object) -> Iterator[tuple[KeyPath, str]]:
     for i, project in entries(org, "projects"):
         for stack in mapping(project, "environments"):
             yield ("projects", i, "environments", stack), stack
-    for name, priority in mapping(org, "priorities").items():
-        for stack in priority if isinstance(priority, dict) else {}:
-            if stack != "respond":
-                yield ("priorities", name, stack), stack
+    for base, priorities in _routings(org):
+        for name, priority in priorities.items():
+            for stack in priority if isinstance(priority, dict) else {}:
+                if stack != "respond":
+                    yield (*base, name, stack), stack
     for base, cron in crons(org):
         for stack in mapping(cron, "environments"):
             yield (*base, "environments", stack), stack
@@ -102,6 +119,8 @@ def _rule_stack_references(context: CheckContext) -> Iterator[Reference]:
     for rule in context.rules():
         for stack in mapping(rule.data, "environments"):
             yield rule.source, rule.at("environments", stack), stack
+        for j, stack in texts(rule.data.get("only")):
+            yield rule.source, rule.at("only", j), stack
 
 
 @check("ref/unknown-stack", "a stack is named (owner stack, priority, override...) that has no "
@@ -122,20 +141,23 @@ def _cron_channels(org: object) -> Iterator[tuple[KeyPath, str]]:
 
 
 def _priority_channels(org: object) -> Iterator[tuple[KeyPath, str]]:
-    for name, priority in mapping(org, "priorities").items():
-        for stack, routed in priority.items() if isinstance(priority, dict) else ():
-            if stack != "respond":
-                for j, channel in texts(routed):
-                    yield ("priorities", name, stack, j), channel
+    for base, priorities in _routings(org):
+        for name, priority in priorities.items():
+            for stack, routed in priority.items() if isinstance(priority, dict) else ():
+                if stack != "respond":
+                    for j, channel in texts(routed):
+                        yield (*base, name, stack, j), channel
 
 
 def _rule_channels(context: CheckContext) -> Iterator[Reference]:
     for rule in context.rules():
-        for j, name in texts(rule.data.get("channels")):
-            yield rule.source, rule.at("channels", j), name
-        for stack, override in mapping(rule.data, "environments").items():
-            for j, name in texts(override.get("channels") if isinstance(override, dict) else []):
-                yield rule.source, rule.at("environments", stack, "channels", j), name
+        for key in ("channels", "warning_channels"):
+            for j, name in texts(rule.data.get(key)):
+                yield rule.source, rule.at(key, j), name
+            for stack, override in mapping(rule.data, "environments").items():
+                listed = override.get(key) if isinstance(override, dict) else []
+                for j, name in texts(listed):
+                    yield rule.source, rule.at("environments", stack, key, j), name
 
 
 @check("ref/unknown-channel", "a priority, alert rule or cron sends to an undeclared channel")
@@ -147,15 +169,25 @@ def unknown_channel(context: CheckContext) -> Iterator[Finding]:
 
 
 def _priorities_of(item: dict[str, object], base: KeyPath) -> Iterator[tuple[KeyPath, str]]:
-    """The priority of an alert rule or cron, and of each of its per-stack overrides."""
-    if isinstance(priority := item.get("priority"), str):
-        yield (*base, "priority"), priority
-    for stack, override in mapping(item, "environments").items():
-        if isinstance(override, dict) and isinstance(p := override.get("priority"), str):
-            yield (*base, "environments", stack, "priority"), p
+    """The priority (and warning priority) of an alert rule or cron, and of each of its
+    per-stack overrides."""
+    for key in ("priority", "warning_priority"):
+        if isinstance(priority := item.get(key), str):
+            yield (*base, key), priority
+        for stack, override in mapping(item, "environments").items():
+            if isinstance(override, dict) and isinstance(p := override.get(key), str):
+                yield (*base, "environments", stack, key), p
+
+
+def _team_priorities(org: object) -> Iterator[tuple[KeyPath, str]]:
+    """The priorities a team routes on its own: each must be one of the organisation's."""
+    for base, priorities in list(_routings(org))[1:]:
+        for name in priorities:
+            yield (*base, name), name
 
 
 def _priority_references(context: CheckContext) -> Iterator[Reference]:
+    yield from _in_org(context, _team_priorities(context.org))
     for base, cron in crons(context.org):
         yield from _in_org(context, _priorities_of(cron, base))
     for rule in context.rules():
@@ -163,7 +195,8 @@ def _priority_references(context: CheckContext) -> Iterator[Reference]:
             yield rule.source, path, name
 
 
-@check("ref/unknown-priority", "an alert rule or cron names an undeclared priority")
+@check("ref/unknown-priority", "an alert rule, cron or team's routing names an undeclared "
+                               "priority")
 def unknown_priority(context: CheckContext) -> Iterator[Finding]:
     priorities = set(mapping(context.org, "priorities"))
     return _unknown("priority", _priority_references(context), priorities)

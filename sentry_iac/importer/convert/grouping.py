@@ -2,8 +2,8 @@
 
 Alerts with the same name and the same meaning become one rule: its projects are those whose
 alerts agree stack by stack, and what differs per stack (thresholds, window, channels, repeat,
-priority) goes under ``environments:``, next to the rule. A stack without the alert gets
-``enabled: false``.
+priority) goes under ``environments:``, next to the rule. A rule some stacks lack is ``only``
+in the others.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _base_levels(per_stack: dict[str, dict[str, Any]], order: tuple[str, ...]) -
     does."""
     present = [s for s in order if s in per_stack]
     base = dict(per_stack[present[0]])
-    for optional in ("warning", "resolve"):
+    for optional in ("warning", "resolve", "warning_priority", "warning_channels"):
         if optional in base and not all(optional in per_stack[s] for s in present):
             del base[optional]
     return base
@@ -75,10 +75,14 @@ def _rule(rule_id: str, first: Instance, projects: list[str],
         rule["repeat_every"] = base["repeat_every"]
     rule["priority"] = base["priority"]
     rule["channels"] = base["channels"]
+    for key in ("warning_priority", "warning_channels"):
+        if key in base:
+            rule[key] = base[key]
+    if any(stack not in per_stack for stack in order):
+        rule["only"] = [stack for stack in order if stack in per_stack]
     environments: dict[str, Any] = {}
     for stack in order:
         if stack not in per_stack:
-            environments[stack] = {"enabled": False}
             continue
         differs = {k: per_stack[stack][k] for k in LEVELS
                    if k in per_stack[stack] and per_stack[stack][k] != _effective(base, k)}

@@ -14,6 +14,7 @@ from typing import Any
 from sentry_iac.config.models import Project
 from sentry_iac.importer.convert.channels import ChannelBook
 from sentry_iac.importer.convert.issues import issue_fields, repeat_every, single_filter
+from sentry_iac.importer.convert.levels import adjusted_levels, metric_levels, shared_actions
 from sentry_iac.importer.convert.monitors import metric_fields, snuba_query
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.convert.resolver import SnapshotResolver
@@ -33,8 +34,20 @@ SYSTEM_TYPES = (ERROR_DETECTOR, ISSUE_STREAM_DETECTOR)
 PAGING = ("pagerduty", "opsgenie")
 # Rule fields a stack may override (spec.alerts.Override); the rest must be the same in every
 # stack and project of one rule.
-LEVELS = ("critical", "warning", "resolve", "window", "repeat_every", "priority", "channels")
+LEVELS = ("critical", "warning", "resolve", "window", "repeat_every", "priority", "channels",
+          "warning_priority", "warning_channels")
+# Levels given by channel names, which the book registers once the alert is kept.
+_NAMED = ("channels", "warning_channels")
 MAX_NAME = 128  # RuleName: room for " [<environment>]" within Sentry's 200 characters
+
+
+@dataclass(frozen=True)
+class Routed:
+    """The channels of an alert's levels, before they are named: ``channels`` the rule's
+    (critical's, or every level's), ``warning`` the warning level's when it has its own."""
+
+    channels: list[tuple[str, Json]]
+    warning: list[tuple[str, Json]] | None = None
 
 
 @dataclass
@@ -158,44 +171,80 @@ class _Builder:
         raise NotExpressible(f"it is connected to a {', '.join(other) or 'mixed'} monitor, "
                              "which sentry-iac does not manage")
 
-    def channels(self, workflow: Json) -> list[tuple[str, Json]]:
-        """(wanted name, channel) of each action, not yet registered in the book."""
-        actions = single_filter(workflow).get("actions") or []
-        found = [self.ctx.channels.convert(action) for action in actions]
+    def channels(self, group: Json) -> list[tuple[str, Json]]:
+        """(wanted name, channel) of each action of one action filter, not yet registered in
+        the book."""
+        found = [self.ctx.channels.convert(action) for action in group.get("actions") or []]
         if not found:
             raise NotExpressible("it notifies no one; every rule reaches at least one channel")
         return found
 
+    def routed(self, kind: str, workflow: Json) -> Routed:
+        """The channels of each level of an alert: a metric alert's warning level may have
+        its own."""
+        if kind != "metric":
+            return Routed(self.channels(single_filter(workflow)))
+        levels = metric_levels(workflow)
+        if levels.warning is None:
+            return Routed(self.channels(levels.critical))
+        try:
+            warned = self.channels(levels.warning)
+        except NotExpressible:
+            raise NotExpressible("its warning level notifies no one; sentry-iac routes every "
+                                 "level to someone") from None
+        critical = [self.ctx.channels.convert(a) for a in levels.critical.get("actions") or []]
+        # With no channel of its own, the critical level names the warning's: they hear it.
+        return Routed(critical or warned, warned)
+
     def build(self, kind: str, workflow: Json, detector: Json | None, project: Project,
               stack: str, environment: str, name: str, content: dict[str, Any]) -> Instance:
         """The candidate rule, kept only if it renders to exactly this monitor and alert."""
-        pending = self.channels(workflow)
+        routed = self.routed(kind, workflow)
+        pending, warned = routed.channels, routed.warning
         levels: dict[str, Any] = {"priority": priority_for([c for _, c in pending])}
+        if warned is not None:
+            levels["warning_priority"] = priority_for([c for _, c in warned])
         if kind == "metric":
             levels.update({k: v for k, v in content.items() if k in LEVELS})
             content = {k: v for k, v in content.items() if k not in LEVELS}
         else:  # a metric rule is never throttled (spec.alerts.METRIC_REPEAT)
             levels["repeat_every"] = repeat_every(workflow)
 
-        def rendered(names: list[str], channels: dict[str, Json]) -> Rendered:
+        def rendered(names: list[str], warning_names: list[str] | None,
+                     channels: dict[str, Json]) -> Rendered:
             fields = {"id": "imported", "name": name, "projects": [project.slug], **content,
-                      **{k: v for k, v in levels.items() if k != "channels"},
+                      **{k: v for k, v in levels.items() if k not in _NAMED},
                       "channels": names}
+            if warning_names is not None:
+                fields["warning_channels"] = warning_names
             return render(candidate_rule(fields, project, stack, channels))
 
-        # Channels get their names only once the alert is kept, so a rejected one adds none.
-        trial_names = [f"pending-{i}" for i in range(len(pending))]
-        trial = rendered(trial_names, {n: c for n, (_, c) in zip(trial_names, pending,
-                                                                 strict=True)})
+        # Channels get their names only once the alert is kept, so a rejected one adds none;
+        # until then one name per destination, as the book will give them.
+        trial_channels: dict[str, Json] = {}
+
+        def trial_name(channel: Json) -> str:
+            name = next((n for n, c in trial_channels.items() if c == channel),
+                        f"pending-{len(trial_channels)}")
+            trial_channels[name] = channel
+            return name
+
+        trial_names = [trial_name(c) for _, c in pending]
+        trial_warned = None if warned is None else [trial_name(c) for _, c in warned]
+        trial = rendered(trial_names, trial_warned, trial_channels)
         adjustments: list[tuple[str, str, str]] = []
         if detector is not None:
             workflow, adjustments = adjusted_metric_alert(trial.workflow, workflow)
         self.verify(trial, workflow, detector, project)
         names = [self.ctx.channels.register(wanted, channel) for wanted, channel in pending]
         levels["channels"] = names
+        warning_names = None
+        if warned is not None:
+            warning_names = [self.ctx.channels.register(w, channel) for w, channel in warned]
+            levels["warning_channels"] = warning_names
         made = Instance(kind, project.slug, stack, environment, name, content, levels,
                         str(workflow["id"]), str(detector["id"]) if detector else None,
-                        rendered(names, self.ctx.channels.channels),
+                        rendered(names, warning_names, self.ctx.channels.channels),
                         legacy=_legacy(self.ctx.snapshot, str(workflow["id"])))
         display = f"{name} [{environment}]"
         for what, obj in (("monitor", detector), ("alert", workflow)):
@@ -241,9 +290,22 @@ def adjusted_metric_alert(ours: Json, sentry: Json) -> tuple[Json, list[tuple[st
     metric rule's alert, and (setting, Sentry's value, ours) for each that changes: no
     environment of its own (the monitor filters it; Sentry delivers resolutions only to alerts
     without one, getsentry/sentry#121153) and a frequency of 0 (Sentry holds back escalations
-    and resolutions within it). Sentry's own migration writes alerts with the environment."""
+    and resolutions within it). Sentry's own migration writes alerts with the environment, and
+    may give an action to both levels' filters, which the warning level's alone says
+    (``levels.adjusted_levels``)."""
     adjusted = dict(sentry)
     changes = []
+    shared = shared_actions(sentry)
+    if shared is not None:
+        adjusted = adjusted_levels(sentry, shared)
+        if shared:
+            changes.append(("action filters", f"{len(shared)} action(s) in both the warning and "
+                            "the critical level's filters",
+                            "in the warning level's filter only: it hears every change from "
+                            "warning up, so each is told once"))
+        elif adjusted != sentry:
+            changes.append(("action filters", "a critical level's filter without actions",
+                            "none: the warning level's channels hear critical too"))
     if sentry.get("environment") != ours.get("environment"):
         changes.append(("environment", str(sentry.get("environment")),
                         "none: the monitor filters it, and resolutions reach the alert"))

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from sentry_iac.config.alerts import AlertRule
 from sentry_iac.config.models import Channel, Project
+from sentry_iac.config.routing import NO_ROUTES
 from sentry_iac.config.stack_views import StackRule, stack_rule
 from sentry_iac.importer.convert.problems import NotExpressible
 from sentry_iac.importer.read.snapshot import Json
@@ -47,12 +48,12 @@ def candidate_rule(fields: dict[str, Any], project: Project, stack: str,
     try:
         rule = AlertRule.model_validate(fields)
         named = {name: Channel.model_validate(channels[name])
-                 for name in fields.get("channels", ())}
+                 for key in ("channels", "warning_channels") for name in fields.get(key, ())}
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
         raise NotExpressible(f"sentry-iac would refuse it: {where}: {problem['msg']}") from None
-    return stack_rule(rule, project, stack, named, routes={})
+    return stack_rule(rule, project, stack, named, NO_ROUTES)
 
 
 def render(item: StackRule) -> Rendered:

@@ -8,6 +8,7 @@ are its ``shapes``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sentry_iac.config.alerts import AgeMatch, IssueFilter
@@ -207,6 +208,44 @@ def level_changes(level: int, actions: list[dict[str, Any]]) -> list[ActionFilte
         "actions": actions}]
 
 
+@dataclass(frozen=True)
+class _Level:
+    """The priority one level of a metric rule is told at (None: no priority, only channels)."""
+
+    priority: str
+
+
+def metric_action_filters(item: StackRule) -> list[ActionFilter]:
+    """The action filters of the alert on a metric rule's monitor.
+
+    Routed together (no ``warning_priority``/``warning_channels``), one filter from the lowest
+    level up tells every channel. Routed apart, a filter per level, as Sentry's own metric
+    alerts are built (``migrate_metric_data_conditions``, migration_helpers/alert_rule.py): the
+    warning level's (medium, 50) and the critical level's (high, 75), each passing when the
+    issue is at or above its level (``issue_priority_greater_or_equal``) or goes back down
+    from it (``issue_priority_deescalating``: highest seen at least the level, and now below
+    it or resolved). So the warning channels hear the warning, the escalation, a return to
+    warning and the resolution; the critical channels the escalation (or a critical opening),
+    the return to warning and the resolution of an issue that was critical. PagerDuty and
+    Opsgenie resolve their incident when the issue resolves. A channel of both levels is in
+    the warning filter only: it already passes on every change the critical one passes on,
+    and Sentry would send each action of both filters (processors/action.py
+    ``filter_recently_fired_workflow_actions`` keeps actions by id, not by destination)."""
+    if not item.split:
+        actions = [channel_action(name, channel, item) for name, channel in item.channels]
+        return level_changes(MEDIUM if item.warning is not None else HIGH, actions)
+    at_warning = _Level(item.warning_priority or "")
+    warning = [channel_action(name, channel, at_warning)
+               for name, channel in item.warning_channels or ()]
+    critical = [action for name, channel in item.channels
+                if (action := channel_action(name, channel, item)) not in warning]
+    filters: list[ActionFilter] = []
+    for level, actions in ((MEDIUM, warning), (HIGH, critical)):
+        if actions:
+            filters += level_changes(level, actions)
+    return filters
+
+
 # Sentry throttles every action of a workflow per issue by its frequency, resolutions and
 # escalations included (filter_recently_fired_workflow_actions, processors/action.py), and an
 # earlier version read a missing frequency as 30 minutes: an alert on a monitor says 0, as
@@ -237,7 +276,7 @@ def workflow_payload(item: StackRule) -> Workflow:
     actions = [channel_action(name, channel, item) for name, channel in item.channels]
     if item.rule.is_metric:
         triggers: list[DataCondition] = []
-        filters = level_changes(MEDIUM if item.warning is not None else HIGH, actions)
+        filters = metric_action_filters(item)
         # For every environment: the monitor's data source already filters the stack's
         # environment, and Sentry delivers a resolution (an Activity, which has none) only to
         # workflows without one (_get_associated_workflows, processors/workflow.py;
