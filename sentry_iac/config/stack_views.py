@@ -17,6 +17,7 @@ from sentry_iac.config.dashboards import Dashboard
 from sentry_iac.config.durations import Direction, Threshold, parse_duration, parse_threshold
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.models import PAGING_KINDS, Channel, Organization, Project
+from sentry_iac.config.uptime import UptimeCheck, interval_seconds, timeout_ms
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,64 @@ def stack_crons(org: Organization, stack: str) -> list[StackCron]:
             channels = tuple((name, org.channels[name])
                              for name in rule_channels(cron, stack, routes))
             out.append(StackCron(cron, project, stack, environment, priority, channels))
+    return out
+
+
+@dataclass(frozen=True)
+class StackUptime:
+    """One uptime check as one stack makes it: its own monitor, for its own site and
+    environment, and (unless the stack pauses it) its alert."""
+
+    check: UptimeCheck
+    project: Project
+    stack: str
+    environment: str
+    url: str
+    interval_seconds: int
+    timeout_ms: int
+    enabled: bool
+    priority: str
+    channels: tuple[tuple[str, Channel], ...]
+
+    @property
+    def key(self) -> str:
+        """The logical name: the project and the check's id, never the display name."""
+        return f"{self.project.slug}/{self.check.id}"
+
+    @property
+    def display_name(self) -> str:
+        """Unique per stack in Sentry, so each environment's monitor is told apart."""
+        return f"{self.check.display_name} [{self.environment}]"
+
+    @property
+    def owner(self) -> str:
+        return self.check.owner or self.project.teams[0]
+
+
+def stack_uptime(org: Organization, stack: str) -> list[StackUptime]:
+    """Every uptime check of every project as ``stack`` makes it, in file order; one paused
+    there (``enabled: false``) is listed with ``enabled`` false."""
+    routes = org.routes
+    out = []
+    for project in org.projects:
+        for check in project.uptime:
+            override = check.environments.get(stack)
+
+            def pick(key: str, check: UptimeCheck = check, override: object = override) -> str:
+                value = getattr(override, key, None) if override is not None else None
+                return str(value if value is not None else getattr(check, key))
+
+            priority = pick("priority")
+            environment = (override.environment if override and override.environment
+                           else project.environment_for(stack))
+            channels = tuple((name, org.channels[name])
+                             for name in rule_channels(check, stack, routes))
+            out.append(StackUptime(
+                check, project, stack, environment, url=pick("url"),
+                interval_seconds=interval_seconds(pick("every")),
+                timeout_ms=timeout_ms(pick("timeout")),
+                enabled=override is None or override.enabled, priority=priority,
+                channels=channels))
     return out
 
 

@@ -32,6 +32,7 @@ from sentry_iac.resources.project import SentryProjectComponent
 from sentry_iac.resources.provider import sentry_provider
 from sentry_iac.resources.security import security_settings
 from sentry_iac.resources.settings import organization_settings
+from sentry_iac.resources.uptime import build_uptime
 
 
 class InvalidConfigError(pulumi.RunError):
@@ -80,6 +81,7 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
         link_code(spec.org, org, components)
     build_alerts(spec, stack, components, org.team_ids, opts)
     build_crons(spec, stack, components, org.team_ids)
+    build_uptime(spec, stack, components)
     build_dashboards(spec, stack, components)
     pulumi.export("organization", spec.org.organization)
     pulumi.export("owner", owner)

@@ -44,6 +44,12 @@ def _channel_users(context: CheckContext, org: Organization) -> dict[str, list[s
             for cron in project.crons:
                 for name in rule_channels(cron, stack, routes):
                     users.setdefault(name, []).append(f"cron {cron.slug} ({stack})")
+            for uptime in project.uptime:
+                here = uptime.environments.get(stack)
+                if here is not None and not here.enabled:
+                    continue
+                for name in rule_channels(uptime, stack, routes):
+                    users.setdefault(name, []).append(f"uptime {uptime.id} ({stack})")
     return users
 
 

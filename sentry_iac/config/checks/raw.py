@@ -52,6 +52,22 @@ def crons(org: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
             yield ("projects", i, "crons", j), cron
 
 
+def uptime_checks(org: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """(key path, mapping) of every uptime check of every project."""
+    for i, project in entries(org, "projects"):
+        for j, check in entries(project, "uptime"):
+            yield ("projects", i, "uptime", j), check
+
+
+def routed_items(org: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any], str]]:
+    """(key path, mapping, "cron" or "uptime check") of every cron and uptime check: what
+    routes by priority in ``org.yaml`` itself."""
+    for base, cron in crons(org):
+        yield base, cron, "cron"
+    for base, check in uptime_checks(org):
+        yield base, check, "uptime check"
+
+
 def is_off(overrides: dict[str, Any], stack: str) -> bool:
     """Whether ``environments: {<stack>: {enabled: false}}`` turns the item off there."""
     here = overrides.get(stack)

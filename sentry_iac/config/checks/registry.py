@@ -47,6 +47,13 @@ READING_CHECKS: dict[str, str] = {
     "schema/invalid": "a value the format's own rules refuse (the message says why)",
     "schema/crontab": "a cron schedule that is not a crontab Sentry accepts",
     "schema/unknown-name": "a name that is not one of the known ones (platform, measure...)",
+    "uptime/url": "an uptime URL Sentry refuses or cannot check (not http(s), no host, too "
+                  "long, credentials in it)",
+    "uptime/interval": "an uptime interval that is not one of Sentry's (1m 5m 10m 20m 30m 1h)",
+    "uptime/timeout": "an uptime timeout outside Sentry's 1s to 60s",
+    "uptime/header": "an uptime header that is not a header name, breaks the request, or "
+                     "carries credentials",
+    "uptime/body": "an uptime request body with a method that sends none (GET, HEAD, OPTIONS)",
     "stack/not-a-mapping": "a stack file, or its config:, is not a mapping",
     "stack/unknown-key": "a key of a stack file that nothing reads (a typo)",
     "stack/plain-token": "sentry:token is stored in plain text instead of as a secret",

@@ -1,4 +1,5 @@
-"""``route/...``: an alert rule or cron that is on in a stack must tell someone there."""
+"""``route/...``: an alert rule, cron or uptime check that is on in a stack must tell someone
+there."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sentry_iac.config.checks.context import CheckContext, Finding
-from sentry_iac.config.checks.raw import crons, is_off, mapping
+from sentry_iac.config.checks.raw import is_off, mapping, routed_items
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.yaml.source import KeyPath, SourceMap
 
@@ -45,23 +46,24 @@ def _silent_stacks(item: dict[str, Any], stacks: Iterable[str], priorities: dict
             yield stack, priority
 
 
-# (where, key path of the rule or cron, the stack it is silent in, the priority it names,
-# "alert rule" or "cron")
+# (where, key path of the rule, cron or uptime check, the stack it is silent in, the
+# priority it names, "alert rule", "cron" or "uptime check")
 Silent = tuple[SourceMap, KeyPath, str, Any, str]
 
 
 def _silent(context: CheckContext) -> Iterator[Silent]:
-    """Every alert rule and cron that is on in a stack and reaches no channel there."""
+    """Every alert rule, cron and uptime check that is on in a stack and reaches no channel
+    there."""
     priorities = mapping(context.org, "priorities")
     for rule in context.rules():
         for stack, priority in _silent_stacks(rule.data, context.stacks, priorities,
                                               _rule_route):
             yield rule.source, rule.at(), stack, priority, "alert rule"
-    for base, cron in crons(context.org):
+    for base, item, kind in routed_items(context.org):
         if context.org_source is not None:
-            for stack, priority in _silent_stacks(cron, context.stacks, priorities,
+            for stack, priority in _silent_stacks(item, context.stacks, priorities,
                                                   _cron_route):
-                yield context.org_source, base, stack, priority, "cron"
+                yield context.org_source, base, stack, priority, kind
 
 
 def _routed_stacks(org: Any) -> set[str]:
@@ -71,7 +73,8 @@ def _routed_stacks(org: Any) -> set[str]:
             if channels and stack != "respond"}
 
 
-@check("route/no-channel", "an alert rule or cron that is on in a stack reaches no channel there")
+@check("route/no-channel", "an alert rule, cron or uptime check that is on in a stack reaches "
+                           "no channel there")
 def no_channel(context: CheckContext) -> Iterator[Finding]:
     # A stack no priority routes at all is named once by route/unrouted-stack instead.
     routed = _routed_stacks(context.org)
@@ -84,12 +87,13 @@ def no_channel(context: CheckContext) -> Iterator[Finding]:
 
 def _counted(kinds: list[str]) -> str:
     """``3 alert rules and 1 cron``."""
-    counts = {kind: kinds.count(kind) for kind in ("alert rule", "cron") if kind in kinds}
+    counts = {kind: kinds.count(kind) for kind in ("alert rule", "cron", "uptime check")
+              if kind in kinds}
     return " and ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in counts.items())
 
 
-@check("route/unrouted-stack", "a stack file that no priority routes, while alert rules or "
-                               "crons are on in that stack")
+@check("route/unrouted-stack", "a stack file that no priority routes, while alert rules, "
+                               "crons or uptime checks are on in that stack")
 def unrouted_stack(context: CheckContext) -> Iterator[Finding]:
     routed = _routed_stacks(context.org)
     silent: dict[str, list[tuple[Any, str]]] = {}
