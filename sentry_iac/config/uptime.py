@@ -247,8 +247,17 @@ class UptimeCheck(Strict):
     def _headers(cls, value: dict[str, str]) -> dict[str, str]:
         return check_headers(value)
 
+    @property
+    def sent_body(self) -> str | None:
+        """The body as Sentry keeps it: its ``CharField`` trims surrounding whitespace (a `|`
+        block's last line break)."""
+        return self.body.strip() if self.body is not None else None
+
     @model_validator(mode="after")
     def _body(self) -> UptimeCheck:
+        if self.body is not None and not self.body.strip():
+            raise InvalidValue("@body: an empty body, which Sentry refuses; remove body:",
+                               "uptime/body")
         if self.body is not None and self.method in METHODS_WITHOUT_BODY:
             raise InvalidValue(f"@body: a {self.method} request carries no body (Sentry offers "
                                "a body only for POST, PUT, PATCH and DELETE); set method: or "

@@ -216,7 +216,8 @@ def describe(resource: RegisteredResource, views: Views,
     uptime = views.uptime.get(name)
     if kind == "UptimeMonitor" and uptime is not None:
         what = f"{check_words(uptime)}; {issue_words(uptime)}"
-        return shown, uptime.check.id, what if uptime.enabled else f"{what}; PAUSED here"
+        paused = f"{what}; PAUSED in {uptime.stack}: no checks, no alert"
+        return shown, uptime.check.id, what if uptime.enabled else paused
     if kind == "UptimeAlert" and uptime is not None:
         return shown, uptime.check.id, f"{ARROW}{KEEP}{routing_words(uptime)}"
     if kind == "pulumi:providers:sentry":

@@ -21,6 +21,7 @@ from sentry_iac.providers.alerting import (
     ADOPT,
     APPLIED,
     LIVE,
+    SOURCES,
     AlertProvider,
     _canonical,
     _ObjectProvider,
@@ -136,7 +137,18 @@ class UptimeMonitorProvider(_ObjectProvider):
 
     def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
         adopted = _adopt_unchanged(self, props)
-        return adopted if adopted is not None else super().create_object(props)
+        if adopted is not None:
+            return adopted
+        made = super().create_object(props)
+        if props[self.spec_key].get("enabled") is False:
+            # Sentry turns every new uptime monitor on (UptimeDomainCheckFailureValidator.create
+            # calls enable_uptime_detector whatever was sent): a paused one is paused now.
+            with self.client() as client:
+                path = self.item(props, made.id)
+                if client.get_object(path).get("enabled") is not False:
+                    client.put(path, self.payload(client, props),
+                               field_locations=props.get(SOURCES))
+        return made
 
 
 class UptimeAlertProvider(AlertProvider):

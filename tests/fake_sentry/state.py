@@ -251,6 +251,9 @@ class FakeOrganization:
     features: set[str] = field(default_factory=lambda: set(PLAN_FEATURES))
     # Sentry since 2026-06 reads ?project= as ids or slugs; before, ids only (listing.project_ids)
     project_slugs_in_queries: bool = True
+    # Uptime monitors use billing seats: None is as many as wanted (self-hosted); a number
+    # is how many may be on at once (uptime_checks: beyond it, new monitors are made off).
+    uptime_seats: int | None = None
     # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.
     user_has_2fa: bool = True
     sso_enabled: bool = False

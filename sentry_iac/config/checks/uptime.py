@@ -30,7 +30,7 @@ def request_too_large(context: CheckContext) -> Iterator[Finding]:
         for item in stack_uptime(org, stack):
             check_ = item.check
             size = request_size(check_.method, item.url, list(check_.headers.items()),
-                                check_.body)
+                                check_.sent_body)
             if size <= MAX_REQUEST_BYTES:
                 continue
             i, j = index[(item.project.slug, check_.id)]

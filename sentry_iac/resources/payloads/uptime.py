@@ -49,7 +49,7 @@ def uptime_detector_payload(item: StackUptime) -> dict[str, Any]:
             "timeoutMs": item.timeout_ms,
             "method": check.method,
             "headers": [[name, value] for name, value in check.headers.items()],
-            "body": check.body,
+            "body": check.sent_body,
             "traceSampling": False,
         }],
         "config": {
