@@ -39,7 +39,7 @@ def http(fake_sentry: FakeSentry) -> Iterator[httpx.Client]:
 def _with(**changes: Any) -> dict[str, Any]:
     body = copy.deepcopy(UPTIME)
     for path, value in changes.items():
-        where = body
+        where: Any = body
         *parents, last = path.split("__")
         for part in parents:
             where = where[int(part)] if part.isdigit() else where[part]
