@@ -42,15 +42,28 @@ def test_each_stack_sees_its_own_site_interval_and_routing() -> None:
     production, staging = _items("production"), _items("staging")
     site = production["spms-backend/site"]
     assert (site.url, site.interval_seconds, site.timeout_ms, site.environment, site.priority,
-            [n for n, _ in site.channels], site.enabled) == (
-        SITE, 60, 5000, "production", "critical", ["on-call", "team-chat"], True)
+            [n for n, _ in site.channels], site.paused) == (
+        SITE, 60, 5000, "production", "critical", ["on-call", "team-chat"], False)
     uat = staging["spms-backend/site"]
     assert (uat.url, uat.interval_seconds, uat.environment, uat.priority,
             [n for n, _ in uat.channels], uat.display_name) == (
         "https://scienceprojects-uat.dbca.wa.gov.au/", 300, "staging", "high", ["team-chat"],
         "SPMS website [staging]")
-    assert staging["spms-backend/api"].enabled is False
+    assert staging["spms-backend/api"].paused is True
     assert production["spms-backend/api"].timeout_ms == 2500
+
+
+def test_a_stack_turned_off_makes_no_monitor_and_one_paused_keeps_it(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    _edit(root, "          staging: {paused: true}", "          staging: {enabled: false}")
+    assert "spms-backend/api" not in _items("staging", root)
+    _edit(root, "          staging: {enabled: false}",
+          "          production: {paused: false}")
+    _edit(root, "    uptime:\n", "    uptime:\n")  # the check's own paused: below
+    _edit(root, "        body: '{\"probe\": \"sentry\"}'\n",
+          "        body: '{\"probe\": \"sentry\"}'\n        paused: true\n")
+    assert _items("staging", root)["spms-backend/api"].paused is True
+    assert _items("production", root)["spms-backend/api"].paused is False
 
 
 def test_the_monitor_payload_is_sentrys_shape_in_sentrys_numbers() -> None:

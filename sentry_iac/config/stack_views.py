@@ -158,7 +158,7 @@ def stack_crons(org: Organization, stack: str) -> list[StackCron]:
 @dataclass(frozen=True)
 class StackUptime:
     """One uptime check as one stack makes it: its own monitor, for its own site and
-    environment, and (unless the stack pauses it) its alert."""
+    environment, and (unless it is paused there) its alert."""
 
     check: UptimeCheck
     project: Project
@@ -167,7 +167,7 @@ class StackUptime:
     url: str
     interval_seconds: int
     timeout_ms: int
-    enabled: bool
+    paused: bool
     priority: str
     channels: tuple[tuple[str, Channel], ...]
 
@@ -186,31 +186,35 @@ class StackUptime:
         return self.check.owner or self.project.teams[0]
 
 
+def uptime_in_stack(check: UptimeCheck, project: Project, stack: str,
+                    channels: Mapping[str, Channel], routes: Routes) -> StackUptime | None:
+    """``check`` as ``stack`` makes it, or None when it makes no monitor for it there
+    (``enabled: false``). ``channels`` and ``routes`` as for ``stack_rule``."""
+    override = check.environments.get(stack)
+    if override is not None and not override.enabled:
+        return None
+
+    def pick(key: str) -> str:
+        value = getattr(override, key, None) if override is not None else None
+        return str(value if value is not None else getattr(check, key))
+
+    environment = (override.environment if override and override.environment
+                   else project.environment_for(stack))
+    paused = (override.paused if override is not None and override.paused is not None
+              else check.paused)
+    routed = tuple((name, channels[name]) for name in rule_channels(check, stack, routes))
+    return StackUptime(check, project, stack, environment, url=pick("url"),
+                       interval_seconds=interval_seconds(pick("every")),
+                       timeout_ms=timeout_ms(pick("timeout")), paused=paused,
+                       priority=pick("priority"), channels=routed)
+
+
 def stack_uptime(org: Organization, stack: str) -> list[StackUptime]:
-    """Every uptime check of every project as ``stack`` makes it, in file order; one paused
-    there (``enabled: false``) is listed with ``enabled`` false."""
-    routes = org.routes
-    out = []
-    for project in org.projects:
-        for check in project.uptime:
-            override = check.environments.get(stack)
-
-            def pick(key: str, check: UptimeCheck = check, override: object = override) -> str:
-                value = getattr(override, key, None) if override is not None else None
-                return str(value if value is not None else getattr(check, key))
-
-            priority = pick("priority")
-            environment = (override.environment if override and override.environment
-                           else project.environment_for(stack))
-            channels = tuple((name, org.channels[name])
-                             for name in rule_channels(check, stack, routes))
-            out.append(StackUptime(
-                check, project, stack, environment, url=pick("url"),
-                interval_seconds=interval_seconds(pick("every")),
-                timeout_ms=timeout_ms(pick("timeout")),
-                enabled=override is None or override.enabled, priority=priority,
-                channels=channels))
-    return out
+    """Every uptime check of every project that ``stack`` makes a monitor for, in file order
+    (``enabled: false`` there: none); one paused there is listed with ``paused``."""
+    found = (uptime_in_stack(check, project, stack, org.channels, org.routes)
+             for project in org.projects for check in project.uptime)
+    return [item for item in found if item is not None]
 
 
 @dataclass(frozen=True)

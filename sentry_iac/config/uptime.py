@@ -133,11 +133,15 @@ def check_headers(headers: dict[str, str]) -> dict[str, str]:
 
 
 class UptimeOverride(Strict):
-    """What differs in one stack: its site, how often, the routing, or ``enabled: false``."""
+    """What differs in one stack: its site, how often, the routing, ``paused: true`` or
+    ``enabled: false``."""
 
     enabled: StrictBool = True
-    """false: this stack's monitor is paused (kept in Sentry, checking nothing, no seat used)
-    and has no alert (default true)."""
+    """false: this stack has no monitor for this check (one it had is released: Sentry keeps
+    it, and it keeps checking; pause it first to stop that). Default true."""
+    paused: StrictBool | None = None
+    """true: this stack's monitor is kept but paused (Sentry checks nothing and uses no seat),
+    and it has no alert; false: checking here though the check is paused elsewhere."""
     url: str | None = Field(default=None, examples=["https://spms-uat.dbca.wa.gov.au/"])
     """The URL this stack checks instead of the monitor's (staging has its own site)."""
     every: str | None = Field(default=None, examples=["5m"])
@@ -215,8 +219,11 @@ class UptimeCheck(Strict):
     environments: dict[Name, UptimeOverride] = Field(
         default_factory=dict,
         examples=[{"staging": {"url": "https://spms-uat.dbca.wa.gov.au/", "priority": "high"}}])
-    """What differs per stack (stack name -> override): url, every, timeout, enabled,
+    """What differs per stack (stack name -> override): url, every, timeout, paused, enabled,
     priority, channels, environment."""
+    paused: StrictBool = False
+    """true: every stack's monitor is kept but paused (Sentry checks nothing, uses no seat and
+    tells no one), e.g. for a maintenance window; a stack may say otherwise (default false)."""
     delete_when_removed: StrictBool = False
     """Removing the check from the YAML releases its monitors and their check history,
     unless this reviewed opt-in says to delete them (default false)."""

@@ -54,6 +54,9 @@ def check_plan(plan: Plan, config: ImportedConfig) -> None:
     """Every monitor and alert of the plan is one that was verified, with the same payload."""
     for resource in plan.resources:
         kind = short_type(resource)
+        if kind in ("UptimeMonitor", "UptimeAlert"):
+            _check_uptime(plan.stack, kind, resource.name, resource.inputs, config)
+            continue
         if kind not in ("Monitor", "Alert"):
             continue
         rendered = config.rendered.get((resource.name, plan.stack))
@@ -64,6 +67,18 @@ def check_plan(plan: Plan, config: ImportedConfig) -> None:
         if _plain(resource.inputs.get(key)) != _plain(ours):
             raise ImportBugError(f"{plan.stack}: {kind} {resource.name} would not be sent as "
                                  "it was verified")
+
+
+def _check_uptime(stack: str, kind: str, name: str, inputs: dict[str, Any],
+                  config: ImportedConfig) -> None:
+    """An uptime monitor or alert of the plan is one that was verified, with its payload."""
+    rendered = config.uptime.rendered.get((name, stack))
+    if rendered is None or (kind == "UptimeAlert" and (name, stack) in config.uptime.paused):
+        raise ImportBugError(f"{stack}: {kind} {name} was not imported")
+    key, ours = ("detector", rendered.detector) if kind == "UptimeMonitor" else (
+        "workflow", rendered.workflow)
+    if _plain(inputs.get(key)) != _plain(ours):
+        raise ImportBugError(f"{stack}: {kind} {name} would not be sent as it was verified")
 
 
 def run_import(client: SentryClient, organization: str, out: Path, envs: EnvMap, *,

@@ -217,7 +217,7 @@ def describe(resource: RegisteredResource, views: Views,
     if kind == "UptimeMonitor" and uptime is not None:
         what = f"{check_words(uptime)}; {issue_words(uptime)}"
         paused = f"{what}; PAUSED in {uptime.stack}: no checks, no alert"
-        return shown, uptime.check.id, what if uptime.enabled else paused
+        return shown, uptime.check.id, paused if uptime.paused else what
     if kind == "UptimeAlert" and uptime is not None:
         return shown, uptime.check.id, f"{ARROW}{KEEP}{routing_words(uptime)}"
     if kind == "pulumi:providers:sentry":

@@ -63,8 +63,8 @@ def build_uptime(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource]
             opts=pulumi.ResourceOptions(parent=parent, depends_on=after_project(parent),
                                         retain_on_delete=not item.check.delete_when_removed),
             renamed_from=item.project.previous_slugs)
-        if not item.enabled:
-            continue  # paused in this stack: the monitor checks nothing, so nobody is told
+        if item.paused:
+            continue  # the monitor checks nothing here, so nobody is told
         UptimeAlert(item.key, organization=organization, project=item.project.slug,
                     workflow=uptime_workflow_payload(item), monitor=monitor.id,
                     priority=item.priority, adopt=adopted.get(("UptimeAlert", item.key)),

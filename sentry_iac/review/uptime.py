@@ -54,7 +54,7 @@ def sentence(item: StackUptime) -> str:
     """One uptime monitor in one line, as ``render`` shows it: "checks https://… every 1
     minute, timeout 5 s; 3 failures in a row open a critical issue → on-call, team-chat; 1
     good check resolves it, and they are told"."""
-    if not item.enabled:
+    if item.paused:
         return f"{check_words(item)}; paused in {item.stack}: no checks, nobody told"
     check = item.check
     failures = _plural(check.failure_threshold, "failure")
@@ -97,8 +97,8 @@ def uptime_views(spec: Spec, stack: str) -> tuple[UptimeView, ...]:
                   "down after": _plural(check.failure_threshold, "failed check"),
                   "back after": _plural(check.recovery_threshold, "good check"),
                   "owner": item.owner, "environment": item.environment,
-                  "checks": "on" if item.enabled else "paused"}
-        if item.enabled:
+                  "checks": "paused" if item.paused else "on"}
+        if not item.paused:
             values.update(priority=item.priority,
                           channels=", ".join(name for name, _ in item.channels) or "none")
         views.append(UptimeView(item.project.slug, check.id, item.display_name,
@@ -130,7 +130,7 @@ def diff_uptime(stack: str, old: Sequence[UptimeView], new: Sequence[UptimeView]
         what = ("DELETES its monitor and check history from Sentry (delete_when_removed)"
                 if view.deletes_when_removed else
                 "its alert is deleted and its monitor released: Sentry keeps it, and it keeps "
-                "checking (pause it first with `enabled: false` to stop the checks)")
+                "checking (pause it first with `paused: true` to stop the checks)")
         difference.deleted.append((key, f"uptime monitor `{view.check_id}` is removed from "
                                         f"{view.project} in {stack}: {what}"))
     return difference

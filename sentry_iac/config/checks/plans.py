@@ -48,6 +48,10 @@ def _channel_users(context: CheckContext, org: Organization) -> dict[str, list[s
                 here = uptime.environments.get(stack)
                 if here is not None and not here.enabled:
                     continue
+                paused = here.paused if here is not None and here.paused is not None \
+                    else uptime.paused
+                if paused:
+                    continue
                 for name in rule_channels(uptime, stack, routes):
                     users.setdefault(name, []).append(f"uptime {uptime.id} ({stack})")
     return users

@@ -68,7 +68,14 @@ def routed_items(org: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, An
         yield base, check, "uptime check"
 
 
-def is_off(overrides: dict[str, Any], stack: str) -> bool:
-    """Whether ``environments: {<stack>: {enabled: false}}`` turns the item off there."""
+def is_off(overrides: dict[str, Any], stack: str, item: Any = None) -> bool:
+    """Whether ``environments: {<stack>: {enabled: false}}`` turns the item off there, or (an
+    uptime check) it is paused there: ``paused: true`` for the stack, or for the check unless
+    the stack says ``paused: false``."""
     here = overrides.get(stack)
-    return isinstance(here, dict) and here.get("enabled") is False
+    if isinstance(here, dict) and here.get("enabled") is False:
+        return True
+    paused = here.get("paused") if isinstance(here, dict) else None
+    if paused is None and isinstance(item, dict):
+        paused = item.get("paused")
+    return paused is True

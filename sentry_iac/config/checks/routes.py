@@ -36,7 +36,7 @@ def _silent_stacks(item: dict[str, Any], stacks: Iterable[str], priorities: dict
     and it names no channels of its own."""
     overrides = mapping(item, "environments")
     for stack in sorted(stacks):
-        if is_off(overrides, stack):
+        if is_off(overrides, stack, item):
             continue
         here = mapping(overrides, stack)
         priority = here.get("priority", item.get("priority"))

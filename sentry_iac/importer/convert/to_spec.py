@@ -15,6 +15,7 @@ from sentry_iac.importer.convert.instances import Context, Instance, collect_ins
 from sentry_iac.importer.convert.organization import OrgParts, organization_parts
 from sentry_iac.importer.convert.resolver import SnapshotResolver
 from sentry_iac.importer.convert.stacks import EnvMap
+from sentry_iac.importer.convert.uptime import ImportedUptime, collect_uptime
 from sentry_iac.importer.convert.verify import Rendered
 from sentry_iac.importer.read.snapshot import Json, Snapshot
 from sentry_iac.importer.report import Report
@@ -47,13 +48,17 @@ class ImportedConfig:
     # (logical name, stack) -> what the program must register for that alert, for a last check
     rendered: dict[tuple[str, str], Rendered]
     report: Report
+    # the uptime checks: what each stack registers for them, by (logical name, stack)
+    uptime: ImportedUptime = field(default_factory=ImportedUptime)
 
 
 def _paging(parts: OrgParts, instances: list[Instance], stacks: tuple[str, ...],
-            report: Report) -> list[str] | None:
+            report: Report, uptime: ImportedUptime) -> list[str] | None:
     """``paging_environments`` so the imported config passes the paging policy: the default
-    when every production project pages someone on a critical rule, else none (reported)."""
+    when every production project pages someone on a critical rule or uptime check, else none
+    (reported)."""
     paged = {(i.project, i.stack) for i in instances if i.levels["priority"] == "critical"}
+    paged |= uptime.paged
     unpaged = sorted(slug for slug, project in parts.models.items() for stack in stacks
                      if project.environment_for(stack) == PAGED_ENVIRONMENT
                      and (slug, stack) not in paged)
@@ -99,23 +104,29 @@ def to_spec(snapshot: Snapshot, envs: EnvMap, report: Report) -> ImportedConfig:
     parts = organization_parts(snapshot, envs, report)
     book = ChannelBook(snapshot, parts.member_emails)
     ctx = Context(snapshot, parts.models, stacks, book, SnapshotResolver(snapshot), report)
-    instances = collect_instances(ctx)
+    # Uptime monitors first: the alerts they claim are theirs, not candidate rules.
+    uptime = collect_uptime(ctx)
+    instances = collect_instances(ctx, claimed=uptime.claimed)
     rules = group_rules(instances, stacks)
     ids = AdoptionIds(snapshot.organization, parts.member_ids, parts.keys)
     rendered = _record(rules, ids, report)
+    for project in parts.projects:
+        if uptime.checks.get(str(project["slug"])):
+            project["uptime"] = uptime.checks[str(project["slug"])]
+    ids.alerts.update(uptime.ids)
     org: Json = {"version": 1, "organization": snapshot.organization, "owner_stack": stacks[0],
                  "teams": parts.teams, "members": parts.members, "projects": parts.projects}
     org_privacy = settings.privacy(snapshot.org, "organisation", report, project=False)
     if org_privacy:
         org["privacy"] = org_privacy
     policies: dict[str, Any] = {"allowed_owners": sorted(parts.owners)}
-    paging = _paging(parts, instances, stacks, report)
+    paging = _paging(parts, instances, stacks, report, uptime)
     if paging is not None:
         policies["paging_environments"] = paging
     org["policies"] = policies
     if book.channels:
         org["channels"] = dict(sorted(book.channels.items()))
-    used = {i.levels["priority"] for i in instances}
+    used = {i.levels["priority"] for i in instances} | uptime.priorities
     if used:
         org["priorities"] = {name: text for name, text in PRIORITIES.items() if name in used}
     # The spec's own models have the last word: anything invalid here is a bug of the import.
@@ -123,4 +134,5 @@ def to_spec(snapshot: Snapshot, envs: EnvMap, report: Report) -> ImportedConfig:
     files = _alert_files(rules)
     for data in files.values():
         AlertsFile.model_validate(data)
-    return ImportedConfig(snapshot.organization, stacks, org, files, ids, rendered, report)
+    return ImportedConfig(snapshot.organization, stacks, org, files, ids, rendered, report,
+                          uptime)

@@ -51,7 +51,7 @@ def sentry_id(resource: RegisteredResource, ids: AdoptionIds, stack: str) -> str
     if short == "SentryOrganizationMember":
         member = ids.members.get(name.lower())
         return f"{org}/{member}" if member else None
-    if short in ("Monitor", "Alert"):
+    if short in ("Monitor", "Alert", "UptimeMonitor", "UptimeAlert"):
         return ids.alerts.get((short, name, stack))
     if short in SETTINGS_KINDS:
         # Settings resources: their id is the "/"-joined identity (providers.settings).

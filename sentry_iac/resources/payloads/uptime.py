@@ -40,7 +40,7 @@ def uptime_detector_payload(item: StackUptime) -> dict[str, Any]:
     return {
         "name": item.display_name,
         "type": UPTIME_DETECTOR,
-        "enabled": item.enabled,
+        "enabled": not item.paused,
         "description": None,
         "owner": f"team:{item.owner}",  # the team's slug; the provider sends team:<id>
         "dataSources": [{
