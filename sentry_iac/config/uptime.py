@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from sentry_iac.config.alerts import AlertRule
 from sentry_iac.config.base import MAX_NUMBER, SLUG_PATTERN, Strict
 from sentry_iac.config.durations import format_duration, parse_duration
 from sentry_iac.config.environments import EnvironmentName
@@ -29,6 +30,7 @@ from sentry_iac.sentry.uptime import (
     DEFAULT_DOWNTIME_THRESHOLD,
     DEFAULT_RECOVERY_THRESHOLD,
     INTERVAL_SECONDS,
+    LEGACY_TAG,
     MAX_TIMEOUT_MS,
     MAX_URL_LENGTH,
     METHODS,
@@ -130,6 +132,20 @@ def check_headers(headers: dict[str, str]) -> dict[str, str]:
             raise InvalidValue(f"the value of '{name}' has a line break or NUL, which would "
                                "end the header early", "uptime/header")
     return headers
+
+
+def legacy_issue_rule(check: UptimeCheck, project: str) -> AlertRule:
+    """The check's alert on the legacy backend, in the words of an issue rule, for the checks
+    of what that backend can express (its channels): the project's new and regressed issues
+    with the monitor's id in the ``uptime_rule`` tag (``resources.uptime`` sends the id)."""
+    overrides = {stack: {k: v for k, v in o.model_dump(exclude_none=True).items()
+                         if k in ("priority", "channels", "environment")}
+                 for stack, o in check.environments.items()}
+    return AlertRule.model_validate({
+        "id": f"uptime-{check.id}", "name": check.display_name, "projects": [project],
+        "priority": check.priority, "channels": list(check.channels),
+        "environments": overrides, "repeat_every": "5m", "when": ["first-seen", "regression"],
+        "filters": [{"tag": {"key": LEGACY_TAG, "value": "<the monitor's id>"}}]})
 
 
 class UptimeOverride(Strict):

@@ -30,7 +30,12 @@ from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import Resolver
 from sentry_iac.providers.wire import WHOLE, WireTypes
-from sentry_iac.sentry.uptime import CONFIG_FIELDS, SOURCE_FIELDS, UPTIME_DETECTOR
+from sentry_iac.sentry.uptime import (
+    CONFIG_FIELDS,
+    LEGACY_FIELDS,
+    SOURCE_FIELDS,
+    UPTIME_DETECTOR,
+)
 
 # Every number of an uptime monitor is a DRF IntegerField or a ChoiceField of integers
 # (UptimeMonitorDataSourceValidator, UptimeDomainCheckFailureConfigValidator). The body and
@@ -43,6 +48,13 @@ UPTIME_WIRE = WireTypes(
              "detector.config.recoveryThreshold": WHOLE,
              "detector.config.downtimeThreshold": WHOLE},
     nulls=("detector.description", "detector.dataSources[].body"))
+
+
+# The project uptime endpoint of older Sentry: the same numbers, flat (UptimeMonitorValidator).
+LEGACY_UPTIME_WIRE = WireTypes(
+    numbers={"monitor.intervalSeconds": WHOLE, "monitor.timeoutMs": WHOLE,
+             "monitor.recoveryThreshold": WHOLE, "monitor.downtimeThreshold": WHOLE},
+    nulls=("monitor.body",))
 
 
 def _actor(owner: Any) -> Any:
@@ -69,6 +81,18 @@ def normalize_uptime_detector(body: dict[str, Any]) -> dict[str, Any]:
         "config": {key: config.get(key) for key in CONFIG_FIELDS},
     })
     return normal
+
+
+def _owner_by_id(provider: _ObjectProvider, client: SentryClient, props: dict[str, Any]
+                 ) -> dict[str, Any]:
+    """The payload with its owner team by id (``team:<slug>`` -> ``team:<id>``)."""
+    spec = dict(props[provider.spec_key])
+    owner = spec.get("owner")
+    if isinstance(owner, str) and owner.startswith("team:"):
+        team = Resolver(client, props["organization"], provider.lookups()).team_id(
+            owner.removeprefix("team:"))
+        spec["owner"] = f"team:{team}"
+    return spec
 
 
 def _unchanged(client: SentryClient, path: str, body: dict[str, Any],
@@ -124,13 +148,7 @@ class UptimeMonitorProvider(_ObjectProvider):
         return None
 
     def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
-        spec = dict(props[self.spec_key])
-        owner = spec.get("owner")
-        if isinstance(owner, str) and owner.startswith("team:"):
-            team = Resolver(client, props["organization"], self.lookups()).team_id(
-                owner.removeprefix("team:"))
-            spec["owner"] = f"team:{team}"
-        return spec
+        return _owner_by_id(self, client, props)
 
     def normalize(self, body: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         return normalize_uptime_detector(body)
@@ -149,6 +167,53 @@ class UptimeMonitorProvider(_ObjectProvider):
                     client.put(path, self.payload(client, props),
                                field_locations=props.get(SOURCES))
         return made
+
+
+def normalize_legacy_monitor(body: dict[str, Any]) -> dict[str, Any]:
+    """A monitor of the project uptime endpoint, from our request or Sentry's answer. The
+    thresholds are left out: older releases neither take nor show them (a change of them in
+    the YAML is still an update; it is drift in Sentry's UI that goes unseen there)."""
+    normal: dict[str, Any] = _canonical({key: body.get(key) for key in LEGACY_FIELDS})
+    normal["owner"] = _actor(body.get("owner"))
+    normal["headers"] = [list(pair) for pair in body.get("headers") or []]
+    return normal
+
+
+class LegacyUptimeMonitorProvider(_ObjectProvider):
+    """An uptime monitor through ``/projects/{org}/{project}/uptime/``, for Sentry releases
+    whose detectors endpoint takes no uptime monitors (the ``legacy`` alerts backend)."""
+
+    spec_key = "monitor"
+
+    def wire_types(self) -> WireTypes:
+        return LEGACY_UPTIME_WIRE
+
+    def collection(self, props: dict[str, Any]) -> str:
+        return api_path("projects", props["organization"], props["project"], "uptime")
+
+    def item(self, props: dict[str, Any], id_: str) -> str:
+        return api_path("projects", props["organization"], props["project"], "uptime", id_)
+
+    def listing(self, client: SentryClient, props: dict[str, Any]
+                ) -> tuple[str, dict[str, str]] | None:
+        # The organisation's list serializes each monitor as its own GET does.
+        return api_path("organizations", props["organization"], "uptime"), {
+            "project": self.project_id(client, props)}
+
+    def find_created(self, client: SentryClient, props: dict[str, Any],
+                     body: dict[str, Any]) -> str | None:
+        path, params = api_path("organizations", props["organization"], "uptime"), {
+            "project": self.project_id(client, props)}
+        for monitor in client.paginate(path, params):
+            if monitor.get("name") == body["name"]:
+                return str(monitor["id"])
+        return None
+
+    def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
+        return _owner_by_id(self, client, props)
+
+    def normalize(self, body: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        return normalize_legacy_monitor(body)
 
 
 class UptimeAlertProvider(AlertProvider):

@@ -10,7 +10,11 @@ import pulumi
 
 from sentry_iac.providers.alerting import ADOPT, SOURCES
 from sentry_iac.providers.dynamic import SentryResource
-from sentry_iac.providers.uptime import UptimeAlertProvider, UptimeMonitorProvider
+from sentry_iac.providers.uptime import (
+    LegacyUptimeMonitorProvider,
+    UptimeAlertProvider,
+    UptimeMonitorProvider,
+)
 
 
 class UptimeMonitor(SentryResource, module="sentry-iac", name="UptimeMonitor"):
@@ -44,3 +48,16 @@ class UptimeAlert(SentryResource, module="sentry-iac", name="UptimeAlert"):
         if adopt:
             props[ADOPT] = adopt  # an existing workflow to take over (sentry-iac import)
         super().__init__(UptimeAlertProvider(), name, props, opts, renamed_from)
+
+
+class LegacyUptimeMonitor(SentryResource, module="sentry-iac", name="LegacyUptimeMonitor"):
+    """One stack's uptime monitor through the project uptime endpoint of older Sentry."""
+
+    def __init__(
+        self, name: str, *, organization: str, project: pulumi.Input[str],
+        monitor: Mapping[str, Any], sources: Mapping[str, str],
+        opts: pulumi.ResourceOptions | None = None, renamed_from: Sequence[str] = (),
+    ) -> None:
+        props: dict[str, Any] = {"organization": organization, "project": project,
+                                 "monitor": dict(monitor), SOURCES: dict(sources)}
+        super().__init__(LegacyUptimeMonitorProvider(), name, props, opts, renamed_from)

@@ -81,7 +81,7 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
         link_code(spec.org, org, components)
     build_alerts(spec, stack, components, org.team_ids, opts)
     build_crons(spec, stack, components, org.team_ids)
-    build_uptime(spec, stack, components)
+    build_uptime(spec, stack, components, org.team_ids)
     build_dashboards(spec, stack, components)
     pulumi.export("organization", spec.org.organization)
     pulumi.export("owner", owner)

@@ -5,20 +5,35 @@ rename carries over to them.
 
 Every stack makes its own monitors, as it makes its own alert rules; a stack other than the
 owner needs the owner stack's projects deployed first. A monitor is released when its check
-leaves the YAML (Sentry keeps it, checks and history) unless ``delete_when_removed``."""
+leaves the YAML (Sentry keeps it, checks and history) unless ``delete_when_removed``.
+
+On the ``legacy`` alerts backend (Sentry releases whose detectors endpoint takes no uptime
+monitors) the monitor is a ``LegacyUptimeMonitor`` of the project uptime endpoint, and its
+alert what Sentry itself made then: an issue rule on the project's new and regressed issues
+that carry the monitor's id in the ``uptime_rule`` tag, in the stack's environment. Such a
+rule hears of the site going down, not of its recovery (issue rules fire on events)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import pulumi
+import pulumiverse_sentry as sentry
 
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.stack_views import StackUptime, stack_uptime
-from sentry_iac.providers.uptime_resources import UptimeAlert, UptimeMonitor
+from sentry_iac.providers.uptime_resources import LegacyUptimeMonitor, UptimeAlert, UptimeMonitor
 from sentry_iac.resources.crons import after_project
-from sentry_iac.resources.payloads.uptime import uptime_detector_payload, uptime_workflow_payload
-from sentry_iac.sentry.uptime import FIELD_NAMES
+from sentry_iac.resources.legacy_alerts import issue_action
+from sentry_iac.resources.lifecycle import renamed_aliases
+from sentry_iac.resources.payloads.uptime import (
+    legacy_monitor_payload,
+    uptime_detector_payload,
+    uptime_workflow_payload,
+)
+from sentry_iac.sentry.alerts import MATCH_CODES
+from sentry_iac.sentry.legacy_rules import CONDITIONS, FILTERS
+from sentry_iac.sentry.uptime import FIELD_NAMES, LEGACY_TAG
 
 # Sentry's fields in a 400 answer (flattened: dataSources.0.url) -> our key for it.
 _SOURCE_KEYS = {f"dataSources.0.{api}": ours for ours, api in FIELD_NAMES.items()
@@ -45,20 +60,63 @@ def _sources(spec: Spec, base: tuple[str | int, ...], item: StackUptime) -> dict
     return sources
 
 
-def build_uptime(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource]) -> None:
+# A legacy issue rule may notify again for the same issue after this many minutes (Sentry's
+# least for issue rules): a site that comes back and goes down again is told again.
+LEGACY_FREQUENCY = 5
+
+
+def legacy_alert_name(item: StackUptime) -> str:
+    """The logical name of the legacy backend's issue rule for ``item`` (unlike a rule's
+    ``<id>/<project>``, so the two never meet)."""
+    return f"uptime-{item.check.id}/{item.project.slug}"
+
+
+def _legacy(spec: Spec, item: StackUptime, parent: pulumi.Resource, sources: dict[str, str],
+            team_ids: Mapping[str, pulumi.Output[str]]) -> None:
+    organization = spec.org.organization
+    flat = {api.removeprefix("dataSources.0.").removeprefix("config."): where
+            for api, where in sources.items()}
+    monitor = LegacyUptimeMonitor(
+        item.key, organization=organization, project=item.project.slug,
+        monitor=legacy_monitor_payload(item), sources=flat,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=after_project(parent),
+                                    retain_on_delete=not item.check.delete_when_removed),
+        renamed_from=item.project.previous_slugs)
+    if item.paused:
+        return
+    name = legacy_alert_name(item)
+    sentry.SentryIssueAlert(
+        name, organization=organization, project=item.project.slug, name=item.display_name,
+        environment=item.environment, action_match="any", filter_match="all",
+        frequency=LEGACY_FREQUENCY,
+        conditions=[{"id": CONDITIONS["first-seen"]}, {"id": CONDITIONS["regression"]}],
+        filters=[{"id": FILTERS["tag"], "key": LEGACY_TAG, "match": MATCH_CODES["equals"],
+                  "value": monitor.id}],
+        actions=[issue_action(organization, c, team_ids) for _, c in item.channels],
+        opts=pulumi.ResourceOptions(parent=parent, aliases=renamed_aliases(
+            name, item.project.slug, item.project.previous_slugs)))
+
+
+def build_uptime(spec: Spec, stack: str, projects: Mapping[str, pulumi.Resource],
+                 team_ids: Mapping[str, pulumi.Output[str]]) -> None:
     """Register this stack's uptime monitors and their alerts."""
     organization = spec.org.organization
     adopted = spec.adoptions.get(stack, {})  # objects `sentry-iac import` found in Sentry
+    legacy = spec.stack(stack).alerts_backend == "legacy"
     index = {(project.slug, check.id): (i, j) for i, project in enumerate(spec.org.projects)
              for j, check in enumerate(project.uptime)}
     for item in stack_uptime(spec.org, stack):
         parent = projects[item.project.slug]
         i, j = index[(item.project.slug, item.check.id)]
+        sources = _sources(spec, ("projects", i, "uptime", j), item)
+        if legacy:
+            _legacy(spec, item, parent, sources, team_ids)
+            continue
         # Its check history is data: released on removal unless opted in.
         monitor = UptimeMonitor(
             item.key, organization=organization, project=item.project.slug,
             detector=uptime_detector_payload(item),
-            sources=_sources(spec, ("projects", i, "uptime", j), item),
+            sources=sources,
             adopt=adopted.get(("UptimeMonitor", item.key)),
             opts=pulumi.ResourceOptions(parent=parent, depends_on=after_project(parent),
                                         retain_on_delete=not item.check.delete_when_removed),

@@ -50,10 +50,11 @@ def routing_words(item: StackUptime) -> str:
     return f"{item.priority}: {', '.join(name for name, _ in item.channels) or 'nobody'}"
 
 
-def sentence(item: StackUptime) -> str:
+def sentence(item: StackUptime, legacy: bool = False) -> str:
     """One uptime monitor in one line, as ``render`` shows it: "checks https://… every 1
     minute, timeout 5 s; 3 failures in a row open a critical issue → on-call, team-chat; 1
-    good check resolves it, and they are told"."""
+    good check resolves it, and they are told". On the legacy backend the alert is an issue
+    rule, which hears only of issues opening (``legacy``)."""
     if item.paused:
         return f"{check_words(item)}; paused in {item.stack}: no checks, nobody told"
     check = item.check
@@ -63,8 +64,10 @@ def sentence(item: StackUptime) -> str:
     resolve = "resolves" if check.recovery_threshold == 1 else "resolve"
     names = ", ".join(name for name, _ in item.channels) or "nobody"
     article = "an" if item.priority[:1] in "aeiou" else "a"
+    told = ("; nobody is told when it is back (the legacy backend's issue rules hear only of "
+            "issues opening)" if legacy else f"; {good} {resolve} it, and they are told")
     return (f"{check_words(item)}; {failures} in a row {verb} {article} {item.priority} issue "
-            f"{ARROW} {names}; {good} {resolve} it, and they are told")
+            f"{ARROW} {names}{told}")
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,12 @@ class UptimeView:
 
 
 def uptime_views(spec: Spec, stack: str) -> tuple[UptimeView, ...]:
+    config = spec.stacks.get(stack)
+    legacy = config is not None and config.alerts_backend == "legacy"
     views = []
     for item in stack_uptime(spec.org, stack):
         check = item.check
-        values = {"summary": sentence(item), "name": item.display_name, "url": item.url,
+        values = {"summary": sentence(item, legacy), "name": item.display_name, "url": item.url,
                   "every": english.duration(item.interval_seconds),
                   "timeout": timeout_words(item.timeout_ms), "method": check.method,
                   "headers": ", ".join(f"{k}: {v}" for k, v in check.headers.items()) or "none",
@@ -102,7 +107,7 @@ def uptime_views(spec: Spec, stack: str) -> tuple[UptimeView, ...]:
             values.update(priority=item.priority,
                           channels=", ".join(name for name, _ in item.channels) or "none")
         views.append(UptimeView(item.project.slug, check.id, item.display_name,
-                                sentence(item), values, check.delete_when_removed))
+                                sentence(item, legacy), values, check.delete_when_removed))
     return tuple(views)
 
 

@@ -44,6 +44,16 @@ MAX_MONITORS_PER_DOMAIN: Final = 100
 DEFAULT_DOWNTIME_THRESHOLD: Final = 3
 DEFAULT_RECOVERY_THRESHOLD: Final = 1
 
+# Sentry before the workflow engine's detectors: the uptime monitor endpoint of a project
+# (``project_uptime_alert_index.py``, ``…_details.py``; POST answers 200, DELETE 202), its flat
+# fields (``UptimeMonitorValidator``: the name at most 128 characters, ``status`` active or
+# disabled), and the tag its issues' events carry: the monitor's id
+# (``issue_platform.build_event_data_for_occurrence``: ``"uptime_rule"``).
+LEGACY_MAX_NAME: Final = 128
+LEGACY_TAG: Final = "uptime_rule"
+LEGACY_FIELDS: Final = ("name", "status", "owner", "environment", "url", "intervalSeconds",
+                        "timeoutMs", "method", "headers", "body", "traceSampling")
+
 # The detector's data source fields (request and answer alike, camelCase) and its config's.
 SOURCE_FIELDS: Final = ("url", "intervalSeconds", "timeoutMs", "method", "headers", "body",
                         "traceSampling")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.engine.engine import Deployment, StackEngine
 from tests.engine.sentry import empty_organization
 from tests.fake_sentry import FakeSentry
@@ -158,3 +160,50 @@ def test_delete_when_removed_deletes_the_monitor(tmp_path: Path) -> None:
         assert removed.ok, removed.explain()
         assert sorted(s.kind for s in removed.ops("delete")) == ["UptimeAlert", "UptimeMonitor"]
         assert site.id not in fake.org.detectors
+
+
+def _legacy_program(tmp_path: Path) -> Path:
+    """The fixture on the legacy backend, routed through a channel that backend can use."""
+    program = copy_fixture(tmp_path / "project")
+    (program / "Pulumi.production.yaml").write_text("config:\n  sentry-iac:alertsBackend: legacy\n")
+    _edit(program, "    production: [on-call, team-chat]\n", "    production: [team-chat]\n")
+    _edit(program, "  paging_environments: [production]\n", "  paging_environments: []\n")
+    return program
+
+
+@pytest.mark.parametrize("thresholds", [True, False], ids=["thresholds", "before-thresholds"])
+def test_the_legacy_backend_uses_the_project_uptime_endpoint(tmp_path: Path,
+                                                             thresholds: bool) -> None:
+    """Older Sentry makes uptime monitors at /projects/{org}/{project}/uptime/, before and
+    after that endpoint took thresholds; the alert is an issue rule on the monitor's tag."""
+    program = _legacy_program(tmp_path)
+    with empty_organization(slugs_in_project_queries=False) as fake:
+        fake.org.uptime_thresholds = thresholds
+        engine = StackEngine(program, "production", fake, token=FAKE_TOKEN)
+        up = engine.up()
+        assert up.ok, up.explain()
+        posts = sorted(e.path for e in up.writes if e.method == "POST")
+        assert posts == ["/api/0/projects/dbca/spms-backend/uptime/"] * 2
+        found = _uptime_detectors(fake)
+        assert sorted(found) == ["SPMS API [production]", "SPMS website [production]"]
+        site = found["SPMS website [production]"]
+        assert site.data_source is not None
+        assert site.data_source["query"]["interval_seconds"] == 60
+        assert site.config["environment"] == "production"
+        monitor = next(r for r in engine.state.values()
+                       if r.kind == "LegacyUptimeMonitor" and r.name == "spms-backend/site")
+        rule = next(r for r in engine.state.values() if r.kind == "SentryIssueAlert"
+                    and r.name == "uptime-site/spms-backend")
+        assert rule.inputs["filters"] == [{
+            "id": "sentry.rules.filters.tagged_event.TaggedEventFilter", "key": "uptime_rule",
+            "match": "eq", "value": monitor.id}]
+        assert rule.inputs["environment"] == "production"
+        assert monitor.id == site.id
+
+        again = engine.up()
+        assert again.ok and not again.ops("create") and not again.ops("update")
+        assert again.writes == []
+        assert engine.refresh().ok
+        preview = engine.preview()
+        assert preview.ok and not preview.ops("update")
+        assert not any("writes the YAML's values back" in line for line in preview.host_stderr)

@@ -139,3 +139,58 @@ def test_without_a_free_seat_a_new_monitor_stays_off(fake_sentry: FakeSentry,
     assert (first["enabled"], second["enabled"]) == (True, False)
     refused = http.put(ORG + f"detectors/{second['id']}/", json={"enabled": True})
     assert (refused.status_code, refused.json()) == (400, {"enabled": ["No seats available"]})
+
+
+LEGACY = "/api/0/projects/dbca/web/uptime/"
+FLAT: dict[str, Any] = {"name": "Website [production]", "environment": "production",
+                        "url": "https://example.org/", "intervalSeconds": 300,
+                        "timeoutMs": 5000, "owner": None}
+
+
+@pytest.mark.parametrize("thresholds", [True, False])
+def test_the_project_uptime_endpoint_of_older_sentry(fake_sentry: FakeSentry, http: httpx.Client,
+                                                     thresholds: bool) -> None:
+    fake_sentry.org.uptime_thresholds = thresholds
+    made = http.post(LEGACY, json={**FLAT, "downtimeThreshold": 2})
+    assert made.status_code == 200, made.text  # self.respond: not 201
+    body = made.json()
+    assert (body["url"], body["intervalSeconds"], body["status"], body["environment"]) == (
+        "https://example.org/", 300, "active", "production")
+    assert ("downtimeThreshold" in body) is thresholds  # older releases drop it, unseen
+    if thresholds:
+        assert body["downtimeThreshold"] == 2
+    path = LEGACY + f"{body['id']}/"
+    paused = http.put(path, json={"status": "disabled"})
+    assert paused.status_code == 200 and paused.json()["url"] == "https://example.org/"
+    assert paused.json()["status"] == "disabled"
+    project = fake_sentry.org.projects["web"].id
+    listed = http.get(ORG + "uptime/", params={"project": project}).json()
+    assert [m["id"] for m in listed] == [body["id"]] and listed[0] == paused.json()
+    # The same monitor is a detector to newer Sentry's detectors endpoint.
+    assert http.get(ORG + f"detectors/{body['id']}/").json()["type"] == "uptime_domain_failure"
+    assert http.put(path, json={"mode": 1}).json() == {
+        "mode": ["Mode can only be specified on creation (for now)"]}
+    assert http.delete(path).status_code == 202
+    assert http.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(("changes", "errors"), [
+    ({"name": "x" * 129}, {"name": ["Ensure this field has no more than 128 characters."]}),
+    ({"mode": 2}, {"mode": ["Only superusers can modify `mode`"]}),
+    ({"status": "paused"}, {"status": ['"paused" is not a valid choice.']}),
+    ({"intervalSeconds": 300.0}, {"intervalSeconds": ['"300.0" is not a valid choice.']}),
+    ({"url": "ftp:/example.org"}, {"url": ["Enter a valid URL."]}),
+])
+def test_the_project_uptime_endpoint_refuses(http: httpx.Client, changes: dict[str, Any],
+                                             errors: dict[str, Any]) -> None:
+    answer = http.post(LEGACY, json={**FLAT, **changes})
+    assert (answer.status_code, answer.json()) == (400, errors)
+
+
+def test_the_project_uptime_endpoint_has_an_organisation_limit(fake_sentry: FakeSentry,
+                                                               http: httpx.Client) -> None:
+    for n in range(100):
+        assert http.post(LEGACY, json={**FLAT, "name": f"Site {n}"}).status_code == 200
+    refused = http.post(LEGACY, json={**FLAT, "name": "One more"})
+    assert (refused.status_code, refused.json()) == (400, {"nonFieldErrors": [
+        "You may have at most 100 uptime monitors per organization"]})

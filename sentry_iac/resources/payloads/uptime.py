@@ -61,6 +61,19 @@ def uptime_detector_payload(item: StackUptime) -> dict[str, Any]:
     }
 
 
+def legacy_monitor_payload(item: StackUptime) -> dict[str, Any]:
+    """The body of ``POST /projects/{org}/{project}/uptime/`` (Sentry before its detectors
+    took uptime monitors): the same settings, flat. The thresholds are sent too; releases
+    whose validator has none drop them (DRF ignores unknown keys) and check 3 failures and 1
+    success."""
+    detector = uptime_detector_payload(item)
+    source, config = detector["dataSources"][0], detector["config"]
+    return {"name": detector["name"], "status": "disabled" if item.paused else "active",
+            "owner": detector["owner"], "environment": config["environment"], **source,
+            "recoveryThreshold": config["recoveryThreshold"],
+            "downtimeThreshold": config["downtimeThreshold"]}
+
+
 def uptime_workflow_payload(item: StackUptime) -> Workflow:
     """The alert on the monitor's issues; the provider adds the detector and resolves the
     channel actions. Notified when the issue opens (high priority) and when it de-escalates
