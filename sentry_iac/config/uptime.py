@@ -158,7 +158,8 @@ class UptimeOverride(Strict):
     paused: StrictBool | None = None
     """true: this stack's monitor is kept but paused (Sentry checks nothing and uses no seat),
     and it has no alert; false: checking here though the check is paused elsewhere."""
-    url: str | None = Field(default=None, examples=["https://spms-uat.dbca.wa.gov.au/"])
+    url: str | None = Field(default=None,
+                            examples=["https://scienceprojects-uat.dbca.wa.gov.au/"])
     """The URL this stack checks instead of the monitor's (staging has its own site)."""
     every: str | None = Field(default=None, examples=["5m"])
     """How often this stack checks instead: 1m, 5m, 10m, 20m, 30m or 1h."""
@@ -202,7 +203,7 @@ class UptimeCheck(Strict):
                              examples=["SPMS website"])
     """The monitor's name in Sentry, at most 128 characters, followed there by the stack's
     environment: "SPMS website [production]" (default: the id)."""
-    url: str = Field(examples=["https://spms.dbca.wa.gov.au/"])
+    url: str = Field(examples=["https://scienceprojects.dbca.wa.gov.au/"])
     """The URL requested: http:// or https://, at most 255 characters, no credentials. A
     stack with another site says so with `environments: {<stack>: {url: ...}}`."""
     every: str = Field(default="1m", examples=["1m", "5m"])
@@ -234,7 +235,8 @@ class UptimeCheck(Strict):
     """Extra channels told besides the priority's (names under `channels`)."""
     environments: dict[Name, UptimeOverride] = Field(
         default_factory=dict,
-        examples=[{"staging": {"url": "https://spms-uat.dbca.wa.gov.au/", "priority": "high"}}])
+        examples=[{"staging": {"url": "https://scienceprojects-uat.dbca.wa.gov.au/",
+                               "priority": "high"}}])
     """What differs per stack (stack name -> override): url, every, timeout, paused, enabled,
     priority, channels, environment."""
     paused: StrictBool = False
