@@ -17,7 +17,8 @@ from tests.helpers import PROJECT_ROOT
 
 CHECKS_DIR = PROJECT_ROOT / "sentry_iac" / "config" / "checks"
 FAMILY_MODULES = {"ref": "references", "dup": "duplicates", "route": "routes",
-                  "rename": "renames", "code": "code_links", "legacy": "legacy", "plan": "plans"}
+                  "rename": "renames", "code": "code_links", "legacy": "legacy", "plan": "plans",
+                  "uptime": "uptime"}
 MAX_BRANCHES = 12
 
 
@@ -105,5 +106,5 @@ def test_checks_command_lists_every_id_sorted(capsys: pytest.CaptureFixture[str]
     lines = capsys.readouterr().out.splitlines()
     ids = [line.split()[0] for line in lines]
     assert ids == sorted(all_checks()) and len(ids) == len(set(ids))
-    assert re.fullmatch(r"ref/unknown-team +a member, project, email channel or cron names an "
-                        r"undeclared team", lines[ids.index("ref/unknown-team")])
+    assert re.fullmatch(r"ref/unknown-team +a member, project, email channel, cron or uptime "
+                        r"check names an undeclared team", lines[ids.index("ref/unknown-team")])

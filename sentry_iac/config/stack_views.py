@@ -1,4 +1,4 @@
-"""Alert rules, cron alerts and dashboards as one stack sees them: overrides applied, the
+"""Alert rules, cron alerts, uptime checks and dashboards as one stack sees them: overrides
 project's environment name filled in, the priority's channels for the stack added.
 
 Pure functions of the config, and the only place these views are built: ``build`` (resources),
@@ -184,6 +184,12 @@ class StackUptime:
     @property
     def owner(self) -> str:
         return self.check.owner or self.project.teams[0]
+
+    @property
+    def legacy_key(self) -> str:
+        """The logical name of its issue rule on the legacy backend (unlike a rule's
+        ``<id>/<project>``, so the two never meet)."""
+        return f"uptime-{self.check.id}/{self.project.slug}"
 
 
 def uptime_in_stack(check: UptimeCheck, project: Project, stack: str,

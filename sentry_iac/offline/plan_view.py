@@ -25,7 +25,6 @@ from sentry_iac.config.stack_views import (
     stack_rules,
     stack_uptime,
 )
-from sentry_iac.resources.uptime import legacy_alert_name
 from sentry_iac.review import english
 from sentry_iac.review.observability import cron_views
 from sentry_iac.review.uptime import check_words, issue_words, routing_words
@@ -149,7 +148,7 @@ class Views:
                    schedules={view.key: f"{view.name}, {view.schedule.replace('`', '')}"
                               for view in cron_views(spec, stack)},
                    uptime={key: item for item in stack_uptime(spec.org, stack)
-                           for key in (item.key, legacy_alert_name(item))})
+                           for key in (item.key, item.legacy_key)})
 
 
 def _routing(priority: str, channels: tuple[tuple[str, Any], ...]) -> str:

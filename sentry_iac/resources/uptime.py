@@ -65,12 +65,6 @@ def _sources(spec: Spec, base: tuple[str | int, ...], item: StackUptime) -> dict
 LEGACY_FREQUENCY = 5
 
 
-def legacy_alert_name(item: StackUptime) -> str:
-    """The logical name of the legacy backend's issue rule for ``item`` (unlike a rule's
-    ``<id>/<project>``, so the two never meet)."""
-    return f"uptime-{item.check.id}/{item.project.slug}"
-
-
 def _legacy(spec: Spec, item: StackUptime, parent: pulumi.Resource, sources: dict[str, str],
             team_ids: Mapping[str, pulumi.Output[str]]) -> None:
     organization = spec.org.organization
@@ -84,7 +78,7 @@ def _legacy(spec: Spec, item: StackUptime, parent: pulumi.Resource, sources: dic
         renamed_from=item.project.previous_slugs)
     if item.paused:
         return
-    name = legacy_alert_name(item)
+    name = item.legacy_key
     sentry.SentryIssueAlert(
         name, organization=organization, project=item.project.slug, name=item.display_name,
         environment=item.environment, action_match="any", filter_match="all",

@@ -112,7 +112,7 @@ class StackDiff:
             "organization": [c.as_json() for c in self.organization],
             "crons": [c.as_json() for c in self.crons],
             "dashboards": [c.as_json() for c in self.dashboards],
-            "uptime": [c.as_json() for c in self.uptime],
+            **({"uptime": [c.as_json() for c in self.uptime]} if self.uptime else {}),
             "organization_changes_in": self.elsewhere,
         }
 

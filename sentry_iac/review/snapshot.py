@@ -125,7 +125,8 @@ class Snapshot:
             "organization_settings": dict(self.organization_values),
             "crons": [c.as_json() for c in self.crons],
             "dashboards": [d.as_json() for d in self.dashboards],
-            "uptime": [u.as_json() for u in self.uptime],
+            # only where there are some, so a stack without uptime checks reads as before
+            **({"uptime": [u.as_json() for u in self.uptime]} if self.uptime else {}),
         }
 
 

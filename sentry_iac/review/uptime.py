@@ -112,10 +112,11 @@ def uptime_views(spec: Spec, stack: str) -> tuple[UptimeView, ...]:
 
 
 def render_section(stack: str, views: Sequence[UptimeView]) -> list[str]:
-    """The "Uptime monitors" section of ``render``'s page: one line per monitor."""
+    """The "Uptime monitors" section of ``render``'s page: one line per monitor; none for a
+    stack without uptime checks."""
     lines = ["## Uptime monitors", ""]
     if not views:
-        return [*lines, f"No uptime monitors in {stack}.", ""]
+        return []
     lines += [f"- **{_cell(v.name)}** `{v.check_id}` ({v.project}): {v.sentence}" for v in views]
     return [*lines, ""]
 

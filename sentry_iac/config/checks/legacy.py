@@ -72,8 +72,8 @@ def legacy_cron(context: CheckContext) -> Iterator[Finding]:
                                   f"in stack '{stack}': {problem}")
 
 
-@check("legacy/uptime", "an uptime check the legacy backend cannot express (its channels, a "
-                        "name over 128 characters), in a legacy stack", after_validation=True)
+@check("legacy/uptime", "an uptime check the legacy backend cannot express (channels, long "
+                        "name), in a legacy stack", after_validation=True)
 def legacy_uptime(context: CheckContext) -> Iterator[Finding]:
     org, source = context.model, context.org_source
     if org is None or source is None:

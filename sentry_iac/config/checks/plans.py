@@ -14,6 +14,7 @@ from sentry_iac.config.plans import (
     TICKET_PLANS,
     organisation_plan,
 )
+from sentry_iac.config.stack_views import stack_uptime
 from sentry_iac.sentry.actions import TICKET_FEATURE
 
 
@@ -44,16 +45,10 @@ def _channel_users(context: CheckContext, org: Organization) -> dict[str, list[s
             for cron in project.crons:
                 for name in rule_channels(cron, stack, routes):
                     users.setdefault(name, []).append(f"cron {cron.slug} ({stack})")
-            for uptime in project.uptime:
-                here = uptime.environments.get(stack)
-                if here is not None and not here.enabled:
-                    continue
-                paused = here.paused if here is not None and here.paused is not None \
-                    else uptime.paused
-                if paused:
-                    continue
-                for name in rule_channels(uptime, stack, routes):
-                    users.setdefault(name, []).append(f"uptime {uptime.id} ({stack})")
+        for item in stack_uptime(org, stack):
+            if not item.paused:
+                for name, _ in item.channels:
+                    users.setdefault(name, []).append(f"uptime {item.check.id} ({stack})")
     return users
 
 
