@@ -144,6 +144,23 @@ def test_no_op_change_drift_and_removal(tmp_path: Path) -> None:
                                            f"{alert_id}/"]
 
 
+def test_an_interrupted_up_is_resumed_without_a_second_monitor_or_alert(tmp_path: Path) -> None:
+    program = copy_fixture(tmp_path / "project")
+    with empty_organization() as fake:
+        engine = StackEngine(program, "production", fake, token=FAKE_TOKEN)
+        assert engine.up().ok
+        made = {urn: r.id for urn, r in engine.state.items() if r.kind in UPTIME}
+        assert len(made) == 4
+        before = (set(fake.org.detectors), set(fake.org.workflows))
+        for urn in made:  # what an interruption leaves: in Sentry, not in the state
+            del engine.state[urn]
+        resumed = engine.up()
+        assert resumed.ok, resumed.explain()
+        assert [e for e in resumed.writes if e.method == "POST"] == []
+        assert (set(fake.org.detectors), set(fake.org.workflows)) == before
+        assert {urn: engine.state[urn].id for urn in made} == made
+
+
 def test_delete_when_removed_deletes_the_monitor(tmp_path: Path) -> None:
     program = copy_fixture(tmp_path / "project")
     _edit(program, "        priority: critical\n        environments:\n          staging: {url",
@@ -207,3 +224,10 @@ def test_the_legacy_backend_uses_the_project_uptime_endpoint(tmp_path: Path,
         preview = engine.preview()
         assert preview.ok and not preview.ops("update")
         assert not any("writes the YAML's values back" in line for line in preview.host_stderr)
+
+        # An interrupted up: the monitor is in Sentry, not in the state; the next up finds it.
+        del engine.state[monitor.urn]
+        resumed = engine.up()
+        assert resumed.ok, resumed.explain()
+        assert [e for e in resumed.writes if e.method == "POST"] == []
+        assert engine.state[monitor.urn].id == monitor.id
