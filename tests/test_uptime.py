@@ -169,7 +169,7 @@ def test_diff_names_each_changed_value(tmp_path: Path) -> None:
         diff = diff_stack(stack, snapshot(load_spec(FIXTURE), stack),
                           snapshot(load_spec(head), stack))
         assert [(c.label, c.old, c.new) for c in diff.uptime] == expected
-        assert diff.callouts == []
+        assert diff.callouts == [] and diff.projects == []  # said once, per stack
 
 
 def test_diff_calls_out_a_removed_check_and_what_happens_to_its_monitor(tmp_path: Path) -> None:

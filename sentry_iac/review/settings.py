@@ -9,8 +9,9 @@ from sentry_iac.config.models import Organization, Project
 from sentry_iac.config.privacy import ScrubbingRule
 
 # Keys shown elsewhere (identity, team access, per-stack environment) or not settings at all.
+# Uptime checks are said per stack in their own section (review.uptime).
 _PROJECT_SKIP = {"slug", "teams", "environments", "privacy", "fingerprinting", "code_mappings",
-                 "previous_slugs"}
+                 "previous_slugs", "uptime"}
 # ``policies`` (the checks every change must pass) is shown when the model has it.
 _ORGANIZATION_KEYS = ("privacy", "security", "retention", "integrations", "policies")
 
