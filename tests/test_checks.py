@@ -19,7 +19,8 @@ CHECKS_DIR = PROJECT_ROOT / "sentry_iac" / "config" / "checks"
 FAMILY_MODULES = {"ref": "references", "dup": "duplicates", "route": "routes",
                   "rename": "renames", "code": "code_links", "legacy": "legacy", "plan": "plans",
                   "owner": "ownership",
-                  "rule": "rules"}
+                  "rule": "rules",
+                  "uptime": "uptime"}
 MAX_BRANCHES = 12
 
 
@@ -107,5 +108,6 @@ def test_checks_command_lists_every_id_sorted(capsys: pytest.CaptureFixture[str]
     lines = capsys.readouterr().out.splitlines()
     ids = [line.split()[0] for line in lines]
     assert ids == sorted(all_checks()) and len(ids) == len(set(ids))
-    assert re.fullmatch(r"ref/unknown-team +a member, project, email channel, cron or alert rule "
-                        r"names an undeclared team", lines[ids.index("ref/unknown-team")])
+    assert re.fullmatch(r"ref/unknown-team +a member, project, email channel, cron, uptime "
+                        r"check or alert rule names an undeclared team",
+                        lines[ids.index("ref/unknown-team")])

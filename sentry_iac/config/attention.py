@@ -98,6 +98,13 @@ def lifecycle_callouts(org: Organization, owner: bool, rule_renames: list[tuple[
                                        f"removing cron '{cron.slug}' from the YAML will DELETE "
                                        "its monitor and check-in history; without this flag "
                                        "it would only be released"))
+    for i, project in enumerate(org.projects):
+        for j, check in enumerate(project.uptime):
+            if check.delete_when_removed:
+                out.append(Callout(("projects", i, "uptime", j, "delete_when_removed"),
+                                   f"removing uptime check '{check.id}' from the YAML will "
+                                   "DELETE each stack's monitor and its check history; without "
+                                   "this flag they would only be released"))
     for path, rule_id, previous in rule_renames:
         out.append(Callout(path, f"rule renamed from {', '.join(previous)} to '{rule_id}': "
                                  "updated in place, nothing re-created"))

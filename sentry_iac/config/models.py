@@ -34,6 +34,7 @@ from sentry_iac.config.privacy import Privacy, ProjectPrivacy
 from sentry_iac.config.repositories import CodeMapping, Integrations, Repository
 from sentry_iac.config.retention import Plan, Retention
 from sentry_iac.config.security import Security
+from sentry_iac.config.uptime import UptimeCheck
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=50)]
 ProjectSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=100)]
@@ -176,6 +177,9 @@ class Project(Strict):
     crons: tuple[Cron, ...] = ()
     """Scheduled tasks that check in with Sentry's Crons, and who is told when a check-in is
     missed or fails."""
+    uptime: tuple[UptimeCheck, ...] = ()
+    """Sites Sentry requests on a schedule (each stack checks its own), and who is told when
+    one is down."""
     # Lifecycle. By default nothing is ever deleted from Sentry: removing a project from the
     # YAML (or destroying a stack) releases it from management and keeps all its events.
     previous_slugs: tuple[ProjectSlug, ...] = ()

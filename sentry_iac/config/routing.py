@@ -18,6 +18,7 @@ from typing import Protocol
 from sentry_iac.config.alerts import AlertRule, Routed, Routes, rule_channels
 from sentry_iac.config.crons import Cron
 from sentry_iac.config.models import Organization, Project
+from sentry_iac.config.uptime import UptimeCheck
 
 
 class RouteBook(Protocol):
@@ -109,9 +110,10 @@ def rule_routing(rule: AlertRule, project: Project, stack: str, book: RouteBook)
                    book.routed_by(team, priority, stack) if priority else None)
 
 
-def cron_routing(cron: Cron, project: Project, stack: str, book: RouteBook) -> Routing:
-    """Who a cron's alert tells in ``stack``: routed by its owner's (else the project's
-    owning team's) routing, like a rule."""
+def cron_routing(cron: Cron | UptimeCheck, project: Project, stack: str, book: RouteBook
+                 ) -> Routing:
+    """Who a cron's (or an uptime check's) alert tells in ``stack``: routed by its owner's
+    (else the project's owning team's) routing, like a rule."""
     return _routing(cron, owning_team(cron.owner, project), stack, book)
 
 

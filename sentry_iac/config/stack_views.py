@@ -1,4 +1,4 @@
-"""Alert rules, cron alerts and dashboards as one stack sees them: overrides applied, the
+"""Alert rules, cron alerts, uptime checks and dashboards as one stack sees them: overrides
 project's environment name filled in, the priority's channels for the stack added.
 
 Pure functions of the config, and the only place these views are built: ``build`` (resources),
@@ -19,6 +19,7 @@ from sentry_iac.config.durations import Direction, Threshold, parse_duration, pa
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.models import PAGING_KINDS, Channel, Organization, Project
 from sentry_iac.config.routing import RouteBook, cron_routing, rule_routing
+from sentry_iac.config.uptime import UptimeCheck, interval_seconds, timeout_ms
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,76 @@ def stack_crons(org: Organization, stack: str) -> list[StackCron]:
             out.append(StackCron(cron, project, stack, environment, routing.priority, channels,
                                  routing.team))
     return out
+
+
+@dataclass(frozen=True)
+class StackUptime:
+    """One uptime check as one stack makes it: its own monitor, for its own site and
+    environment, and (unless it is paused there) its alert."""
+
+    check: UptimeCheck
+    project: Project
+    stack: str
+    environment: str
+    url: str
+    interval_seconds: int
+    timeout_ms: int
+    paused: bool
+    priority: str
+    channels: tuple[tuple[str, Channel], ...]
+
+    @property
+    def key(self) -> str:
+        """The logical name: the project and the check's id, never the display name."""
+        return f"{self.project.slug}/{self.check.id}"
+
+    @property
+    def display_name(self) -> str:
+        """Unique per stack in Sentry, so each environment's monitor is told apart."""
+        return f"{self.check.display_name} [{self.environment}]"
+
+    @property
+    def owner(self) -> str:
+        return self.check.owner or self.project.teams[0]
+
+    @property
+    def legacy_key(self) -> str:
+        """The logical name of its issue rule on the legacy backend (unlike a rule's
+        ``<id>/<project>``, so the two never meet)."""
+        return f"uptime-{self.check.id}/{self.project.slug}"
+
+
+def uptime_in_stack(check: UptimeCheck, project: Project, stack: str,
+                    channels: Mapping[str, Channel], routes: RouteBook) -> StackUptime | None:
+    """``check`` as ``stack`` makes it, or None when it makes no monitor for it there
+    (``enabled: false``). ``channels`` and ``routes`` as for ``stack_rule``; routed by its
+    owner's (else the project's owning team's) routing, like a cron."""
+    override = check.environments.get(stack)
+    if override is not None and not override.enabled:
+        return None
+
+    def pick(key: str) -> str:
+        value = getattr(override, key, None) if override is not None else None
+        return str(value if value is not None else getattr(check, key))
+
+    environment = (override.environment if override and override.environment
+                   else project.environment_for(stack))
+    paused = (override.paused if override is not None and override.paused is not None
+              else check.paused)
+    routed = tuple((name, channels[name])
+                   for name in cron_routing(check, project, stack, routes).channels)
+    return StackUptime(check, project, stack, environment, url=pick("url"),
+                       interval_seconds=interval_seconds(pick("every")),
+                       timeout_ms=timeout_ms(pick("timeout")), paused=paused,
+                       priority=pick("priority"), channels=routed)
+
+
+def stack_uptime(org: Organization, stack: str) -> list[StackUptime]:
+    """Every uptime check of every project that ``stack`` makes a monitor for, in file order
+    (``enabled: false`` there: none); one paused there is listed with ``paused``."""
+    found = (uptime_in_stack(check, project, stack, org.channels, org)
+             for project in org.projects for check in project.uptime)
+    return [item for item in found if item is not None]
 
 
 @dataclass(frozen=True)

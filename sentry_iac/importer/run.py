@@ -75,6 +75,9 @@ def check_plan(plan: Plan, config: ImportedConfig) -> None:
         if kind in OBJECT_INPUTS:
             _check_object(plan, resource, config)
             continue
+        if kind in ("UptimeMonitor", "UptimeAlert"):
+            _check_uptime(plan.stack, kind, resource.name, resource.inputs, config)
+            continue
         if kind not in ("Monitor", "Alert"):
             continue
         rendered = config.rendered.get((resource.name, plan.stack))
@@ -85,6 +88,18 @@ def check_plan(plan: Plan, config: ImportedConfig) -> None:
         if _plain(resource.inputs.get(key)) != _plain(ours):
             raise ImportBugError(f"{plan.stack}: {kind} {resource.name} would not be sent as "
                                  "it was verified")
+
+
+def _check_uptime(stack: str, kind: str, name: str, inputs: dict[str, Any],
+                  config: ImportedConfig) -> None:
+    """An uptime monitor or alert of the plan is one that was verified, with its payload."""
+    rendered = config.uptime.rendered.get((name, stack))
+    if rendered is None or (kind == "UptimeAlert" and (name, stack) in config.uptime.paused):
+        raise ImportBugError(f"{stack}: {kind} {name} was not imported")
+    key, ours = ("detector", rendered.detector) if kind == "UptimeMonitor" else (
+        "workflow", rendered.workflow)
+    if _plain(inputs.get(key)) != _plain(ours):
+        raise ImportBugError(f"{stack}: {kind} {name} would not be sent as it was verified")
 
 
 def run_import(client: SentryClient, organization: str, out: Path, envs: EnvMap, *,

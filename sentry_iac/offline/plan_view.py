@@ -17,9 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from sentry_iac.config.crons import legacy_issue_rule
 from sentry_iac.config.loader import Spec
-from sentry_iac.config.stack_views import StackCron, StackRule, stack_crons, stack_rules
+from sentry_iac.config.stack_views import (
+    StackCron,
+    StackRule,
+    StackUptime,
+    stack_crons,
+    stack_rules,
+    stack_uptime,
+)
 from sentry_iac.review import english, triage
 from sentry_iac.review.observability import cron_views
+from sentry_iac.review.uptime import check_words, issue_words, routing_words
 
 if TYPE_CHECKING:
     from sentry_iac.offline.engine import Plan
@@ -31,7 +39,7 @@ KEEP = "\u00a0"  # a space ``wrap`` does not break at, printed as a space
 ARROW = english.ARROW
 # Objects whose deletion destroys data in Sentry: the plan says what removing them would do.
 DATA_HOLDERS = frozenset({"SentryProject", "SentryTeam", "SentryKey", "SentryOrganizationMember",
-                          "CronMonitor"})
+                          "CronMonitor", "UptimeMonitor", "LegacyUptimeMonitor"})
 # Component resources only group others; the tree in ``--details`` shows them.
 COMPONENTS = frozenset({"Organization", "Project", "AlertRule"})
 # Type -> (kind shown, rank within its group).
@@ -59,6 +67,10 @@ KINDS = {
     "CronMonitor": ("cron", 7),
     "CronAlert": ("cron alert", 7),
     "cron alert": ("cron alert", 7),
+    "UptimeMonitor": ("uptime", 7),
+    "LegacyUptimeMonitor": ("uptime", 7),
+    "UptimeAlert": ("uptime alert", 7),
+    "uptime alert": ("uptime alert", 7),
     "Dashboard": ("dashboard", 8),
     "SentryOrganizationCodeMapping": ("code mapping", 9),
 }
@@ -133,6 +145,7 @@ class Views:
     rules: dict[str, StackRule]
     crons: dict[str, StackCron]
     schedules: dict[str, str]
+    uptime: dict[str, StackUptime]
 
     @classmethod
     def of(cls, spec: Spec, stack: str) -> Views:
@@ -142,7 +155,9 @@ class Views:
                       item.project.slug: item for item in crons.values()})
         return cls(rules={item.key: item for item in stack_rules(spec, stack)}, crons=crons,
                    schedules={view.key: f"{view.name}, {view.schedule.replace('`', '')}"
-                              for view in cron_views(spec, stack)})
+                              for view in cron_views(spec, stack)},
+                   uptime={key: item for item in stack_uptime(spec.org, stack)
+                           for key in (item.key, item.legacy_key)})
 
 
 def _routing(priority: str | None, channels: tuple[tuple[str, Any], ...],
@@ -223,6 +238,13 @@ def describe(resource: RegisteredResource, views: Views,
         return "cron alert", cron.cron.slug, _routing(cron.priority, cron.channels, cron.team)
     if kind == "CronMonitor":
         return shown, name.split("/", 1)[-1], views.schedules.get(name, "")
+    uptime = views.uptime.get(name)
+    if kind in ("UptimeMonitor", "LegacyUptimeMonitor") and uptime is not None:
+        what = f"{check_words(uptime)}; {issue_words(uptime)}"
+        paused = f"{what}; PAUSED in {uptime.stack}: no checks, no alert"
+        return shown, uptime.check.id, paused if uptime.paused else what
+    if kind in ("UptimeAlert", "SentryIssueAlert") and uptime is not None:
+        return "uptime alert", uptime.check.id, f"{ARROW}{KEEP}{routing_words(uptime)}"
     if kind == "pulumi:providers:sentry":
         return shown, name, "its token is a secret, never shown"
     if kind == "SentryTeam":
@@ -289,7 +311,8 @@ def _group(title: str, resources: list[RegisteredResource], views: Views, kind_w
     rows = []
     for resource in resources:
         kind, name, what = describe(resource, views, environment)
-        rank = KINDS.get(kind if kind == "cron alert" else short_type(resource.type), ("", 10))[1]
+        shown_rank = kind in ("cron alert", "uptime alert")
+        rank = KINDS.get(kind if shown_rank else short_type(resource.type), ("", 10))[1]
         flags = removal_flags(resource, KEPT_SHORT, _implied(resource, slug, renamed))
         rows.append(((rank, name, kind), kind, name, what, flags))
     rows.sort(key=lambda row: row[0])

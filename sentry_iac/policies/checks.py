@@ -94,6 +94,13 @@ def _paged(resources: list[Resource]) -> set[tuple[str, str]]:
             workflow = a.props.get("workflow") or {}
             environment = workflow.get("environment") or measured.get(a.name)
             paged.add((_key(a.props.get("project")), _key(environment)))
+    # An uptime alert's monitor, of the same logical name, opens issues in one environment.
+    checked = {m.name: ((m.props.get("detector") or {}).get("config") or {}).get("environment")
+               for m in _of(resources, "UptimeMonitor")}
+    for a in _of(resources, "UptimeAlert"):
+        if a.props.get("priority") == "critical" and any(
+                x.get("kind") in PAGING_KINDS for x in _actions(a)):
+            paged.add((_key(a.props.get("project")), _key(checked.get(a.name))))
     for a in _of(resources, "SentryIssueAlert", "SentryMetricAlert"):
         if any(str(x.get("id", "")).endswith(LEGACY_PAGING) or x.get("type") in PAGING_KINDS
                for x in _legacy_actions(a)):
@@ -117,7 +124,8 @@ def production_pages_on_critical(
 
 
 def rule_reaches_a_channel(resources: list[Resource], _: Settings) -> Iterable[tuple[str, str]]:
-    for alert in _of(resources, "Alert", "CronAlert"):  # cron alerts route like rules
+    # cron and uptime alerts route like rules
+    for alert in _of(resources, "Alert", "CronAlert", "UptimeAlert"):
         if not _actions(alert):
             yield alert.name, "notifies no channel"
     for alert in _of(resources, "SentryIssueAlert", "SentryMetricAlert"):

@@ -33,6 +33,7 @@ from sentry_iac.resources.provider import sentry_provider
 from sentry_iac.resources.security import security_settings
 from sentry_iac.resources.settings import organization_settings
 from sentry_iac.resources.triage import project_triage
+from sentry_iac.resources.uptime import build_uptime
 
 
 class InvalidConfigError(pulumi.RunError):
@@ -82,6 +83,7 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
         project_triage(spec, org, components)
     build_alerts(spec, stack, components, org.team_ids, opts)
     build_crons(spec, stack, components, org.team_ids)
+    build_uptime(spec, stack, components, org.team_ids)
     build_dashboards(spec, stack, components)
     pulumi.export("organization", spec.org.organization)
     pulumi.export("owner", owner)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sentry_iac.review.observability import diff_crons, diff_dashboards
 from sentry_iac.review.snapshot import ProjectView, RuleView, Snapshot
+from sentry_iac.review.uptime import diff_uptime
 
 _PRIVACY_PREFIX = "privacy."
 
@@ -81,6 +82,7 @@ class StackDiff:
     organization: list[Change] = field(default_factory=list)
     crons: list[Change] = field(default_factory=list)
     dashboards: list[Change] = field(default_factory=list)
+    uptime: list[Change] = field(default_factory=list)
     # Organisation-wide changes exist, shown in the owner stack's diff (they apply there).
     elsewhere: str | None = None
     # Projects whose slug changed without previous_slugs: old slug -> new slug.
@@ -92,7 +94,8 @@ class StackDiff:
     def changed(self) -> bool:
         return bool(self.callouts or self.rules_added or self.rules_removed
                     or self.rules_changed or self.routing or self.projects or self.access
-                    or self.privacy or self.organization or self.crons or self.dashboards)
+                    or self.privacy or self.organization or self.crons or self.dashboards
+                    or self.uptime)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -109,6 +112,7 @@ class StackDiff:
             "organization": [c.as_json() for c in self.organization],
             "crons": [c.as_json() for c in self.crons],
             "dashboards": [c.as_json() for c in self.dashboards],
+            **({"uptime": [c.as_json() for c in self.uptime]} if self.uptime else {}),
             "organization_changes_in": self.elsewhere,
         }
 
@@ -312,6 +316,10 @@ def _observability(diff: StackDiff, base: Snapshot, head: Snapshot) -> None:
                       for subject, message in crons.deleted]
     diff.callouts += [Callout("dashboard-removed", subject, message)
                       for subject, message in dashboards.deleted]
+    uptime = diff_uptime(diff.stack, base.uptime, head.uptime, renamed)
+    diff.uptime = [Change(*change) for change in uptime.changes]
+    diff.callouts += [Callout("uptime-removed", subject, message)
+                      for subject, message in uptime.deleted]
 
 
 HANDOVER = "see the README's \"Handing over ownership\""

@@ -12,7 +12,8 @@ from sentry_iac.review.diff import Change, RuleGroup, StackDiff
 MARKER = "<!-- sentry-iac-diff:{stack} -->"
 SECTIONS = (("routing", "Routing"), ("projects", "Projects"), ("access", "Teams and access"),
             ("privacy", "Privacy"), ("organization", "Organisation settings"),
-            ("crons", "Cron monitors"), ("dashboards", "Dashboards"))
+            ("crons", "Cron monitors"), ("dashboards", "Dashboards"),
+            ("uptime", "Uptime monitors"))
 
 
 def marker(stack: str) -> str:

@@ -8,6 +8,7 @@ from sentry_iac.review import summary, triage
 from sentry_iac.review.mermaid import routing_diagram
 from sentry_iac.review.observability import render_sections
 from sentry_iac.review.snapshot import ProjectView, Snapshot
+from sentry_iac.review.uptime import render_section as render_uptime
 
 
 def cell(text: str) -> str:
@@ -80,6 +81,7 @@ def render_markdown(view: Snapshot) -> str:
     for project in view.projects:
         lines += _project_section(project)
     lines += render_sections(view.stack, view.crons, view.dashboards)
+    lines += render_uptime(view.stack, view.uptime)
     lines += _routing_section(view)
     lines += _organization_section(view)
     return "\n".join(lines).rstrip("\n") + "\n"

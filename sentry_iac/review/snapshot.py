@@ -17,6 +17,7 @@ from sentry_iac.review.observability import (
     cron_views,
     dashboard_views,
 )
+from sentry_iac.review.uptime import UptimeView, uptime_views
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class Snapshot:
     # cron monitors (organisation-wide) with this stack's alert, and this stack's dashboards
     crons: tuple[CronView, ...] = ()
     dashboards: tuple[DashboardView, ...] = ()
+    # this stack's uptime monitors (each stack checks its own site)
+    uptime: tuple[UptimeView, ...] = ()
     # org.yaml's previous_owner_stack: the owner this revision hands over from, if any
     previous_owner_stack: str | None = None
 
@@ -132,6 +135,8 @@ class Snapshot:
             "organization_settings": dict(self.organization_values),
             "crons": [c.as_json() for c in self.crons],
             "dashboards": [d.as_json() for d in self.dashboards],
+            # only where there are some, so a stack without uptime checks reads as before
+            **({"uptime": [u.as_json() for u in self.uptime]} if self.uptime else {}),
         }
 
 
@@ -252,7 +257,8 @@ def snapshot(spec: Spec, stack: str) -> Snapshot:
         organization_values=settings.organization_values(org),
         team_lifecycle={t.slug: (_previous(t, "previous_slugs"), _deletes(t))
                         for t in org.teams},
-        org=org, crons=cron_views(spec, stack), dashboards=dashboard_views(spec, stack))
+        org=org, crons=cron_views(spec, stack), dashboards=dashboard_views(spec, stack),
+        uptime=uptime_views(spec, stack))
 
 
 def empty(stack: str) -> Snapshot:

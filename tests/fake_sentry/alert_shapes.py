@@ -20,6 +20,7 @@ from tests.fake_sentry.actors import owner_object
 from tests.fake_sentry.casing import camel_keys
 from tests.fake_sentry.crons import cron_data_source
 from tests.fake_sentry.state import DATE_CREATED, FakeDetector, FakeOrganization, FakeWorkflow
+from tests.fake_sentry.uptime_checks import UPTIME_SOURCE, uptime_data_source
 
 T = TypeVar("T")
 
@@ -46,6 +47,10 @@ def _data_sources(org: FakeOrganization, detector: FakeDetector) -> list[dict[st
         return None
     if source.get("type") == "cron_monitor":  # a cron monitor's detector (fake_sentry.crons)
         return [cron_data_source(org, source)]
+    if source.get("type") == UPTIME_SOURCE:  # fake_sentry.uptime_checks
+        return [uptime_data_source(org, source)]
+    if not source:  # an uptime monitor made without one
+        return []
     query = source["query"]
     snuba_query = {
         "id": source["snuba_id"],

@@ -1,7 +1,8 @@
 """What a monitor (detector) request must satisfy, with Sentry's texts (SENTRY_ALERTS_API.md 3.1).
 
 Bodies arrive snake_cased (see ``casing``); errors are built with snake keys and camelCased by
-the caller. Only ``metric_issue`` monitors can be created here.
+the caller. ``metric_issue`` monitors are checked here, ``uptime_domain_failure`` ones in
+``uptime_checks``.
 
 Sources (getsentry/sentry):
 
@@ -45,6 +46,7 @@ from tests.fake_sentry.groups import choice_error, group_errors, item_errors, ke
 from tests.fake_sentry.replies import HttpError
 from tests.fake_sentry.snuba_query import clean_snuba_query
 from tests.fake_sentry.state import FakeDetector, FakeOrganization
+from tests.fake_sentry.uptime_checks import UPTIME_DETECTOR, clean_uptime_detector
 from tests.fake_sentry.validation import REQUIRED, Invalid, boolean, string
 from tests.fake_sentry.workflow_conditions import CONDITION_TYPES, FILTER_SCHEMAS
 
@@ -54,7 +56,7 @@ KNOWN_TYPES = (
 )  # fmt: skip
 # Types with a detector validator in Sentry that the fake does not model (it refuses them with
 # the text Sentry uses for types without one).
-UNMODELLED_TYPES = ("uptime_domain_failure", "monitor_check_in_failure", "preprod_size_analysis")
+UNMODELLED_TYPES = ("monitor_check_in_failure", "preprod_size_analysis")
 NOT_COMPATIBLE = "Detector type not compatible with detectors"
 # incidents/models/alert_rule.py ComparisonDeltaChoices (COMPARISON_DELTA_CHOICES, seconds).
 # source not found for the enum itself: values from SENTRY_CORRECTIONS.md (TEXT_COMPARISON_DELTA).
@@ -291,6 +293,8 @@ def clean_detector(
             # the endpoint turns it into a reply: the fake answers 403.
             raise HttpError(403, {"detail": "Creating error detectors is not supported"})
         return _error_detector(body, current)
+    if kind == UPTIME_DETECTOR:
+        return clean_uptime_detector(org, body, current)
     values = _basic_fields(org, body, creating=current is None)
     if "config" in body or current is None:
         values["config"] = _config(body.get("config", {}))

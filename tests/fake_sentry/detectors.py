@@ -57,12 +57,15 @@ def create_detector(call: Call) -> Reply:
     org = call.org
     body = object_body(call)
     with camel_errors():
-        values = clean_detector(org, snake_keys(body))
+        snake = snake_keys(body)
+        values = clean_detector(org, snake)
         workflow_ids = requested_links(
             body, "workflowIds", org.workflows, "workflows", creating=True
         )
     hand_to_seer(org, values)
-    detector = FakeDetector(id=org.next_id(), project_id=project.id, type="metric_issue", **values)
+    # clean_detector has checked the type: a metric or an uptime monitor
+    detector = FakeDetector(id=org.next_id(), project_id=project.id, type=str(snake["type"]),
+                            **values)
     org.detectors[detector.id] = detector
     _link(org, detector.id, workflow_ids)
     return Reply(201, detector_body(org, detector))

@@ -22,6 +22,7 @@ from tests.fake_sentry import (
     performance,
     repositories,
     shapes,
+    uptime_monitors,
     workflows,
 )
 from tests.fake_sentry.pagination import paginated
@@ -277,6 +278,7 @@ METRIC_RULES = ORG + "alert-rules/"
 MONITORS = ORG + "monitors/"
 MONITOR = MONITORS + "{monitor_id_or_slug}/"
 DASHBOARDS = ORG + "dashboards/"
+UPTIME = PROJECT + "uptime/"
 DASHBOARD = DASHBOARDS + "{dashboard_id}/"
 # Scopes as the schemas list them (openapi.json; legacy ones from openapi-2026-05-legacy-alerts).
 _ALERTS_READ = ("alerts:read", "org:read", "org:write", "org:admin")
@@ -370,6 +372,14 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", DASHBOARD, dashboards.get_dashboard, _ORG_READ),
     Route("PUT", DASHBOARD, dashboards.put_dashboard, _ORG_READ),
     Route("DELETE", DASHBOARD, dashboards.delete_dashboard, _ORG_READ),
+    # The project uptime endpoint of older Sentry: ProjectAlertRulePermission for a project's,
+    # OrganizationPermission for the organisation's list (uptime/endpoints/).
+    Route("POST", UPTIME, uptime_monitors.create_monitor, _PROJECT_ALERTS_WRITE),
+    Route("GET", UPTIME + "{uptime_id}/", uptime_monitors.get_monitor, _PROJECT_ALERTS_READ),
+    Route("PUT", UPTIME + "{uptime_id}/", uptime_monitors.put_monitor, _PROJECT_ALERTS_WRITE),
+    Route("DELETE", UPTIME + "{uptime_id}/", uptime_monitors.delete_monitor,
+          _PROJECT_ALERTS_WRITE),
+    Route("GET", ORG + "uptime/", uptime_monitors.list_monitors, _ORG_READ),
     # Which legacy rule a migrated alert came from (private; SENTRY_ALERTS_API.md 1.6).
     Route("GET", ORG + "alert-rule-workflow/", migration.get_alert_rule_workflow, _ALERTS_READ),
     # A monitor's series, for `sentry-iac backtest` (OrganizationEventPermission: org:read).

@@ -262,6 +262,12 @@ class FakeOrganization:
     # A Sentry from 2022 (fake_sentry.inbound_filters): no health-check filter, no React
     # hydration or chunk-load options, only version-pinned legacy browsers; filter PUTs say 201.
     older_inbound_filters: bool = False
+    # Uptime monitors use billing seats: None is as many as wanted (self-hosted); a number
+    # is how many may be on at once (uptime_checks: beyond it, new monitors are made off).
+    uptime_seats: int | None = None
+    # Sentry's project uptime endpoint takes and shows the thresholds since they moved to the
+    # detector; False is a release from before (uptime_monitors).
+    uptime_thresholds: bool = True
     # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.
     user_has_2fa: bool = True
     sso_enabled: bool = False

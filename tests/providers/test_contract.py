@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,11 @@ from sentry_iac.providers.dashboards import DashboardProvider
 from sentry_iac.providers.kinds import KINDS
 from sentry_iac.providers.paths import API_PREFIX
 from sentry_iac.providers.settings import SettingsProvider
+from sentry_iac.providers.uptime import (
+    LegacyUptimeMonitorProvider,
+    UptimeAlertProvider,
+    UptimeMonitorProvider,
+)
 from tests.fake_sentry import Exchange, FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
 from tests.fake_sentry.routes import LEGACY_TEMPLATES, ORG
@@ -59,6 +65,13 @@ from tests.providers.contract_observability import (
     run_observability_scenario,
 )
 from tests.providers.contract_triage import run_triage_scenario, with_ownership_errata
+from tests.providers.contract_uptime import (
+    ORG_UPTIME,
+    UPTIME,
+    UPTIME_MONITOR,
+    UPTIME_MONITOR_REQUEST,
+    run_uptime_scenario,
+)
 from tests.providers.scaffold import delivered
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -172,6 +185,8 @@ REPOSITORY = {"type": "object", "required": ["id", "name", "status", "integratio
                              "status": {"type": "string"}}}
 REPOSITORIES = "/api/0/organizations/{organization_id_or_slug}/repos/"
 
+UPTIME_FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "uptime"
+
 NOT_IN_PUBLIC_SCHEMA: dict[tuple[str, str], PrivateOperation] = {
     # OrganizationRepositoriesEndpoint.post / OrganizationRepositoryDetailsEndpoint.delete
     # (integrations/api/endpoints/): the public schema has only the list.
@@ -187,6 +202,18 @@ NOT_IN_PUBLIC_SCHEMA: dict[tuple[str, str], PrivateOperation] = {
     ("GET", ALERT_RULE_WORKFLOW): PrivateOperation(None, {"200": ALERT_RULE_WORKFLOW_RESPONSE}),
     ("GET", EVENTS_STATS): PrivateOperation(None, {"200": EVENTS_STATS_RESPONSE,
                                                    "400": ERROR_BODY}),
+    # The project uptime endpoint of older Sentry (uptime/endpoints/, "EXPERIMENTAL"): the
+    # legacy backend's uptime monitors. POST answers 200 (self.respond), DELETE 202.
+    ("POST", UPTIME): PrivateOperation(UPTIME_MONITOR_REQUEST, {"200": UPTIME_MONITOR,
+                                                                "400": ERROR_BODY}),
+    ("GET", UPTIME + "{uptime_id}/"): PrivateOperation(None, {"200": UPTIME_MONITOR,
+                                                              "404": ERROR_BODY}),
+    ("PUT", UPTIME + "{uptime_id}/"): PrivateOperation({"type": "object"},
+                                                       {"200": UPTIME_MONITOR,
+                                                        "400": ERROR_BODY}),
+    ("DELETE", UPTIME + "{uptime_id}/"): PrivateOperation(None, {"202": None}),
+    ("GET", ORG_UPTIME): PrivateOperation(None, {"200": {"type": "array",
+                                                         "items": UPTIME_MONITOR}}),
 }
 
 
@@ -385,6 +412,7 @@ def run_scenario(fake: FakeSentry, client: SentryClient) -> None:
     run_import_scenario(fake, client)
     run_backtest_scenario(fake, client)
     run_triage_scenario(fake, client)
+    run_uptime_scenario(fake, client)
 
 
 @pytest.fixture(scope="module")
@@ -687,3 +715,46 @@ def test_nullable_becomes_a_null_type() -> None:
     assert to_json_schema({"properties": {"x": {"nullable": True, "allOf": [{}]}}}) == {
         "properties": {"x": {"anyOf": [{"allOf": [{}]}, {"type": "null"}]}}
     }
+
+
+def test_uptime_provider_traffic_matches_the_schema(openapi: OpenApi, tmp_path: Path) -> None:
+    """The uptime providers' calls for the uptime fixture (tests/fixtures/uptime), on both
+    backends: created, read, updated, deleted; each answer as Sentry's schemas say."""
+    program = Path(shutil.copytree(UPTIME_FIXTURE, tmp_path / "uptime"))
+    (program / "Pulumi.staging.yaml").write_text("config:\n  sentry-iac:alertsBackend: legacy\n")
+    plans = [run_offline(program, "production"), run_offline(program, "staging")]
+    with FakeSentry(token=FAKE_TOKEN, org_slug="dbca") as fake:
+        fake.org.add_team("science-projects")
+        fake.org.add_project("spms-backend", environments=["production", "staging"])
+        fake.org.add_integration("pagerduty", name="DBCA PagerDuty", services=["SPMS"])
+        fake.org.add_integration("msteams", name="DBCA")
+        config = ConfigureRequest(Config(
+            {"sentry:token": FAKE_TOKEN, "sentry:baseUrl": fake.url}, "sentry-iac"))
+        kinds = (("UptimeMonitor", UptimeMonitorProvider),
+                 ("LegacyUptimeMonitor", LegacyUptimeMonitorProvider),
+                 ("UptimeAlert", UptimeAlertProvider))
+        for plan in plans:
+            made: dict[str, str] = {}  # a monitor's id, for its alert
+            deletes: list[tuple[Any, str, dict[str, Any]]] = []
+            for kind, provider_class in kinds:
+                for resource in plan.of_type(kind):
+                    provider = provider_class()
+                    provider.configure(config)
+                    props = delivered(resource.inputs)
+                    if kind == "UptimeAlert":
+                        props["detectors"] = [made[resource.name]]
+                    created = provider.create(props)
+                    provider.read(created.id, props)
+                    provider.update(created.id, props, props)
+                    made[resource.name] = created.id
+                    deletes.insert(0, (provider, created.id, props))
+            for provider, id_, props in deletes:  # alerts first, as the engine deletes them
+                provider.delete(id_, props)
+        assert {"UptimeMonitor", "LegacyUptimeMonitor", "UptimeAlert"} <= {
+            r.type.rsplit(":", 1)[-1] for plan in plans for r in plan.resources}
+        assert not fake.internal_errors, fake.internal_errors
+        recorded = fake.exchanges
+    problems, public, private = check_all(openapi, recorded)
+    assert problems == []
+    assert [f"{e.method} {e.path} -> {e.status}" for e in recorded if not e.applied] == []
+    assert public >= 8 and private >= 4

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from sentry_iac.config.checks.context import CheckContext, Finding, RawRule
-from sentry_iac.config.checks.raw import crons, entries, mapping, off_in, text, texts
+from sentry_iac.config.checks.raw import (
+    crons,
+    entries,
+    mapping,
+    off_in,
+    text,
+    texts,
+    uptime_checks,
+)
 from sentry_iac.config.checks.references import member_teams, project_teams, repositories
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.yaml.source import KeyPath
@@ -86,6 +94,14 @@ def duplicate_cron_slug(context: CheckContext) -> Iterator[Finding]:
     slugs = (((*base, "slug"), slug) for base, cron in crons(context.org)
              if (slug := text(cron, "slug")) is not None)
     return _repeated(context, "cron slug", slugs)
+
+
+@check("dup/uptime-id", "a project has two uptime checks with the same id")
+def duplicate_uptime_id(context: CheckContext) -> Iterator[Finding]:
+    ids = (((*base, "id"), check_id) for base, item in uptime_checks(context.org)
+           if (check_id := text(item, "id")) is not None)
+    for listed in _per_owner(ids).values():
+        yield from _repeated(context, "uptime check id", listed)
 
 
 @check("dup/dashboard-id", "two dashboards have the same id")

@@ -12,7 +12,9 @@ from sentry_iac.config.checks.registry import check
 from sentry_iac.config.crons import legacy_issue_rule
 from sentry_iac.config.models import Channel, Organization
 from sentry_iac.config.routing import cron_routing, rule_channel_names
-from sentry_iac.config.stack_views import rule_is_on
+from sentry_iac.config.stack_views import rule_is_on, stack_uptime
+from sentry_iac.config.uptime import legacy_issue_rule as uptime_rule
+from sentry_iac.sentry.uptime import LEGACY_MAX_NAME
 
 
 def channel_kinds(org: Organization) -> dict[str, tuple[str, bool]]:
@@ -69,3 +71,29 @@ def legacy_cron(context: CheckContext) -> Iterator[Finding]:
                 for problem in legacy_problems(rule, kinds, channels):
                     yield Finding(source, ("projects", i, "crons", j),
                                   f"in stack '{stack}': {problem}")
+
+
+@check("legacy/uptime", "an uptime check the legacy backend cannot express (channels, long "
+                        "name), in a legacy stack", after_validation=True)
+def legacy_uptime(context: CheckContext) -> Iterator[Finding]:
+    org, source = context.model, context.org_source
+    if org is None or source is None:
+        return
+    kinds = channel_kinds(org)
+    index = {(p.slug, c.id): (i, j) for i, p in enumerate(org.projects)
+             for j, c in enumerate(p.uptime)}
+    for stack in _legacy_stacks(context):
+        for item in stack_uptime(org, stack):
+            path = ("projects", *index[(item.project.slug, item.check.id)])
+            at = (path[0], path[1], "uptime", path[2])
+            if len(item.display_name) > LEGACY_MAX_NAME:
+                yield Finding(source, at, (
+                    f"in stack '{stack}': its name there, '{item.display_name}', is longer "
+                    f"than the {LEGACY_MAX_NAME} characters Sentry's uptime endpoint takes; "
+                    "shorten name:"))
+            if item.paused:
+                continue
+            rule = uptime_rule(item.check, item.project.slug)
+            names = tuple(name for name, _ in item.channels)
+            for problem in legacy_problems(rule, kinds, names):
+                yield Finding(source, at, f"in stack '{stack}': {problem}")

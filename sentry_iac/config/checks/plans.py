@@ -16,7 +16,7 @@ from sentry_iac.config.plans import (
     organisation_plan,
 )
 from sentry_iac.config.routing import cron_routing, rule_channel_names
-from sentry_iac.config.stack_views import rule_is_on
+from sentry_iac.config.stack_views import rule_is_on, stack_uptime
 from sentry_iac.sentry.actions import TICKET_FEATURE
 from sentry_iac.sentry.filters import CUSTOM_FILTERS_FEATURE
 
@@ -47,6 +47,10 @@ def _channel_users(context: CheckContext, org: Organization) -> dict[str, list[s
             for cron in project.crons:
                 for name in cron_routing(cron, project, stack, org).channels:
                     users.setdefault(name, []).append(f"cron {cron.slug} ({stack})")
+        for item in stack_uptime(org, stack):
+            if not item.paused:
+                for name, _ in item.channels:
+                    users.setdefault(name, []).append(f"uptime {item.check.id} ({stack})")
     return users
 
 

@@ -52,16 +52,40 @@ def crons(org: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
             yield ("projects", i, "crons", j), cron
 
 
-def is_off(overrides: dict[str, Any], stack: str) -> bool:
-    """Whether ``environments: {<stack>: {enabled: false}}`` turns the item off there."""
+def uptime_checks(org: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """(key path, mapping) of every uptime check of every project."""
+    for i, project in entries(org, "projects"):
+        for j, check in entries(project, "uptime"):
+            yield ("projects", i, "uptime", j), check
+
+
+def routed_items(org: Any) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any], str]]:
+    """(key path, mapping, "cron" or "uptime check") of every cron and uptime check: what
+    routes by priority in ``org.yaml`` itself."""
+    for base, cron in crons(org):
+        yield base, cron, "cron"
+    for base, check in uptime_checks(org):
+        yield base, check, "uptime check"
+
+
+def is_off(overrides: dict[str, Any], stack: str, item: Any = None) -> bool:
+    """Whether ``environments: {<stack>: {enabled: false}}`` turns the item off there, or (an
+    uptime check) it is paused there: ``paused: true`` for the stack, or for the check unless
+    the stack says ``paused: false``."""
     here = overrides.get(stack)
-    return isinstance(here, dict) and here.get("enabled") is False
+    if isinstance(here, dict) and here.get("enabled") is False:
+        return True
+    paused = here.get("paused") if isinstance(here, dict) else None
+    if paused is None and isinstance(item, dict):
+        paused = item.get("paused")
+    return paused is True
 
 
 def off_in(item: dict[str, Any], stack: str, overrides: dict[str, Any] | None = None) -> bool:
-    """Whether an alert rule or cron is off in ``stack``: ``enabled: false`` there, or a rule's
-    ``only`` that leaves the stack out. ``overrides`` is its ``environments`` when at hand."""
+    """Whether an alert rule, cron or uptime check is off in ``stack``: ``enabled: false``
+    there (an uptime check: paused there), or a rule's ``only`` that leaves the stack out.
+    ``overrides`` is its ``environments`` when at hand."""
     only = item.get("only")
     if isinstance(only, list) and stack not in only:
         return True
-    return is_off(mapping(item, "environments") if overrides is None else overrides, stack)
+    return is_off(mapping(item, "environments") if overrides is None else overrides, stack, item)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sentry_iac.config.checks.context import CheckContext, Finding
-from sentry_iac.config.checks.raw import crons, entries, known, mapping, names, text, texts
+from sentry_iac.config.checks.raw import entries, known, mapping, names, routed_items, text, texts
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.yaml.source import KeyPath, SourceMap
 
@@ -52,8 +52,8 @@ def _team_references(org: object) -> Iterator[tuple[KeyPath, str]]:
     for name, channel in mapping(org, "channels").items():
         if (team := text(mapping(channel, "email"), "team")) is not None:
             yield ("channels", name, "email", "team"), team
-    for base, cron in crons(org):
-        if (owner := text(cron, "owner")) is not None:
+    for base, item, _ in routed_items(org):
+        if (owner := text(item, "owner")) is not None:
             yield (*base, "owner"), owner
 
 
@@ -63,8 +63,8 @@ def _rule_teams(context: CheckContext) -> Iterator[Reference]:
             yield rule.source, rule.at("team"), team
 
 
-@check("ref/unknown-team", "a member, project, email channel, cron or alert rule names an "
-                           "undeclared team")
+@check("ref/unknown-team", "a member, project, email channel, cron, uptime check or alert rule "
+                           "names an undeclared team")
 def unknown_team(context: CheckContext) -> Iterator[Finding]:
     teams = names(context.org, "teams", "slug")
     yield from _unknown("team", _in_org(context, _team_references(context.org)), teams)
@@ -107,8 +107,8 @@ def _org_stack_references(org: object) -> Iterator[tuple[KeyPath, str]]:
             for stack in priority if isinstance(priority, dict) else {}:
                 if stack != "respond":
                     yield (*base, name, stack), stack
-    for base, cron in crons(org):
-        for stack in mapping(cron, "environments"):
+    for base, item, _ in routed_items(org):
+        for stack in mapping(item, "environments"):
             yield (*base, "environments", stack), stack
     for i, dashboard in entries(org, "dashboards"):
         for stack in mapping(dashboard, "environments"):
@@ -132,10 +132,10 @@ def unknown_stack(context: CheckContext) -> Iterator[Finding]:
 
 
 def _cron_channels(org: object) -> Iterator[tuple[KeyPath, str]]:
-    for base, cron in crons(org):
-        for j, name in texts(cron.get("channels")):
+    for base, item, _ in routed_items(org):
+        for j, name in texts(item.get("channels")):
             yield (*base, "channels", j), name
-        for stack, override in mapping(cron, "environments").items():
+        for stack, override in mapping(item, "environments").items():
             for j, name in texts(override.get("channels") if isinstance(override, dict) else []):
                 yield (*base, "environments", stack, "channels", j), name
 
@@ -160,7 +160,8 @@ def _rule_channels(context: CheckContext) -> Iterator[Reference]:
                     yield rule.source, rule.at("environments", stack, key, j), name
 
 
-@check("ref/unknown-channel", "a priority, alert rule or cron sends to an undeclared channel")
+@check("ref/unknown-channel", "a priority, alert rule, cron or uptime check sends to an "
+                              "undeclared channel")
 def unknown_channel(context: CheckContext) -> Iterator[Finding]:
     channels = set(mapping(context.org, "channels"))
     yield from _unknown("channel", _in_org(context, _priority_channels(context.org)), channels)
@@ -188,15 +189,15 @@ def _team_priorities(org: object) -> Iterator[tuple[KeyPath, str]]:
 
 def _priority_references(context: CheckContext) -> Iterator[Reference]:
     yield from _in_org(context, _team_priorities(context.org))
-    for base, cron in crons(context.org):
-        yield from _in_org(context, _priorities_of(cron, base))
+    for base, item, _ in routed_items(context.org):
+        yield from _in_org(context, _priorities_of(item, base))
     for rule in context.rules():
         for path, name in _priorities_of(rule.data, rule.at()):
             yield rule.source, path, name
 
 
-@check("ref/unknown-priority", "an alert rule, cron or team's routing names an undeclared "
-                               "priority")
+@check("ref/unknown-priority", "an alert rule, cron, uptime check or team's routing names an "
+                               "undeclared priority")
 def unknown_priority(context: CheckContext) -> Iterator[Finding]:
     priorities = set(mapping(context.org, "priorities"))
     return _unknown("priority", _priority_references(context), priorities)

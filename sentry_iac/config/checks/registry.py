@@ -51,6 +51,13 @@ READING_CHECKS: dict[str, str] = {
     "anomaly/thresholds": "a rule with anomaly detection also has fixed thresholds or a change",
     "anomaly/measure": "anomaly detection on a measure it does not take (release health, "
                        "is:unresolved)",
+    "uptime/url": "an uptime URL Sentry refuses or cannot check (not http(s), no host, too "
+                  "long, credentials in it)",
+    "uptime/interval": "an uptime interval that is not one of Sentry's (1m 5m 10m 20m 30m 1h)",
+    "uptime/timeout": "an uptime timeout outside Sentry's 1s to 60s",
+    "uptime/header": "an uptime header that is not a header name, breaks the request, or "
+                     "carries credentials",
+    "uptime/body": "an uptime request body with a method that sends none (GET, HEAD, OPTIONS)",
     "stack/not-a-mapping": "a stack file, or its config:, is not a mapping",
     "stack/unknown-key": "a key of a stack file that nothing reads (a typo)",
     "stack/plain-token": "sentry:token is stored in plain text instead of as a secret",

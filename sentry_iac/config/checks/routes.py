@@ -1,5 +1,5 @@
-"""``route/...``: an alert rule or cron that is on in a stack must tell someone there, at each
-of its levels, on each project it watches (whose owning team may route it; see
+"""``route/...``: an alert rule, cron or uptime check that is on in a stack must tell someone
+there, at each of its levels, on each project it watches (whose owning team may route it; see
 ``config.routing``)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sentry_iac.config.checks.context import CheckContext, Finding
-from sentry_iac.config.checks.raw import crons, entries, mapping, off_in, text, texts
+from sentry_iac.config.checks.raw import entries, mapping, off_in, routed_items, text, texts
 from sentry_iac.config.checks.registry import check
 from sentry_iac.config.yaml.source import KeyPath, SourceMap
 
@@ -127,13 +127,13 @@ def _silent_levels(item: dict[str, Any], stacks: list[str], book: _Book,
                 yield found
 
 
-# (where, the silent level, "alert rule" or "cron")
+# (where, the silent level, "alert rule", "cron" or "uptime check")
 Silent = tuple[SourceMap, _Silent, str]
 
 
 def _silent(context: CheckContext) -> list[Silent]:
-    """Every level of an alert rule or cron that is on in a stack and reaches no channel;
-    found once per context, for both checks of this family."""
+    """Every level of an alert rule, cron or uptime check that is on in a stack and reaches
+    no channel; found once per context, for both checks of this family."""
     if _FOUND and _FOUND[0][0]() is context:
         return _FOUND[0][1]
     found = list(_find_silent(context))
@@ -157,13 +157,13 @@ def _find_silent(context: CheckContext) -> Iterator[Silent]:
                                     projects or [("", team)]):
             yield rule.source, found, "alert rule"
     slugs = {i: text(project, "slug") or "" for i, project in entries(context.org, "projects")}
-    for base, cron in crons(context.org):
+    for base, item, kind in routed_items(context.org):
         slug = slugs.get(int(base[1]), "")
-        owner = text(cron, "owner") or book.owners.get(slug)
+        owner = text(item, "owner") or book.owners.get(slug)
         if context.org_source is not None:
-            for found in _silent_levels(cron, stacks, book, _cron_route, base,
+            for found in _silent_levels(item, stacks, book, _cron_route, base,
                                         [(slug, owner)]):
-                yield context.org_source, found, "cron"
+                yield context.org_source, found, kind
 
 
 def _routed_stacks(org: Any) -> set[str]:
@@ -191,8 +191,8 @@ def _message(found: _Silent) -> str:
             f"'{priority}'")
 
 
-@check("route/no-channel", "an alert rule or cron that is on in a stack reaches no channel "
-                           "there (at some level)")
+@check("route/no-channel", "an alert rule, cron or uptime check that is on in a stack reaches "
+                           "no channel there (at some level)")
 def no_channel(context: CheckContext) -> Iterator[Finding]:
     # A stack no priority routes at all is named once by route/unrouted-stack instead.
     routed = _routed_stacks(context.org)
@@ -203,12 +203,13 @@ def no_channel(context: CheckContext) -> Iterator[Finding]:
 
 def _counted(kinds: list[str]) -> str:
     """``3 alert rules and 1 cron``."""
-    counts = {kind: kinds.count(kind) for kind in ("alert rule", "cron") if kind in kinds}
+    counts = {kind: kinds.count(kind) for kind in ("alert rule", "cron", "uptime check")
+              if kind in kinds}
     return " and ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in counts.items())
 
 
-@check("route/unrouted-stack", "a stack file that no priority routes, while alert rules or "
-                               "crons are on in that stack")
+@check("route/unrouted-stack", "a stack file that no priority routes, while alert rules, "
+                               "crons or uptime checks are on in that stack")
 def unrouted_stack(context: CheckContext) -> Iterator[Finding]:
     routed = _routed_stacks(context.org)
     silent: dict[str, list[tuple[Any, str]]] = {}

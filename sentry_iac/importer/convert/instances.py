@@ -29,6 +29,7 @@ from sentry_iac.importer.read.snapshot import Json, Snapshot
 from sentry_iac.importer.report import Report
 from sentry_iac.sentry.alerts import ERROR_DETECTOR, ISSUE_STREAM_DETECTOR
 from sentry_iac.sentry.metrics import METRIC_DETECTOR
+from sentry_iac.sentry.uptime import UPTIME_DETECTOR
 
 SYSTEM_TYPES = (ERROR_DETECTOR, ISSUE_STREAM_DETECTOR)
 PAGING = ("pagerduty", "opsgenie")
@@ -167,6 +168,9 @@ class _Builder:
                 raise NotExpressible("it is connected to the project's error monitor; "
                                      "sentry-iac connects issue alerts to the issue stream")
             return self.issue(workflow, self.ctx.snapshot.project_slug(projects.pop()))
+        if types == {UPTIME_DETECTOR}:
+            raise NotExpressible(f"it is the alert of uptime monitor {', '.join(links)}, which "
+                                 "could not be adopted (see that monitor)")
         other = sorted(types - {METRIC_DETECTOR, *SYSTEM_TYPES})
         raise NotExpressible(f"it is connected to a {', '.join(other) or 'mixed'} monitor, "
                              "which sentry-iac does not manage")
@@ -320,7 +324,9 @@ def adjusted_metric_alert(ours: Json, sentry: Json) -> tuple[Json, list[tuple[st
 
 
 def collect_instances(ctx: Context) -> list[Instance]:
-    """Every alert that can be adopted; the rest are reported."""
+    """Every alert that can be adopted; the rest are reported. ``ctx.claimed`` holds the ids
+    adopted as crons and uptime checks (``convert.crons``, ``convert.uptime``, which also
+    report the monitors of theirs they could not adopt)."""
     builder = _Builder(ctx)
     found: list[Instance] = []
     for workflow in sorted(ctx.snapshot.workflows, key=lambda w: int(w["id"])):
@@ -340,7 +346,7 @@ def collect_instances(ctx: Context) -> list[Instance]:
                       if str(detector["id"]) in builder.tried else
                       "no alert is connected to it; a metric rule is a monitor with its alert")
             ctx.report.skip(subject, reason)
-        elif kind not in (METRIC_DETECTOR, *SYSTEM_TYPES):
-            ctx.report.skip(subject, f"a {kind} monitor; sentry-iac manages metric and cron "
-                                     "monitors, not this kind")
+        elif kind not in (METRIC_DETECTOR, UPTIME_DETECTOR, *SYSTEM_TYPES):
+            ctx.report.skip(subject, f"a {kind} monitor; sentry-iac manages metric, uptime "
+                                     "and cron monitors, not this kind")
     return found

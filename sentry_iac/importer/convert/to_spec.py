@@ -18,6 +18,7 @@ from sentry_iac.importer.convert.organization import OrgParts, organization_part
 from sentry_iac.importer.convert.resolver import SnapshotResolver
 from sentry_iac.importer.convert.security import security
 from sentry_iac.importer.convert.stacks import EnvMap
+from sentry_iac.importer.convert.uptime import ImportedUptime, collect_uptime
 from sentry_iac.importer.convert.verify import Rendered
 from sentry_iac.importer.read.snapshot import Json, Snapshot
 from sentry_iac.importer.report import Report
@@ -53,13 +54,17 @@ class ImportedConfig:
     # (short type, logical name, stack) -> the input a cron monitor, cron alert, dashboard or
     # the security settings must be registered with, as verified against Sentry
     objects: dict[tuple[str, str, str], Json] = field(default_factory=dict)
+    # the uptime checks: what each stack registers for them, by (logical name, stack)
+    uptime: ImportedUptime = field(default_factory=ImportedUptime)
 
 
 def _paging(parts: OrgParts, instances: list[Instance], stacks: tuple[str, ...],
-            report: Report) -> list[str] | None:
+            report: Report, uptime: ImportedUptime) -> list[str] | None:
     """``paging_environments`` so the imported config passes the paging policy: the default
-    when every production project pages someone on a critical rule, else none (reported)."""
+    when every production project pages someone on a critical rule or uptime check, else none
+    (reported)."""
     paged = {(i.project, i.stack) for i in instances if i.levels["priority"] == "critical"}
+    paged |= uptime.paged
     unpaged = sorted(slug for slug, project in parts.models.items() for stack in stacks
                      if project.environment_for(stack) == PAGED_ENVIRONMENT
                      and (slug, stack) not in paged)
@@ -106,6 +111,9 @@ def to_spec(snapshot: Snapshot, envs: EnvMap, report: Report) -> ImportedConfig:
     book = ChannelBook(snapshot, parts.member_emails)
     ctx = Context(snapshot, parts.models, stacks, book, SnapshotResolver(snapshot), report)
     crons = convert_crons(ctx)  # first: it claims the alerts on cron monitors
+    # Uptime monitors too: the alerts they claim are theirs, not candidate rules.
+    uptime = collect_uptime(ctx)
+    ctx.claimed |= uptime.claimed
     instances = collect_instances(ctx)
     rules = group_rules(instances, stacks)
     dashboards = convert_dashboards(snapshot, parts.models, stacks, report)
@@ -116,6 +124,10 @@ def to_spec(snapshot: Snapshot, envs: EnvMap, report: Report) -> ImportedConfig:
     for entry in parts.projects:
         if entry["slug"] in crons.entries:
             entry["crons"] = crons.entries[entry["slug"]]
+    for project in parts.projects:
+        if uptime.checks.get(str(project["slug"])):
+            project["uptime"] = uptime.checks[str(project["slug"])]
+    ids.alerts.update(uptime.ids)
     org: Json = {"version": 1, "organization": snapshot.organization, "owner_stack": stacks[0],
                  "teams": parts.teams, "members": parts.members, "projects": parts.projects}
     org_privacy = settings.privacy(snapshot.org, "organisation", report, project=False)
@@ -127,13 +139,13 @@ def to_spec(snapshot: Snapshot, envs: EnvMap, report: Report) -> ImportedConfig:
         objects[("OrganizationSecurity", snapshot.organization, stacks[0])] = {
             "settings": security_read}
     policies: dict[str, Any] = {"allowed_owners": sorted(parts.owners)}
-    paging = _paging(parts, instances, stacks, report)
+    paging = _paging(parts, instances, stacks, report, uptime)
     if paging is not None:
         policies["paging_environments"] = paging
     org["policies"] = policies
     if book.channels:
         org["channels"] = dict(sorted(book.channels.items()))
-    used = {i.levels["priority"] for i in instances} | crons.priorities
+    used = {i.levels["priority"] for i in instances} | crons.priorities | uptime.priorities
     if used:
         org["priorities"] = {name: text for name, text in PRIORITIES.items() if name in used}
     if dashboards.entries:
@@ -144,4 +156,4 @@ def to_spec(snapshot: Snapshot, envs: EnvMap, report: Report) -> ImportedConfig:
     for data in files.values():
         AlertsFile.model_validate(data)
     return ImportedConfig(snapshot.organization, stacks, org, files, ids, rendered, report,
-                          objects)
+                          objects, uptime)

@@ -29,7 +29,8 @@ DYNAMIC_PREFIX = "pulumi-python:dynamic/"
 SETTINGS_KINDS = {kind.name: kind.identity for kind in KINDS}
 SETTINGS_KINDS["ProjectDefaults"] = ("organization", "project")
 # Dynamic resources that take over an existing object by its Sentry id (``adopt``).
-ADOPTED_BY_ID = ("Monitor", "Alert", "CronMonitor", "CronAlert", "Dashboard")
+ADOPTED_BY_ID = ("Monitor", "Alert", "CronMonitor", "CronAlert", "Dashboard", "UptimeMonitor",
+                 "UptimeAlert")
 
 
 @dataclass
