@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from sentry_iac.config.crons import legacy_issue_rule
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.stack_views import StackCron, StackRule, stack_crons, stack_rules
-from sentry_iac.review import english
+from sentry_iac.review import english, quotas
 from sentry_iac.review.observability import cron_views
+from sentry_iac.sentry import keys
 
 if TYPE_CHECKING:
     from sentry_iac.offline.engine import Plan
@@ -39,6 +40,7 @@ KINDS = {
     "pulumi:providers:sentry": ("provider", 0),
     "SentryTeam": ("team", 1),
     "SentryOrganizationMember": ("member", 2),
+    "TeamRole": ("team role", 2),
     "Repository": ("repository", 3),
     "SentryProject": ("project", 1),
     "SentryKey": ("key", 2),
@@ -49,7 +51,9 @@ KINDS = {
     "ProjectPrivacy": ("settings", 4),
     "ProjectFingerprinting": ("settings", 4),
     "ProjectPerformanceIssues": ("settings", 4),
+    "SpikeProtection": ("settings", 4),
     "EnvironmentVisibility": ("environment", 5),
+    "SpikeNotification": ("spike alert", 5),
     "Alert": ("alert", 6),
     "Monitor": ("monitor", 6),
     "SentryIssueAlert": ("alert", 6),
@@ -214,7 +218,22 @@ def describe(resource: RegisteredResource, views: Views,
         teams = ", ".join(inputs.get("teams") or [])
         return shown, name, f"\"{inputs.get('name', '')}\"; teams: {teams}"
     if kind == "SentryKey":
-        return shown, str(inputs.get("name", name)), "(DSN exported as a secret)"
+        count, window = inputs.get(keys.COUNT_WIRE), inputs.get(keys.WINDOW_WIRE)
+        limit = (f"; {quotas.rate_limit(int(count), int(window))}"
+                 if isinstance(count, int | float) and isinstance(window, int | float) else "")
+        return shown, str(inputs.get("name", name)), f"(DSN exported as a secret){limit}"
+    if kind == "TeamRole":
+        return shown, str(inputs.get("member", name)), quotas.team_role(
+            str(inputs.get("role", "")), str(inputs.get("org_role", "")),
+            str(inputs.get("team", "")))
+    if kind == "SpikeProtection":
+        return shown, "spike protection", quotas.spike_protection(inputs.get("enabled") is True)
+    if kind == "SpikeNotification":
+        dest = inputs.get("destination") or {}
+        to = quotas.spike_destination(str(dest.get("kind", "")), str(inputs.get("via", name)))
+        return shown, str(inputs.get("via", name)), (
+            f"when spike protection drops events {ARROW} {to}; projects: "
+            f"{', '.join(inputs.get('projects') or [])}")
     if kind == "ProjectDefaults":
         return shown, "defaults", "takes Sentry's default key and alert off"
     if kind in SETTINGS_BLOCKS:
