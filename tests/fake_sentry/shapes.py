@@ -212,7 +212,9 @@ def project_key(project: FakeProject, key: FakeKey, host: str) -> dict[str, Any]
         "secret": key.secret,
         "projectId": int(project.id),
         "isActive": key.is_active,
-        "rateLimit": None,
+        # ProjectKeySerializer: the limit only when both numbers are non-zero.
+        "rateLimit": ({"window": key.rate_limit_window, "count": key.rate_limit_count}
+                      if key.rate_limit_window and key.rate_limit_count else None),
         "dsn": {
             "secret": f"http://{key.public}:{key.secret}@{host}/{project.id}",
             "public": dsn,

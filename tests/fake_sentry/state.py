@@ -30,7 +30,7 @@ PROVIDERS = {
 # What a Business plan organisation has that alerts care about.
 PLAN_FEATURES = ("integrations-ticket-rules", "integrations-issue-basic",
                  "integrations-issue-sync", "integrations-alert-rule",
-                 "integrations-incident-management", "relay")
+                 "integrations-incident-management", "relay", "team-roles")
 
 
 def org_settings_defaults() -> dict[str, Any]:
@@ -97,6 +97,9 @@ class FakeKey:
     public: str
     secret: str
     is_active: bool = True
+    # ProjectKey.rate_limit_count / rate_limit_window (null: never set)
+    rate_limit_count: int | None = None
+    rate_limit_window: int | None = None
 
 
 @dataclass
@@ -236,6 +239,8 @@ class FakeOrganization:
     monitors: dict[str, FakeCronMonitor] = field(default_factory=dict)  # by slug
     dashboards: dict[str, FakeDashboard] = field(default_factory=dict)  # by id
     repositories: dict[str, Any] = field(default_factory=dict)  # id -> repositories.FakeRepo
+    # Notification actions (spike protection's), by id, as fake_sentry.spike stores them.
+    notification_actions: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Alerts Sentry migrated from legacy rules: workflow id -> {"ruleId", "alertRuleId"}
     # (fake_sentry.migration answers alert-rule-workflow lookups from it).
     legacy_ids: dict[str, dict[str, str | None]] = field(default_factory=dict)
