@@ -10,7 +10,7 @@ from sentry_iac.config.privacy import ScrubbingRule
 
 # Keys shown elsewhere (identity, team access, per-stack environment) or not settings at all.
 _PROJECT_SKIP = {"slug", "teams", "environments", "privacy", "fingerprinting", "code_mappings",
-                 "previous_slugs"}
+                 "previous_slugs", "rate_limit"}  # rate_limit: per stack (ProjectView)
 # ``policies`` (the checks every change must pass) is shown when the model has it.
 _ORGANIZATION_KEYS = ("privacy", "security", "retention", "integrations", "policies")
 
