@@ -14,6 +14,8 @@ from sentry_iac.importer.report import Report
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryApiError, SentryNotFoundError
 from sentry_iac.providers.paths import api_path
+from sentry_iac.sentry.spike import DISABLED_OPTION as SPIKE_OPTION
+from sentry_iac.sentry.spike import TRIGGER as SPIKE_TRIGGER
 
 PRIVACY_FIELDS = ("dataScrubber", "dataScrubberDefaults", "scrubIPAddresses", "sensitiveFields",
                   "safeFields", "storeCrashReports", "relayPiiConfig")
@@ -21,7 +23,9 @@ ORG_FIELDS = ("id", "slug", "name", *PRIVACY_FIELDS)
 PROJECT_FIELDS = ("id", "slug", "name", "platform", "teams", "resolveAge", "digestsMinDelay",
                   "digestsMaxDelay", "fingerprintingRules", *PRIVACY_FIELDS)
 MEMBER_FIELDS = ("id", "email", "name", "orgRole", "role", "pending", "teams", "teamRoles")
-KEY_FIELDS = ("id", "name", "isActive")
+KEY_FIELDS = ("id", "name", "isActive", "rateLimit")
+ACTION_FIELDS = ("id", "triggerType", "serviceType", "integrationId", "targetType",
+                 "targetIdentifier", "targetDisplay", "projects")
 
 
 def _integration(body: Json) -> Json:
@@ -62,7 +66,11 @@ class _Reader:
     def project(self, summary: Json) -> ProjectData:
         slug = str(summary["slug"])
         base = ("projects", self.org, slug)
-        detail = keep(self.client.get(api_path(*base)), PROJECT_FIELDS)
+        body = self.client.get(api_path(*base))
+        detail = keep(body, PROJECT_FIELDS)
+        options = body.get("options") if isinstance(body, dict) else None
+        if isinstance(options, dict) and SPIKE_OPTION in options:
+            detail["options"] = {SPIKE_OPTION: options[SPIKE_OPTION]}
         keys = [keep(k, KEY_FIELDS) for k in self.client.paginate(api_path(*base, "keys"))]
         environments = [keep(e, ("name", "isHidden")) for e in
                         self.client.get(api_path(*base, "environments"), {"visibility": "all"})]
@@ -77,6 +85,19 @@ class _Reader:
                                  f"Sentry answered {exc.status}; the project's thresholds are "
                                  "left out")
         return ProjectData(slug, detail, keys, performance, environments)
+
+    def notification_actions(self) -> list[Json]:
+        """Spike protection's notification actions (notification_actions_index.py)."""
+        try:
+            found = self.listing("spike notifications", self.org_path("notifications", "actions"),
+                                 {"triggerType": SPIKE_TRIGGER})
+        except SentryApiError as exc:
+            if exc.status not in (403, 404):
+                raise
+            self.report.not_read("spike notifications", f"Sentry answered {exc.status}; they "
+                                                        "are left out")
+            return []
+        return [keep(a, ACTION_FIELDS) for a in found]
 
     def legacy_ids(self, workflows: list[Json]) -> dict[str, Json]:
         """Which alerts Sentry migrated from legacy rules (``alert-rule-workflow``, private)."""
@@ -120,6 +141,7 @@ def read_snapshot(client: SentryClient, organization: str, progress: Progress,
     detectors = reader.listing("monitors", reader.org_path("detectors"), {"project": "-1"})
     workflows = reader.listing("alerts", reader.org_path("workflows"))
     legacy = reader.legacy_ids(workflows)
+    actions = reader.notification_actions()
     progress.close()
     return Snapshot(organization, org, teams, members, projects, integrations, detectors,
-                    workflows, legacy)
+                    workflows, legacy, notification_actions=actions)

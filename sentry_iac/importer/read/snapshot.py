@@ -16,7 +16,7 @@ Json = dict[str, Any]
 class ProjectData:
     slug: str
     detail: Json
-    keys: list[Json]  # {"id", "name", "isActive"}
+    keys: list[Json]  # {"id", "name", "isActive", "rateLimit"}
     performance: Json | None  # None when Sentry would not show it
     environments: list[Json]  # {"name", "isHidden"}
 
@@ -33,6 +33,8 @@ class Snapshot:
     workflows: list[Json]
     # workflow id -> {"ruleId", "alertRuleId"}: the legacy rule Sentry migrated it from.
     legacy: dict[str, Json] = field(default_factory=dict)
+    # Spike protection's notification actions, as Sentry answers them.
+    notification_actions: list[Json] = field(default_factory=list)
 
     def project_slug(self, project_id: Any) -> str | None:
         return next((p.slug for p in self.projects if str(p.detail.get("id")) == str(project_id)),
