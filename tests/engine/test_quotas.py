@@ -213,3 +213,23 @@ def test_removal_releases_and_sentry_keeps_every_value(run: Run) -> None:
         assert after[key] == before[key], key
     assert {k for k in after if isinstance(k, str) and k.isdigit()} == \
         {k for k in before if isinstance(k, str) and k.isdigit()}
+
+
+def test_what_sentry_does_not_apply_fails_the_up_with_why(tmp_path: Path) -> None:
+    """An organisation without team roles answers 200 and changes nothing; a self-hosted Sentry
+    has no spike-protections endpoint. Neither passes silently."""
+    program = tmp_path / "project"
+    shutil.copytree(FIXTURE, program)
+    edit(program, "plan: business\n", "")  # the plan is not declared, so validate cannot know
+    with empty_organization() as fake:
+        fake.org.add_integration("slack", name="dbca")
+        fake.org.features.discard("team-roles")
+        fake.fail("POST", ORG + "spike-protections/", status=404, times=5)
+        up = StackEngine(program, "production", fake, token=FAKE_TOKEN).up()
+    assert not up.ok
+    text = "\n".join(up.errors)
+    assert ("Sentry answered that lead@example.org is contributor on team 'backend', not admin: "
+            "it applies team roles only where the organisation has 'organizations:team-roles'"
+            ) in text, text
+    assert "Sentry has no spike-protections endpoint" in text
+    assert "projects[0].spike_protection: Sentry has no spike-protections endpoint" in text, text
