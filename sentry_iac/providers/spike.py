@@ -155,43 +155,44 @@ class SpikeNotificationProvider(SentryApiProvider):
     # -- Sentry's terms ------------------------------------------------------------------------
 
     def _body(self, resolver: Resolver, props: dict[str, Any]) -> dict[str, Any]:
-        """The request (NotificationActionSerializer, camelCase as CamelSnakeModelSerializer
-        reads it), with integration and target ids looked up by name."""
+        """The request (NotificationActionSerializer: snake_case, as Sentry's schema documents
+        it), with integration and target ids looked up by name."""
         dest = props["destination"]
         kind = dest["kind"]
-        body: dict[str, Any] = {"triggerType": TRIGGER, "targetType": TARGET_SPECIFIC,
+        body: dict[str, Any] = {"trigger_type": TRIGGER, "target_type": TARGET_SPECIFIC,
                                 "projects": list(props["projects"])}
         if kind == OWNERS_AND_MANAGERS:
-            return {**body, "serviceType": OWNERS_AND_MANAGERS,
-                    "targetIdentifier": DEFAULT_TARGET, "targetDisplay": DEFAULT_TARGET}
+            return {**body, "service_type": OWNERS_AND_MANAGERS,
+                    "target_identifier": DEFAULT_TARGET, "target_display": DEFAULT_TARGET}
         if kind == "slack":
             integration = resolver.integration("slack", dest["workspace"])
             # Only the name: Sentry looks the channel's id up in Slack (validate_slack_channel).
-            return {**body, "serviceType": "slack", "integrationId": int(integration["id"]),
-                    "targetDisplay": dest["channel"]}
+            return {**body, "service_type": "slack", "integration_id": int(integration["id"]),
+                    "target_display": dest["channel"]}
         if kind == "pagerduty":
             integration_id, service = resolver.pagerduty_service(dest["service"])
-            return {**body, "serviceType": "pagerduty", "integrationId": int(integration_id),
-                    "targetIdentifier": service, "targetDisplay": dest["service"]}
+            return {**body, "service_type": "pagerduty", "integration_id": int(integration_id),
+                    "target_identifier": service, "target_display": dest["service"]}
         if kind == "opsgenie":
             integration_id, team = resolver.opsgenie_team(dest["team"])
-            return {**body, "serviceType": "opsgenie", "integrationId": int(integration_id),
-                    "targetIdentifier": team, "targetDisplay": dest["team"]}
+            return {**body, "service_type": "opsgenie", "integration_id": int(integration_id),
+                    "target_identifier": team, "target_display": dest["team"]}
         raise ResolveError(f"a spike notification cannot go to a {kind} channel")
 
     def _project_ids(self, resolver: Resolver, props: dict[str, Any]) -> list[str]:
         return sorted(resolver.project_id(slug) for slug in props["projects"])
 
     def _same_destination(self, action: dict[str, Any], body: dict[str, Any]) -> bool:
+        """Whether an action of Sentry's answer (camelCase) goes where ``body`` sends one."""
         if action.get("triggerType") != TRIGGER or action.get("serviceType") != body[
-                "serviceType"]:
+                "service_type"]:
             return False
-        if str(action.get("integrationId")) != str(body.get("integrationId")):
+        if str(action.get("integrationId")) != str(body.get("integration_id")):
             return False
-        if body["serviceType"] == "slack":  # Sentry keeps the display name as it was sent
+        if body["service_type"] == "slack":  # Sentry keeps the display name as it was sent
             return str(action.get("targetDisplay") or "").lstrip("#@") == \
-                str(body["targetDisplay"]).lstrip("#@")
-        return str(action.get("targetIdentifier")) == str(body.get("targetIdentifier"))
+                str(body["target_display"]).lstrip("#@")
+        return str(action.get("targetIdentifier")) == str(body.get("target_identifier"))
 
     def _path(self, props: dict[str, Any], *rest: str) -> str:
         return api_path("organizations", props["organization"], "notifications", "actions",

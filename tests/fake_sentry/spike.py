@@ -89,13 +89,13 @@ def _spike_projects(call: Call) -> list[Any]:
 def enable_spike_protection(call: Call) -> Reply:
     for project in _spike_projects(call):
         project.options[DISABLED] = False
-    return Reply(201, {})
+    return Reply(201, None)  # the schema documents no body
 
 
 def disable_spike_protection(call: Call) -> Reply:
     for project in _spike_projects(call):
         project.options[DISABLED] = True
-    return Reply(200, {})
+    return Reply(200, None)
 
 
 # -- notification actions ---------------------------------------------------------------------
@@ -122,7 +122,15 @@ def _choice(body: dict[str, Any], key: str, names: dict[int, str], what: str,
     return str(value)
 
 
-def _validated(org: FakeOrganization, raw: dict[str, Any]) -> dict[str, Any]:
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _validated(org: FakeOrganization, body: dict[str, Any]) -> dict[str, Any]:
+    # CamelSnakeModelSerializer takes snake_case (as the schema documents it) or camelCase
+    # keys, and answers errors in camelCase; here both are read as camelCase.
+    raw = {_camel(key): value for key, value in body.items()}
     errors: dict[str, Any] = {}
     trigger = _choice(raw, "triggerType", TRIGGERS, "trigger", errors)
     service = _choice(raw, "serviceType", SERVICES, "service", errors)

@@ -22,7 +22,7 @@ Source (getsentry/sentry):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.fake_sentry.lookup import by_numeric_id, object_body, org_of
 from tests.fake_sentry.members import member_body
@@ -39,10 +39,33 @@ TEAM_ADMIN_ROLES = frozenset({"admin", "manager", "owner"})
 FEATURE = "team-roles"  # organizations:team-roles, as the organisation answer lists it
 
 
+ORG_ROLES = ("member", "admin", "manager", "owner")  # SENTRY_ROLES, least first
+
+
+def _role(role_id: str, retired: bool) -> dict[str, Any]:
+    """``api/serializers/models/role.py`` ``_serialize_base_role`` (descriptions and scopes
+    left empty: nothing reads them)."""
+    return {"id": role_id, "name": role_id.title(), "desc": "", "scopes": [], "allowed": True,
+            "isAllowed": True, "isRetired": retired, "isTeamRolesAllowed": True}
+
+
 def get_member(call: Call) -> Reply:
+    """``OrganizationMemberWithRolesSerializer``: the member, with the roles the caller may
+    give (``orgRoleList``, ``admin`` retired where team roles exist) and the team roles
+    (``teamRoleList``)."""
     org = org_of(call)
     member = by_numeric_id(org.members, call.params["member_id"])
-    return Reply(200, member_body(org, member))
+    team_roles = FEATURE in org.features
+    owners = [m for m in org.members.values() if m.role == "owner"]
+    org_roles = [{**_role(r, team_roles and r == "admin"), "is_global": r in ("manager", "owner"),
+                  "isGlobal": r in ("manager", "owner"),
+                  "minimumTeamRole": "admin" if r in TEAM_ADMIN_ROLES else "contributor"}
+                 for r in ORG_ROLES]
+    roles = [{**_role(r, False), "isMinimumRoleFor": "admin" if r == "admin" else None}
+             for r in TEAM_ROLES]
+    return Reply(200, {**member_body(org, member), "invite_link": None,
+                       "isOnlyOwner": owners == [member], "orgRoleList": org_roles,
+                       "teamRoleList": roles})
 
 
 def put_member_team_role(call: Call) -> Reply:

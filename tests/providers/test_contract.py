@@ -38,6 +38,7 @@ from sentry_iac.providers.dashboards import DashboardProvider
 from sentry_iac.providers.kinds import KINDS
 from sentry_iac.providers.paths import API_PREFIX
 from sentry_iac.providers.settings import SettingsProvider
+from sentry_iac.providers.team_roles import TeamRoleProvider
 from tests.fake_sentry import Exchange, FakeSentry
 from tests.fake_sentry.fixtures import FAKE_TOKEN
 from tests.fake_sentry.routes import LEGACY_TEMPLATES, ORG
@@ -58,6 +59,7 @@ from tests.providers.contract_observability import (
     SCHEDULE_ERRATUM,
     run_observability_scenario,
 )
+from tests.providers.contract_quotas import run_quotas_scenario, with_quota_errata
 from tests.providers.scaffold import delivered
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -275,7 +277,9 @@ def openapi() -> OpenApi:
     path = openapi_path()
     if not path.is_file():
         shared_missing("Sentry's OpenAPI schema", path, "SENTRY_OPENAPI")
-    return with_monitor_errata(OpenApi.load(path))
+    api = with_monitor_errata(OpenApi.load(path))
+    with_quota_errata(api.document)
+    return api
 
 
 @pytest.fixture(scope="module")
@@ -381,6 +385,7 @@ def run_scenario(fake: FakeSentry, client: SentryClient) -> None:
     run_observability_scenario(fake, client)
     run_import_scenario(fake, client)
     run_backtest_scenario(fake, client)
+    run_quotas_scenario(fake, client)
 
 
 @pytest.fixture(scope="module")
@@ -586,6 +591,17 @@ def provider_exchanges() -> Iterator[list[Exchange]]:
             provider.read(resource.name, props)
             provider.delete(resource.name, props)
         fake.org.add_team("science-projects")
+        assert plan.of_type("TeamRole")
+        for resource in plan.of_type("TeamRole"):
+            inputs = resource.inputs
+            member = fake.org.add_member(inputs["member"], role=inputs["org_role"],
+                                         teams=inputs["member_teams"])
+            role = TeamRoleProvider()
+            role.configure(config)
+            props = {**delivered(inputs), "member_id": member.id}
+            made = role.create(props)
+            role.read(made.id, props)
+            role.update(made.id, props, {**props, "org_role": "member"})
         fake.org.add_integration("pagerduty", name="DBCA PagerDuty", services=["SPMS"])
         fake.org.add_integration("msteams", name="DBCA")
         fake.org.add_integration("github", name="dbca-wa")
