@@ -17,7 +17,8 @@ from tests.helpers import PROJECT_ROOT
 
 CHECKS_DIR = PROJECT_ROOT / "sentry_iac" / "config" / "checks"
 FAMILY_MODULES = {"ref": "references", "dup": "duplicates", "route": "routes",
-                  "rename": "renames", "code": "code_links", "legacy": "legacy", "plan": "plans"}
+                  "rename": "renames", "code": "code_links", "legacy": "legacy", "plan": "plans",
+                  "role": "roles", "spike": "spike"}
 MAX_BRANCHES = 12
 
 

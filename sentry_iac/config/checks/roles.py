@@ -14,8 +14,8 @@ from sentry_iac.config.checks.registry import check
 from sentry_iac.sentry.teams import ADMIN, CONTRIBUTOR, NO_TEAMS_ROLES, minimum_team_role
 
 
-@check("role/below-org-role", "a team role lower than the member's organisation role gives "
-                              "(contributor for an admin, manager or owner)",
+@check("role/below-org-role", "a team role below what the organisation role gives (contributor "
+                              "for an admin, manager, owner)",
        after_validation=True)
 def below_org_role(context: CheckContext) -> Iterator[Finding]:
     org, source = context.model, context.org_source
