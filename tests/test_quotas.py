@@ -164,3 +164,11 @@ def test_the_reference_production_plan_applies_the_team_role_and_protects_both_p
     staging = {r.inputs["project"]: r.inputs.get("rateLimitCount")
                for r in run_offline(PROJECT_ROOT, "staging").of_type("SentryKey")}
     assert staging == {"spms-backend": 300, "spms-frontend": 300}
+
+
+def test_a_team_admin_is_called_out_where_the_org_role_does_not_give_it() -> None:
+    attention = run_offline(FIXTURE, "production").attention
+    roles = [line for line in attention if "team admin" in line]
+    assert roles == ["org.yaml:15:25: members[0].teams[0].role: lead@example.org becomes team "
+                     "admin on backend: they may add and remove its members and its projects"]
+    assert not [line for line in run_offline(FIXTURE, "staging").attention if "team" in line]
