@@ -56,7 +56,8 @@ class Shape:
         # component, project, key, details (platform), Sentry's defaults taken off, privacy,
         # fingerprinting, performance, hidden environment and code mapping
         per_project = 10
-        per_team = 1 + self.members_per_team + 1  # team, members, repository
+        # team, members and the team role each writes out, repository
+        per_team = 1 + 2 * self.members_per_team + 1
         rules = 0
         for number in range(self.rules_per_team):
             resources = 2 if _template(number) in METRIC_TEMPLATES else 1  # monitor, alert

@@ -20,7 +20,8 @@ FAMILY_MODULES = {"ref": "references", "dup": "duplicates", "route": "routes",
                   "rename": "renames", "code": "code_links", "legacy": "legacy", "plan": "plans",
                   "owner": "ownership",
                   "rule": "rules",
-                  "uptime": "uptime"}
+                  "uptime": "uptime",
+                  "role": "roles", "spike": "spike"}
 MAX_BRANCHES = 12
 
 

@@ -97,11 +97,13 @@ def test_owner_stack_one_line_per_resource_in_plain_words(small: Path) -> None:
     assert lines[:2] == ["Stack 'production' of sentry-iac: organization 'acme'; this stack "
                          "owns the organisation-wide", "resources."]
     assert lines[2:6] == HEADER
-    assert lines[6:20] == [
+    assert lines[6:21] == [
         "Organisation acme",
         "  provider     sentry           its token is a secret, never shown",
         "  team         web              \"Web\"  [kept if removed]",
         "  member       dev@example.org  member; teams: web  [kept if removed]",
+        # `role: contributor` is written out, so it is applied (and kept if removed).
+        "  team role    dev@example.org  contributor on web  [kept if removed]",
         "",
         "Project shop (environment production)",
         "  project      shop         \"Shop\"; teams: web  [kept if removed]",
@@ -113,10 +115,10 @@ def test_owner_stack_one_line_per_resource_in_plain_words(small: Path) -> None:
         "  monitor      error-rate   warning above 5, resolves below 5",
         "  alert        new-issues   New issue → high: devs",
     ]
-    tail = lines[20:]
+    tail = lines[21:]
     assert tail[:3] == ["", "Outputs:", "  dsn: [secret]"]
     assert "Looked up" not in "\n".join(tail)  # the owner stack looks no team up
-    assert tail[-2:] == ["15 resources: 11 above and 4 components grouping them. Every input: "
+    assert tail[-2:] == ["16 resources: 12 above and 4 components grouping them. Every input: "
                          "--details; all of it as JSON:", "--json."]
 
 

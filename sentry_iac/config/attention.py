@@ -13,6 +13,7 @@ from sentry_iac.config.models import Organization, Project, Team
 from sentry_iac.config.security import Security
 from sentry_iac.config.yaml.source import KeyPath
 from sentry_iac.sentry.security import ROLES
+from sentry_iac.sentry.teams import ADMIN, minimum_team_role
 
 # Sentry's defaults for the role settings (sentry/constants.py).
 ATTACHMENTS_ROLE_DEFAULT = "member"
@@ -108,4 +109,17 @@ def lifecycle_callouts(org: Organization, owner: bool, rule_renames: list[tuple[
     for path, rule_id, previous in rule_renames:
         out.append(Callout(path, f"rule renamed from {', '.join(previous)} to '{rule_id}': "
                                  "updated in place, nothing re-created"))
+    return out
+
+
+def team_role_callouts(org: Organization) -> list[Callout]:
+    """Team admin written for a member whose organisation role does not already give it: they
+    may then manage the team's members and projects (SENTRY_TEAM_ROLES' admin scopes)."""
+    out: list[Callout] = []
+    for i, member in enumerate(org.members):
+        for j, team in enumerate(member.teams):
+            if team.declared_role == ADMIN and minimum_team_role(member.role) != ADMIN:
+                out.append(Callout(("members", i, "teams", j, "role"),
+                                   f"{member.email} becomes team admin on {team.team}: they may "
+                                   "add and remove its members and its projects"))
     return out

@@ -31,6 +31,7 @@ from sentry_iac.config.ownership import Ownership
 from sentry_iac.config.performance import PerformanceIssues
 from sentry_iac.config.platforms import RESERVED_PROJECT_SLUGS, SENTRY_PLATFORMS
 from sentry_iac.config.privacy import Privacy, ProjectPrivacy
+from sentry_iac.config.quotas import RateLimit, SpikeNotifications
 from sentry_iac.config.repositories import CodeMapping, Integrations, Repository
 from sentry_iac.config.retention import Plan, Retention
 from sentry_iac.config.security import Security
@@ -81,7 +82,14 @@ class MemberTeam(Strict):
     team: Slug = Field(examples=["science-projects"])
     """The slug of a team declared under `teams`."""
     role: TeamRole = "contributor"
-    """The member's role in that team: contributor (default) or admin."""
+    """The member's role in that team: contributor or admin. Written, it is applied and kept
+    (Business and Enterprise plans have team roles); left out, Sentry keeps the member's team
+    role as it is (a new member starts as contributor)."""
+
+    @property
+    def declared_role(self) -> str | None:
+        """The team role the YAML spells out, or None: then it is not managed."""
+        return self.role if "role" in self.model_fields_set else None
 
 
 class Member(Strict):
@@ -180,6 +188,12 @@ class Project(Strict):
     uptime: tuple[UptimeCheck, ...] = ()
     """Sites Sentry requests on a schedule (each stack checks its own), and who is told when
     one is down."""
+    rate_limit: RateLimit | None = None
+    """The rate limit of the client key each stack deploys with ({count, per}, and per stack
+    under environments). Left out: not managed, and a removed limit stays in Sentry."""
+    spike_protection: StrictBool | None = None
+    """Sentry's spike protection for this project (sentry.io): true drops events beyond a
+    sudden spike so it cannot use up the quota; false turns it off. Left out: not managed."""
     # Lifecycle. By default nothing is ever deleted from Sentry: removing a project from the
     # YAML (or destroying a stack) releases it from management and keeps all its events.
     previous_slugs: tuple[ProjectSlug, ...] = ()
@@ -409,6 +423,10 @@ class Organization(Strict):
     dashboards: tuple[Dashboard, ...] = ()
     """Dashboards, each made once per project and stack and filtered to that stack's
     environment."""
+    spike_notifications: SpikeNotifications | None = None
+    """Who hears when spike protection starts dropping a project's events: channels (slack,
+    pagerduty, opsgenie) and Sentry's email to the owners and managers. Left out: not
+    managed."""
 
     @cached_property
     def routes(self) -> Routes:

@@ -17,7 +17,11 @@ from typing import Any
 
 import pulumi
 
-from sentry_iac.config.attention import access_callouts, lifecycle_callouts
+from sentry_iac.config.attention import (
+    access_callouts,
+    lifecycle_callouts,
+    team_role_callouts,
+)
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import Spec, load_spec
 from sentry_iac.config.yaml.gcpause import paused_gc
@@ -158,7 +162,8 @@ def run_offline(root: Path, stack: str, spec: Spec | None = None) -> Plan:
     run = run_program(root, stack, spec.project, spec)
     # Only the owner stack applies organisation settings, so only its plan calls them out.
     owner = spec.is_owner(stack)
-    callouts = access_callouts(spec.org.security) if owner else []
+    callouts = ([*access_callouts(spec.org.security), *team_role_callouts(spec.org)]
+                if owner else [])
     attention = [f"{spec.where(c.path)}: {c.message}" for c in callouts]
     renames = [(file, ("alerts", i, "previous_ids"), rule.id, rule.previous_ids)
                for file, alerts in spec.alert_files() for i, rule in enumerate(alerts.alerts)

@@ -25,9 +25,10 @@ from sentry_iac.config.stack_views import (
     stack_rules,
     stack_uptime,
 )
-from sentry_iac.review import english, triage
+from sentry_iac.review import english, quotas, triage
 from sentry_iac.review.observability import cron_views
 from sentry_iac.review.uptime import check_words, issue_words, routing_words
+from sentry_iac.sentry import keys
 
 if TYPE_CHECKING:
     from sentry_iac.offline.engine import Plan
@@ -47,6 +48,7 @@ KINDS = {
     "pulumi:providers:sentry": ("provider", 0),
     "SentryTeam": ("team", 1),
     "SentryOrganizationMember": ("member", 2),
+    "TeamRole": ("team role", 2),
     "Repository": ("repository", 3),
     "SentryProject": ("project", 1),
     "SentryKey": ("key", 2),
@@ -59,7 +61,9 @@ KINDS = {
     "ProjectPerformanceIssues": ("settings", 4),
     "ProjectOwnership": ("settings", 4),
     "ProjectInboundFilters": ("settings", 4),
+    "SpikeProtection": ("settings", 4),
     "EnvironmentVisibility": ("environment", 5),
+    "SpikeNotification": ("spike alert", 5),
     "Alert": ("alert", 6),
     "Monitor": ("monitor", 6),
     "SentryIssueAlert": ("alert", 6),
@@ -258,7 +262,22 @@ def describe(resource: RegisteredResource, views: Views,
         teams = ", ".join(inputs.get("teams") or [])
         return shown, name, f"\"{inputs.get('name', '')}\"; teams: {teams}"
     if kind == "SentryKey":
-        return shown, str(inputs.get("name", name)), "(DSN exported as a secret)"
+        count, window = inputs.get(keys.COUNT_WIRE), inputs.get(keys.WINDOW_WIRE)
+        limit = (f"; {quotas.rate_limit(int(count), int(window))}"
+                 if isinstance(count, int | float) and isinstance(window, int | float) else "")
+        return shown, str(inputs.get("name", name)), f"(DSN exported as a secret){limit}"
+    if kind == "TeamRole":
+        return shown, str(inputs.get("member", name)), quotas.team_role(
+            str(inputs.get("role", "")), str(inputs.get("org_role", "")),
+            str(inputs.get("team", "")))
+    if kind == "SpikeProtection":
+        return shown, "spike protection", quotas.spike_protection(inputs.get("enabled") is True)
+    if kind == "SpikeNotification":
+        dest = inputs.get("destination") or {}
+        to = quotas.spike_destination(str(dest.get("kind", "")), str(inputs.get("via", name)))
+        return shown, str(inputs.get("via", name)), (
+            f"when spike protection drops events {ARROW} {to}; projects: "
+            f"{', '.join(inputs.get('projects') or [])}")
     if kind == "ProjectDefaults":
         return shown, "defaults", "takes Sentry's default key and alert off"
     if kind in TRIAGE_WORDS:

@@ -258,9 +258,11 @@ class SentryClient:
         config locations (``org.yaml:40:5 privacy.sensitive_fields``) for 400 messages."""
         return self._call("PUT", path, body=json, field_locations=field_locations)[1]
 
-    def delete(self, path: str, *, missing_ok: bool = False) -> Json:
+    def delete(self, path: str, *, missing_ok: bool = False, json: Json = None) -> Json:
+        """DELETE, with a JSON body where the endpoint reads one (Sentry's spike-protections
+        takes the projects to turn it off for)."""
         try:
-            return self._call("DELETE", path)[1]
+            return self._call("DELETE", path, body=json)[1]
         except SentryNotFoundError:
             if missing_ok:
                 return None
@@ -486,7 +488,7 @@ class SentryClient:
             method,
             full_path.lstrip("/").removeprefix("api/0/"),
             params=dict(params) if params else None,
-            json=body if method in ("POST", "PUT") else None,
+            json=body if method in ("POST", "PUT") or body is not None else None,
             timeout=httpx.Timeout(timeout),
         )
         streamed = self._http.send(request, stream=True)

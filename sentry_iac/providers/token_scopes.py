@@ -21,8 +21,8 @@ Need = tuple[str, str]  # (scope, what it is for)
 OWNER_NEEDS: tuple[Need, ...] = (
     ("org:write", "the organisation's privacy and security settings, repositories"),
     ("team:write", "teams"),
-    ("member:write", "members and their invitations"),
-    ("project:write", "projects, their settings and client keys"),
+    ("member:write", "members, their invitations and team roles"),
+    ("project:write", "projects, their settings, client keys and spike protection"),
     ("alerts:write", "monitors, alerts and cron monitors"),
 )
 STACK_NEEDS: tuple[Need, ...] = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from sentry_iac.config.models import Member, Project, Team
+from sentry_iac.resources.payloads.quotas import key_rate_limit
 
 
 def team_args(organization: str, team: Team) -> dict[str, Any]:
@@ -39,11 +40,13 @@ def project_args(organization: str, project: Project) -> dict[str, Any]:
 
 def key_args(organization: str, project: Project, stack: str) -> dict[str, Any]:
     """The client key (DSN) a stack's deployment of ``project`` uses, named after its
-    environment so Sentry's key list reads 'production', 'staging', 'test'."""
+    environment so Sentry's key list reads 'production', 'staging', 'test', with the rate
+    limit the YAML gives this stack's key (none declared: not managed)."""
     return {
         "organization": organization,
         "project": project.slug,
         "name": project.environment_for(stack),
+        **key_rate_limit(project, stack),
     }
 
 

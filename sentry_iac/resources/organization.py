@@ -8,6 +8,7 @@ import pulumiverse_sentry as sentry
 from sentry_iac.config.models import Organization
 from sentry_iac.resources.args import member_args, team_args
 from sentry_iac.resources.lifecycle import renamed_aliases
+from sentry_iac.resources.quotas import team_roles
 
 
 class SentryOrganization(pulumi.ComponentResource):
@@ -35,13 +36,17 @@ class SentryOrganization(pulumi.ComponentResource):
                     aliases=renamed_aliases(team.slug, team.slug, team.previous_slugs)), **args)
                 self.team_slugs[team.slug] = created.slug
                 self.team_ids[team.slug] = created.internal_id
+            members: dict[str, pulumi.CustomResource] = {}
             for member in org.members:
                 args = member_args(org.organization, member)
                 # Depend on the teams so a member is never invited to a team not yet created.
                 args["teams"] = [self.team_slugs[slug] for slug in args["teams"]]
-                self.members[member.email.lower()] = sentry.SentryOrganizationMember(
+                joined = sentry.SentryOrganizationMember(
                     member.email, opts=pulumi.ResourceOptions(
                         parent=self, retain_on_delete=not member.delete_when_removed), **args)
+                members[member.email] = joined
+                self.members[member.email.lower()] = joined
+            team_roles(org, members, self)
         else:
             for team in org.teams:
                 # The parent's provider answers the lookup.

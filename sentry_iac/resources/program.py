@@ -30,6 +30,7 @@ from sentry_iac.resources.dashboards import build_dashboards
 from sentry_iac.resources.organization import SentryOrganization
 from sentry_iac.resources.project import SentryProjectComponent
 from sentry_iac.resources.provider import sentry_provider
+from sentry_iac.resources.quotas import spike_notifications
 from sentry_iac.resources.security import security_settings
 from sentry_iac.resources.settings import organization_settings
 from sentry_iac.resources.triage import project_triage
@@ -72,15 +73,19 @@ def build(spec: Spec, stack: str, *, offline: bool) -> None:
     dsns: dict[str, pulumi.Output[str]] = {}
     environments: dict[str, str] = {}
     components: dict[str, pulumi.Resource] = {}
+    created: dict[str, pulumi.Resource] = {}  # the projects this stack makes
     for index, project in enumerate(spec.org.projects):
         component = SentryProjectComponent(spec, index, stack=stack, team_slugs=org.team_slugs,
                                            opts=opts)
         components[project.slug] = component
+        if component.project_resource is not None:
+            created[project.slug] = component.project_resource
         dsns[project.slug] = component.dsn
         environments[project.slug] = project.environment_for(stack)
     if owner:
         link_code(spec.org, org, components)
         project_triage(spec, org, components)
+        spike_notifications(spec, org, created)
     build_alerts(spec, stack, components, org.team_ids, opts)
     build_crons(spec, stack, components, org.team_ids)
     build_uptime(spec, stack, components, org.team_ids)

@@ -9,6 +9,7 @@ from sentry_iac.config.loader import Spec
 from sentry_iac.providers.resources import ProjectDefaults
 from sentry_iac.resources.args import key_args, project_args
 from sentry_iac.resources.lifecycle import component_options
+from sentry_iac.resources.quotas import spike_protection
 from sentry_iac.resources.settings import project_settings
 
 # Key outputs that carry the DSN or its parts.
@@ -64,6 +65,7 @@ class SentryProjectComponent(pulumi.ComponentResource):
             ProjectDefaults(project.slug, organization=organization, project=project.slug,
                             opts=after_project, renamed_from=project.previous_slugs)
             project_settings(spec, index, project, project.slug, after_project)
+            spike_protection(spec, index, project, after_project)
         key = key_args(organization, project, stack)
         key["project"] = project_slug
         client_key = sentry.SentryKey(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sentry_iac.review.observability import diff_crons, diff_dashboards
+from sentry_iac.review.quotas import diff_quotas
 from sentry_iac.review.snapshot import ProjectView, RuleView, Snapshot
 from sentry_iac.review.uptime import diff_uptime
 
@@ -365,7 +366,11 @@ def diff_stack(stack: str, base: Snapshot, head: Snapshot) -> StackDiff:
     _rules(diff, base, head)
     _routing(diff, base, head)
     _observability(diff, base, head)
+    quotas = diff_quotas(stack, diff.owner, base.org, head.org)
+    diff.projects += [Change(*row) for row in quotas.projects]
+    diff.callouts += [Callout(*row) for row in quotas.released]
     organization = compare(base.organization_values, head.organization_values)
+    organization += [Change(*row) for row in quotas.organization]
     if diff.owner:
         _access(diff, base, head)
         diff.privacy[:0] = [c for c in organization if c.label.startswith(_PRIVACY_PREFIX)]

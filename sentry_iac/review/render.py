@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sentry_iac.review import summary, triage
+from sentry_iac.review import quotas, summary, triage
 from sentry_iac.review.mermaid import routing_diagram
 from sentry_iac.review.observability import render_sections
 from sentry_iac.review.snapshot import ProjectView, Snapshot
@@ -18,9 +18,12 @@ def cell(text: str) -> str:
 
 def _project_section(project: ProjectView) -> list[str]:
     platform = f" · platform {project.platform}" if project.platform else ""
+    limit = f" · client key: {project.key_rate_limit}" if project.key_rate_limit else ""
+    spike = project.values.get("spike_protection")
+    protection = f" · spike protection {'on' if spike == 'true' else 'off'}" if spike else ""
     lines = [f"### {project.name} (`{project.slug}`)", "",
              f"Environment `{project.environment}`{platform} · teams: "
-             f"{', '.join(project.teams)}", ""]
+             f"{', '.join(project.teams)}{limit}{protection}", ""]
     if project.rules:
         lines += ["| Rule | Alert | Details |", "|---|---|---|"]
         for rule in project.rules:
@@ -53,8 +56,8 @@ def _organization_section(view: Snapshot) -> list[str]:
     lines = ["## Organisation", "", f"Teams, members, projects and settings are managed by {who}.",
              "", "### Teams and access", "", "| Team | Members | Projects |", "|---|---|---|"]
     for team in org.teams:
-        members = [f"{m.email} ({t.role})" for m in org.members for t in m.teams
-                   if t.team == team.slug]
+        members = [f"{m.email} ({t.declared_role})" if t.declared_role else m.email
+                   for m in org.members for t in m.teams if t.team == team.slug]
         projects = [p.slug for p in org.projects if team.slug in p.teams]
         lines.append(f"| {cell(team.display_name)} `{team.slug}` | "
                      f"{cell(', '.join(members) or 'none')} | {', '.join(projects) or 'none'} |")
@@ -69,6 +72,11 @@ def _organization_section(view: Snapshot) -> list[str]:
         lines.append(f"- {owner}: {'; '.join(phrases) or 'not managed here'}")
     retention = summary.retention(org.retention)
     lines += ["", "### Retention", "", retention or "Not declared.", ""]
+    notices = quotas.spike_notifications(org)
+    if notices:
+        lines += ["### Spike protection", "",
+                  "When spike protection drops a project's events, Sentry tells:", "",
+                  *(f"- {notice}" for notice in notices), ""]
     return lines
 
 

@@ -12,7 +12,8 @@ from sentry_iac.review import triage
 # Keys shown elsewhere (identity, team access, per-stack environment) or not settings at all.
 # Uptime checks are said per stack in their own section (review.uptime).
 _PROJECT_SKIP = {"slug", "teams", "environments", "privacy", "fingerprinting", "code_mappings",
-                 "previous_slugs", "ownership", "inbound_filters", "uptime"}
+                 "previous_slugs", "ownership", "inbound_filters", "uptime",
+                 "rate_limit"}  # rate_limit: per stack (ProjectView)
 # ``policies`` (the checks every change must pass) is shown when the model has it.
 _ORGANIZATION_KEYS = ("privacy", "security", "retention", "integrations", "policies")
 

@@ -10,7 +10,7 @@ from typing import Any
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.models import Organization, Project
 from sentry_iac.config.stack_views import StackRule, rule_is_on, stack_rules
-from sentry_iac.review import english, settings
+from sentry_iac.review import english, quotas, settings
 from sentry_iac.review.observability import (
     CronView,
     DashboardView,
@@ -58,12 +58,17 @@ class ProjectView:
     values: Mapping[str, str]
     previous_slugs: tuple[str, ...] = ()
     delete_when_removed: bool = False
+    # This stack's client key limit in words, where the YAML declares one (review.quotas).
+    key_rate_limit: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"slug": self.slug, "name": self.name, "platform": self.platform,
+        data = {"slug": self.slug, "name": self.name, "platform": self.platform,
                 "teams": list(self.teams), "environment": self.environment,
                 "rules": [r.as_json() for r in self.rules], "off_in_this_stack": list(self.off),
                 "settings": dict(self.values)}
+        if self.key_rate_limit is not None:
+            data["key_rate_limit"] = self.key_rate_limit
+        return data
 
 
 @dataclass(frozen=True)
@@ -222,8 +227,11 @@ def routes_of(org: Organization, stack: str) -> tuple[Route, ...]:
     return tuple(routes)
 
 
-def _member(role: str, teams: list[tuple[str, str]]) -> str:
-    listed = ", ".join(f"{team} ({team_role})" for team, team_role in teams)
+def _member(role: str, teams: list[tuple[str, str | None]]) -> str:
+    """"manager; backend (admin), frontend": a team role only where the YAML writes one (a
+    role left out is not managed, so nothing is claimed about it)."""
+    listed = ", ".join(f"{team} ({team_role})" if team_role else team
+                       for team, team_role in teams)
     return f"{role}; {listed}" if listed else role
 
 
@@ -239,7 +247,8 @@ def snapshot(spec: Spec, stack: str) -> Snapshot:
             teams=project.teams, environment=project.environment_for(stack), rules=rules,
             off=_switched_off(spec, stack, project), values=settings.project_values(project),
             previous_slugs=_previous(project, "previous_slugs"),
-            delete_when_removed=_deletes(project)))
+            delete_when_removed=_deletes(project),
+            key_rate_limit=quotas.key_rate_limit(project, stack)))
     routes = routes_of(org, stack)
     used = {name for route in routes for name in route.channels}
     used |= {name for item in items for name, _ in item.channels}
@@ -252,7 +261,7 @@ def snapshot(spec: Spec, stack: str) -> Snapshot:
         alerts_backend=config.alerts_backend if config else "monitors",
         projects=tuple(projects), routes=routes, channels=channels,
         teams={t.slug: t.display_name for t in org.teams},
-        members={m.email: _member(m.role, [(t.team, t.role) for t in m.teams])
+        members={m.email: _member(m.role, [(t.team, t.declared_role) for t in m.teams])
                  for m in org.members},
         organization_values=settings.organization_values(org),
         team_lifecycle={t.slug: (_previous(t, "previous_slugs"), _deletes(t))

@@ -48,7 +48,8 @@ class BridgedSentry(pulumi.runtime.Mocks):
         self._ids += 1
         return f"{prefix}-{self._ids}"
 
-    def apply(self, kind: str, urn: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def apply(self, kind: str, urn: str, inputs: dict[str, Any], *,
+              update: bool = False) -> tuple[str, dict[str, Any]]:
         """Create or update the object; (id, outputs)."""
         org = self.fake.org
         with self._lock:
@@ -73,17 +74,34 @@ class BridgedSentry(pulumi.runtime.Mocks):
                 member = next((m for m in org.members.values() if m.email == email), None) or \
                     org.add_member(email, role=inputs.get("role", "member"),
                                    teams=inputs.get("teams", []))
+                if update:
+                    # terraform-provider-sentry 0.11.2 updates a member with PUT members/{id}/
+                    # {role, teams} (resourceSentryOrganizationMemberUpdate); Sentry then writes
+                    # every team membership again without a role (save_team_assignments,
+                    # core/endpoints/organization_member_utils.py): team roles are forgotten.
+                    member.role = inputs.get("role", member.role)
+                    member.team_roles = dict.fromkeys(inputs.get("teams") or [])
                 return member.id, {**inputs, "internalId": member.id, "pending": False,
                                    "expired": False}
             if kind == "SentryKey":
                 project = org.projects[inputs["project"]]
                 key = next((k for k in project.keys if k.name == inputs.get("name")), None) or \
                     org.add_key(project, inputs.get("name", "Default"))
+                # terraform-provider-sentry 0.11.2 sends rateLimit {window, count} on create and
+                # update; both are Optional+Computed, so an input left out keeps Sentry's value.
+                if "rateLimitCount" in inputs:
+                    key.rate_limit_count = int(inputs["rateLimitCount"])
+                if "rateLimitWindow" in inputs:
+                    key.rate_limit_window = int(inputs["rateLimitWindow"])
                 dsn = f"https://{key.public}@127.0.0.1/{project.id}"
                 return f"{org.slug}/{project.slug}/{key.id}", {
                     **inputs, "dsnPublic": dsn, "dsnSecret": dsn, "dsnCsp": dsn,
                     "public": key.public, "secret": key.secret, "isActive": True,
-                    "projectId": float(project.id)}
+                    "projectId": float(project.id),
+                    **({"rateLimitCount": float(key.rate_limit_count)}
+                       if key.rate_limit_count is not None else {}),
+                    **({"rateLimitWindow": float(key.rate_limit_window)}
+                       if key.rate_limit_window is not None else {})}
             id_ = self._next(kind)
             return id_, {**inputs, "internalId": id_}
 

@@ -348,7 +348,8 @@ class StackEngine:
             deployment.steps.append(Step(op, resource.urn, resource.type))
             unknowns = self.bridged.computed_outputs(resource.kind)
             return (old.id if old else ""), {**plain, **dict.fromkeys(unknowns, UNKNOWN)}
-        resource.id, resource.outputs = self.bridged.apply(resource.kind, resource.urn, plain)
+        resource.id, resource.outputs = self.bridged.apply(resource.kind, resource.urn, plain,
+                                                           update=old is not None)
         resource.inputs = plain
         self._record(deployment, preview, resource, old_urn, op)
         return resource.id, resource.outputs

@@ -15,10 +15,12 @@ SETTINGS_KINDS = ("OrganizationPrivacy", "OrganizationSecurity", "ProjectPrivacy
                   "ProjectDetails", "ProjectFingerprinting", "ProjectPerformanceIssues",
                   "EnvironmentVisibility")
 OBJECT_KINDS = ("Monitor", "Alert", "CronMonitor", "CronAlert", "Dashboard")
+# A member's declared team role: the example's manager is team admin on science-projects.
+ACCESS_KINDS = ("TeamRole",)
 # Nothing of theirs can be edited in Sentry: no drift to see or repair (Sentry's defaults are
 # taken off once; a repository is linked or not).
 ONCE_KINDS = ("ProjectDefaults", "Repository")
-MANAGING_KINDS = SETTINGS_KINDS + OBJECT_KINDS
+MANAGING_KINDS = SETTINGS_KINDS + OBJECT_KINDS + ACCESS_KINDS
 ALL_KINDS = MANAGING_KINDS + ONCE_KINDS
 
 
@@ -70,6 +72,12 @@ def edit_in_sentry(fake: FakeSentry, resource: Resource) -> None:
         project = org.projects[inputs["project"]]
         project.platform = "other"
         project.settings["resolveAge"] = 1
+    elif kind == "TeamRole":
+        # Demoted to member in Sentry's UI: a manager's team admin came with the role, so the
+        # member is now a contributor on the team (no team role was stored for a manager).
+        member = org.members[str(resource.outputs["member_id"])]
+        member.role = "member"
+        member.team_roles[inputs["team"]] = None
     elif kind in ONCE_KINDS:
         return
     else:  # ProjectPrivacy, ProjectFingerprinting: project options
@@ -107,6 +115,10 @@ def delete_in_sentry(fake: FakeSentry, resource: Resource) -> None:
         del org.dashboards[resource.id]
     elif kind == "Repository":
         org.repositories[resource.id].status = "pending_deletion"  # unlinked in Sentry's UI
+    elif kind == "TeamRole":  # the member removed in Sentry's UI (Terraform adds them back)
+        fake.fail("GET", f"/api/0/organizations/{inputs['organization']}/members/"
+                         f"{resource.outputs['member_id']}/", status=404, times=1,
+                  body={"detail": "The requested resource does not exist"})
     else:
         path = settings_path(resource)
         fake.fail("GET", path, status=404, times=1,

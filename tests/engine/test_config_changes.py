@@ -22,13 +22,13 @@ from sentry_iac.review.diff import StackDiff, diff_stack
 from sentry_iac.review.snapshot import empty, snapshot
 from tests.engine.engine import Deployment, StackEngine, Step
 from tests.engine.lifecycle import STACKS, deployed_stacks
-from tests.engine.sentry import SETTINGS_KINDS
+from tests.engine.sentry import ACCESS_KINDS, SETTINGS_KINDS
 from tests.fake_sentry import FakeSentry
 from tests.helpers import EXAMPLE, copy_project
 
 DATA_KINDS = frozenset({"SentryProject", "SentryTeam", "SentryKey", "SentryOrganizationMember",
                         "CronMonitor", "Repository", "SentryOrganizationCodeMapping",
-                        "ProjectDefaults", *SETTINGS_KINDS})
+                        "ProjectDefaults", *SETTINGS_KINDS, *ACCESS_KINDS})
 DESTRUCTIVE = frozenset({"delete", "replace"})
 Edit = Callable[[Path], None]
 

@@ -22,6 +22,8 @@ from tests.fake_sentry import (
     performance,
     repositories,
     shapes,
+    spike,
+    team_roles,
     uptime_monitors,
     workflows,
 )
@@ -346,6 +348,23 @@ ROUTES: tuple[Route, ...] = (
         members.list_members,
         ("member:read", "member:write", "member:admin"),
     ),
+    # Team roles (organization_member_team_details.py; OrganizationTeamMemberPermission's PUT
+    # scopes) and the member they are read from (RelaxedMemberPermission's GET scopes).
+    Route("GET", ORG + "members/{member_id}/", team_roles.get_member,
+          ("member:read", "member:write", "member:admin")),
+    Route("PUT", ORG + "members/{member_id}/teams/{team_id_or_slug}/",
+          team_roles.put_member_team_role,
+          (*_ORG_READ, "member:read", "member:write", "member:admin", "team:admin",
+           "team:write")),
+    # Spike protection (openapi.json: project:read/write/admin) and its notification actions
+    # (NotificationActionsPermission: org:read/write/admin for every method).
+    Route("POST", ORG + "spike-protections/", spike.enable_spike_protection, _PROJECT_READ),
+    Route("DELETE", ORG + "spike-protections/", spike.disable_spike_protection, _PROJECT_READ),
+    Route("GET", ORG + "notifications/actions/", spike.list_actions, _ORG_READ),
+    Route("POST", ORG + "notifications/actions/", spike.create_action, _ORG_READ),
+    Route("GET", ORG + "notifications/actions/{action_id}/", spike.get_action, _ORG_READ),
+    Route("PUT", ORG + "notifications/actions/{action_id}/", spike.put_action, _ORG_READ),
+    Route("DELETE", ORG + "notifications/actions/{action_id}/", spike.delete_action, _ORG_READ),
     # Legacy alerts, deprecated (SENTRY_API.md sections 1-2).
     Route("POST", ISSUE_RULES, legacy_alerts.create_issue_rule, _PROJECT_ALERTS_WRITE),
     Route("GET", ISSUE_RULES, legacy_alerts.list_issue_rules, _PROJECT_ALERTS_READ),

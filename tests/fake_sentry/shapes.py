@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fake_sentry import inbound_filters, performance
+from tests.fake_sentry import inbound_filters, performance, spike
 from tests.fake_sentry.state import (
     DATE_CREATED,
     FakeEnvironment,
@@ -169,6 +169,8 @@ def project_detail(org: FakeOrganization, project: FakeProject, base_url: str) -
         "latestRelease": None,
         "options": {
             **inbound_filters.formatted_options(org, project),
+            # answered raw (format_options), and only once set
+            **{k: v for k, v in project.options.items() if k == spike.DISABLED},
             "sentry:performance_issue_settings": performance.effective(project.performance),
         },
         "securityToken": f"{project.id:0>32}",
@@ -212,7 +214,9 @@ def project_key(project: FakeProject, key: FakeKey, host: str) -> dict[str, Any]
         "secret": key.secret,
         "projectId": int(project.id),
         "isActive": key.is_active,
-        "rateLimit": None,
+        # ProjectKeySerializer: the limit only when both numbers are non-zero.
+        "rateLimit": ({"window": key.rate_limit_window, "count": key.rate_limit_count}
+                      if key.rate_limit_window and key.rate_limit_count else None),
         "dsn": {
             "secret": f"http://{key.public}:{key.secret}@{host}/{project.id}",
             "public": dsn,

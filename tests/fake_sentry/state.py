@@ -30,7 +30,7 @@ PROVIDERS = {
 # What a Business plan organisation has that alerts care about.
 PLAN_FEATURES = ("integrations-ticket-rules", "integrations-issue-basic",
                  "integrations-issue-sync", "integrations-alert-rule",
-                 "integrations-incident-management", "relay",
+                 "integrations-incident-management", "relay", "team-roles",
                  # projects:custom-inbound-filters: error-message and release filters.
                  "custom-inbound-filters",
                  # Sentry's anomaly detection (fake_sentry.anomaly)
@@ -101,6 +101,9 @@ class FakeKey:
     public: str
     secret: str
     is_active: bool = True
+    # ProjectKey.rate_limit_count / rate_limit_window (null: never set)
+    rate_limit_count: int | None = None
+    rate_limit_window: int | None = None
 
 
 @dataclass
@@ -242,6 +245,8 @@ class FakeOrganization:
     monitors: dict[str, FakeCronMonitor] = field(default_factory=dict)  # by slug
     dashboards: dict[str, FakeDashboard] = field(default_factory=dict)  # by id
     repositories: dict[str, Any] = field(default_factory=dict)  # id -> repositories.FakeRepo
+    # Notification actions (spike protection's), by id, as fake_sentry.spike stores them.
+    notification_actions: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Alerts Sentry migrated from legacy rules: workflow id -> {"ruleId", "alertRuleId"}
     # (fake_sentry.migration answers alert-rule-workflow lookups from it).
     legacy_ids: dict[str, dict[str, str | None]] = field(default_factory=dict)

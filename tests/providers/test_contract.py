@@ -39,6 +39,7 @@ from sentry_iac.providers.dashboards import DashboardProvider
 from sentry_iac.providers.kinds import KINDS
 from sentry_iac.providers.paths import API_PREFIX
 from sentry_iac.providers.settings import SettingsProvider
+from sentry_iac.providers.team_roles import TeamRoleProvider
 from sentry_iac.providers.uptime import (
     LegacyUptimeMonitorProvider,
     UptimeAlertProvider,
@@ -64,6 +65,7 @@ from tests.providers.contract_observability import (
     SCHEDULE_ERRATUM,
     run_observability_scenario,
 )
+from tests.providers.contract_quotas import run_quotas_scenario, with_quota_errata
 from tests.providers.contract_triage import run_triage_scenario, with_ownership_errata
 from tests.providers.contract_uptime import (
     ORG_UPTIME,
@@ -305,6 +307,7 @@ def openapi() -> OpenApi:
         shared_missing("Sentry's OpenAPI schema", path, "SENTRY_OPENAPI")
     api = with_monitor_errata(OpenApi.load(path))
     with_ownership_errata(api.document)
+    with_quota_errata(api.document)
     return api
 
 
@@ -413,6 +416,7 @@ def run_scenario(fake: FakeSentry, client: SentryClient) -> None:
     run_backtest_scenario(fake, client)
     run_triage_scenario(fake, client)
     run_uptime_scenario(fake, client)
+    run_quotas_scenario(fake, client)
 
 
 @pytest.fixture(scope="module")
@@ -618,6 +622,17 @@ def provider_exchanges() -> Iterator[list[Exchange]]:
             provider.read(resource.name, props)
             provider.delete(resource.name, props)
         fake.org.add_team("science-projects")
+        assert plan.of_type("TeamRole")
+        for resource in plan.of_type("TeamRole"):
+            inputs = resource.inputs
+            member = fake.org.add_member(inputs["member"], role=inputs["org_role"],
+                                         teams=inputs["member_teams"])
+            role = TeamRoleProvider()
+            role.configure(config)
+            props = {**delivered(inputs), "member_id": member.id}
+            made = role.create(props)
+            role.read(made.id, props)
+            role.update(made.id, props, {**props, "org_role": "member"})
         fake.org.add_integration("pagerduty", name="DBCA PagerDuty", services=["SPMS"])
         fake.org.add_integration("msteams", name="DBCA")
         fake.org.add_integration("github", name="dbca-wa")

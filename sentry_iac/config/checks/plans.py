@@ -92,6 +92,8 @@ def custom_inbound_filters_on_plan(context: CheckContext) -> Iterator[Finding]:
                     f"{CUSTOM_FILTERS_FEATURE} feature, which the {plan} plan does not have "
                     "(Business and Enterprise do): Sentry would refuse it. Leave it out, or "
                     "set `plan:` to the organisation's plan"))
+
+
 @check("plan/anomaly-detection", "a rule detects anomalies on a Sentry without Seer "
                                  "(self-hosted)", after_validation=True)
 def anomaly_detection_on_plan(context: CheckContext) -> Iterator[Finding]:
@@ -110,3 +112,42 @@ def anomaly_detection_on_plan(context: CheckContext) -> Iterator[Finding]:
                     f"have: Sentry would refuse this rule's monitor in {', '.join(on)}. Use "
                     "critical/warning thresholds, or set `plan:` to the organisation's "
                     "sentry.io plan"))
+
+
+# Team roles are applied only where the organisation has organizations:team-roles
+# (organization_member_team_details.py put); Sentry's membership docs give team-level roles
+# to the Business and Enterprise plans, and self-hosted Sentry has every feature.
+TEAM_ROLE_PLANS = frozenset({"business", "enterprise", "self-hosted"})
+
+
+@check("plan/team-roles", "a member is made team admin on a plan without team roles (Sentry "
+                          "ignores it)", after_validation=True)
+def team_roles_on_plan(context: CheckContext) -> Iterator[Finding]:
+    org, source = context.model, context.org_source
+    plan = organisation_plan(org) if org is not None else None
+    if org is None or source is None or plan is None or plan in TEAM_ROLE_PLANS:
+        return
+    for i, member in enumerate(org.members):
+        for j, team in enumerate(member.teams):
+            if team.declared_role == "admin" and member.role == "member":
+                yield Finding(source, ("members", i, "teams", j, "role"), (
+                    f"team roles need Sentry's team-roles feature, which the {plan} plan does "
+                    "not have (Business and Enterprise do): Sentry would answer without error "
+                    "and leave the member a contributor. Leave role out, or set `plan:` to the "
+                    "organisation's plan"))
+
+
+@check("plan/spike-protection", "spike protection is declared for a self-hosted Sentry, which "
+                                "has none", after_validation=True)
+def spike_protection_on_plan(context: CheckContext) -> Iterator[Finding]:
+    org, source = context.model, context.org_source
+    if org is None or source is None or organisation_plan(org) != "self-hosted":
+        return
+    message = ("spike protection is part of sentry.io (getsentry's spike-protections "
+               "endpoints); a self-hosted Sentry has neither the switch nor its notifications. "
+               "Remove it")
+    for i, project in enumerate(org.projects):
+        if project.spike_protection is not None:
+            yield Finding(source, ("projects", i, "spike_protection"), message)
+    if org.spike_notifications is not None:
+        yield Finding(source, ("spike_notifications",), message)

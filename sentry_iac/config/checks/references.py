@@ -97,11 +97,18 @@ def _owner_stacks(org: object) -> Iterator[tuple[KeyPath, str]]:
                 yield (key,), stack
 
 
-def _org_stack_references(org: object) -> Iterator[tuple[KeyPath, str]]:
-    yield from _owner_stacks(org)
+def _project_stack_references(org: object) -> Iterator[tuple[KeyPath, str]]:
+    """The stacks a project names: its environments and its keys' rate limits."""
     for i, project in entries(org, "projects"):
         for stack in mapping(project, "environments"):
             yield ("projects", i, "environments", stack), stack
+        for stack in mapping(mapping(project, "rate_limit"), "environments"):
+            yield ("projects", i, "rate_limit", "environments", stack), stack
+
+
+def _org_stack_references(org: object) -> Iterator[tuple[KeyPath, str]]:
+    yield from _owner_stacks(org)
+    yield from _project_stack_references(org)
     for base, priorities in _routings(org):
         for name, priority in priorities.items():
             for stack in priority if isinstance(priority, dict) else {}:
@@ -160,11 +167,18 @@ def _rule_channels(context: CheckContext) -> Iterator[Reference]:
                     yield rule.source, rule.at("environments", stack, key, j), name
 
 
-@check("ref/unknown-channel", "a priority, alert rule, cron or uptime check sends to an "
+def _spike_channels(org: object) -> Iterator[tuple[KeyPath, str]]:
+    for j, name in texts(mapping(org, "spike_notifications").get("channels")):
+        yield ("spike_notifications", "channels", j), name
+
+
+@check("ref/unknown-channel", "a priority, alert rule, cron, uptime check or spike notification "
+                              "sends to an "
                               "undeclared channel")
 def unknown_channel(context: CheckContext) -> Iterator[Finding]:
     channels = set(mapping(context.org, "channels"))
     yield from _unknown("channel", _in_org(context, _priority_channels(context.org)), channels)
+    yield from _unknown("channel", _in_org(context, _spike_channels(context.org)), channels)
     yield from _unknown("channel", _in_org(context, _cron_channels(context.org)), channels)
     yield from _unknown("channel", _rule_channels(context), channels)
 
@@ -210,9 +224,13 @@ def _project_references(context: CheckContext) -> Iterator[Reference]:
     for rule in context.rules():
         for j, slug in texts(rule.data.get("projects")):
             yield rule.source, rule.at("projects", j), slug
+    spike = mapping(context.org, "spike_notifications")
+    yield from _in_org(context, ((("spike_notifications", "projects", j), slug)
+                                 for j, slug in texts(spike.get("projects"))))
 
 
-@check("ref/unknown-project", "an alert rule or dashboard names an undeclared project")
+@check("ref/unknown-project", "an alert rule, dashboard or spike notification names an "
+                              "undeclared project")
 def unknown_project(context: CheckContext) -> Iterator[Finding]:
     projects = names(context.org, "projects", "slug")
     return _unknown("project", _project_references(context), projects)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from sentry_iac.config.models import Member, Project, Team
 from sentry_iac.config.platforms import SENTRY_PLATFORMS
-from sentry_iac.importer.convert import settings, triage
+from sentry_iac.importer.convert import quotas, settings, triage
 from sentry_iac.importer.convert.stacks import EnvMap
 from sentry_iac.importer.read.snapshot import Json, ProjectData, Snapshot
 from sentry_iac.importer.report import Report
@@ -127,6 +127,7 @@ def _project(data: ProjectData, envs: EnvMap, declared: set[str], report: Report
         "hidden_environments": settings.hidden_environments(data.environments),
         "ownership": triage.ownership_block(data, teams, members or {}, subject, report),
         "inbound_filters": triage.filters_block(data, subject, report),
+        "spike_protection": quotas.spike_protection(detail),
     }
     entry.update({k: v for k, v in optional.items() if v is not None})
     return entry if _valid(Project, entry, subject, report) else None
@@ -167,8 +168,14 @@ def organization_parts(snapshot: Snapshot, envs: EnvMap, report: Report) -> OrgP
         if entry is None:
             continue
         project = Project.model_validate(entry)
-        parts.projects.append(entry)
-        parts.models[data.slug] = project
         report.adopted["projects"] += 1
         _keys(data, project, envs, parts, report)
+        # The limits of the keys each stack adopts, now they are chosen.
+        limit = quotas.rate_limit(data, {stack: key for (slug, stack), key in parts.keys.items()
+                                         if slug == data.slug})
+        if limit is not None:
+            entry["rate_limit"] = limit
+            project = Project.model_validate(entry)
+        parts.projects.append(entry)
+        parts.models[data.slug] = project
     return parts

@@ -8,7 +8,7 @@ from typing import Any
 
 from sentry_iac.config.alerts import AlertsFile
 from sentry_iac.config.models import Organization
-from sentry_iac.importer.convert import settings
+from sentry_iac.importer.convert import quotas, settings
 from sentry_iac.importer.convert.channels import ChannelBook
 from sentry_iac.importer.convert.crons import convert_crons
 from sentry_iac.importer.convert.dashboards import convert_dashboards
@@ -39,6 +39,8 @@ class AdoptionIds:
     keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (project, stack) -> key id
     # (short type, logical name, stack) -> detector, workflow, cron monitor or dashboard id
     alerts: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # spike notification destination (the resource's name) -> notification action id
+    spike: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,6 +145,9 @@ def to_spec(snapshot: Snapshot, envs: EnvMap, report: Report) -> ImportedConfig:
     if paging is not None:
         policies["paging_environments"] = paging
     org["policies"] = policies
+    notices, ids.spike = quotas.spike_notifications(snapshot, book, parts.models, report)
+    if notices is not None:
+        org["spike_notifications"] = notices
     if book.channels:
         org["channels"] = dict(sorted(book.channels.items()))
     used = {i.levels["priority"] for i in instances} | crons.priorities | uptime.priorities

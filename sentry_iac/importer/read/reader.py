@@ -17,6 +17,8 @@ from sentry_iac.providers.errors import SentryApiError, SentryNotFoundError
 from sentry_iac.providers.paths import api_path
 from sentry_iac.sentry import filters, ownership
 from sentry_iac.sentry.security import SECURITY_FIELDS
+from sentry_iac.sentry.spike import DISABLED_OPTION as SPIKE_OPTION
+from sentry_iac.sentry.spike import TRIGGER as SPIKE_TRIGGER
 
 PRIVACY_FIELDS = ("dataScrubber", "dataScrubberDefaults", "scrubIPAddresses", "sensitiveFields",
                   "safeFields", "storeCrashReports", "relayPiiConfig")
@@ -24,7 +26,9 @@ ORG_FIELDS = ("id", "slug", "name", *PRIVACY_FIELDS, *SECURITY_FIELDS.values())
 PROJECT_FIELDS = ("id", "slug", "name", "platform", "teams", "resolveAge", "digestsMinDelay",
                   "digestsMaxDelay", "fingerprintingRules", *PRIVACY_FIELDS)
 MEMBER_FIELDS = ("id", "email", "name", "orgRole", "role", "pending", "teams", "teamRoles")
-KEY_FIELDS = ("id", "name", "isActive")
+KEY_FIELDS = ("id", "name", "isActive", "rateLimit")
+ACTION_FIELDS = ("id", "triggerType", "serviceType", "integrationId", "targetType",
+                 "targetIdentifier", "targetDisplay", "projects")
 OWNERSHIP_FIELDS = (ownership.RAW, ownership.FALLTHROUGH, ownership.AUTO_ASSIGNMENT,
                     ownership.CODEOWNERS_AUTO_SYNC, "dateCreated")
 
@@ -92,6 +96,8 @@ class _Reader:
                                  "left out")
         ownership, filters = self.triage(slug, base)
         detail.update(filter_options(detail_options))
+        if isinstance(detail_options, dict) and SPIKE_OPTION in detail_options:
+            detail.setdefault("options", {})[SPIKE_OPTION] = detail_options[SPIKE_OPTION]
         return ProjectData(slug, detail, keys, performance, environments, ownership, filters)
 
     def triage(self, slug: str, base: tuple[str, ...]) -> tuple[Json | None, list[Json] | None]:
@@ -111,6 +117,19 @@ class _Reader:
         filters = ([keep(f, ("id", "active")) for f in found[1] if isinstance(f, dict)]
                    if isinstance(found[1], list) else None)
         return ownership, filters
+
+    def notification_actions(self) -> list[Json]:
+        """Spike protection's notification actions (notification_actions_index.py)."""
+        try:
+            found = self.listing("spike notifications", self.org_path("notifications", "actions"),
+                                 {"triggerType": SPIKE_TRIGGER})
+        except SentryApiError as exc:
+            if exc.status not in (403, 404):
+                raise
+            self.report.not_read("spike notifications", f"Sentry answered {exc.status}; they "
+                                                        "are left out")
+            return []
+        return [keep(a, ACTION_FIELDS) for a in found]
 
     def legacy_ids(self, workflows: list[Json]) -> dict[str, Json]:
         """Which alerts Sentry migrated from legacy rules (``alert-rule-workflow``, private)."""
@@ -156,6 +175,7 @@ def read_snapshot(client: SentryClient, organization: str, progress: Progress,
     legacy = reader.legacy_ids(workflows)
     monitors = read_monitors(client, organization, detectors, progress)
     dashboards = read_dashboards(client, organization, progress, report)
+    actions = reader.notification_actions()
     progress.close()
     return Snapshot(organization, org, teams, members, projects, integrations, detectors,
-                    workflows, legacy, monitors, dashboards)
+                    workflows, legacy, monitors, dashboards, notification_actions=actions)

@@ -16,7 +16,7 @@ Json = dict[str, Any]
 class ProjectData:
     slug: str
     detail: Json
-    keys: list[Json]  # {"id", "name", "isActive"}
+    keys: list[Json]  # {"id", "name", "isActive", "rateLimit"}
     performance: Json | None  # None when Sentry would not show it
     environments: list[Json]  # {"name", "isHidden"}
     ownership: Json | None = None  # the ownership endpoint's answer; None when not read
@@ -37,6 +37,8 @@ class Snapshot:
     legacy: dict[str, Json] = field(default_factory=dict)
     monitors: list[Json] = field(default_factory=list)  # cron monitors (read.observability)
     dashboards: list[Json] = field(default_factory=list)  # each as its own GET answers it
+    # Spike protection's notification actions, as Sentry answers them.
+    notification_actions: list[Json] = field(default_factory=list)
 
     def project_slug(self, project_id: Any) -> str | None:
         return next((p.slug for p in self.projects if str(p.detail.get("id")) == str(project_id)),

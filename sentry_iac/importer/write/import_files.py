@@ -57,6 +57,13 @@ def sentry_id(resource: RegisteredResource, ids: AdoptionIds, stack: str) -> str
         return f"{org}/{member}" if member else None
     if short in ADOPTED_BY_ID:
         return ids.alerts.get((short, name, stack))
+    if short == "TeamRole":
+        member = ids.members.get(str(resource.inputs.get("member", "")).lower())
+        return f"{org}/{member}/{resource.inputs['team']}" if member else None
+    if short == "SpikeProtection":
+        return f"{org}/{resource.inputs['project']}"
+    if short == "SpikeNotification":
+        return ids.spike.get(name)
     if short in SETTINGS_KINDS:
         # Settings resources: their id is the "/"-joined identity (providers.settings).
         return "/".join(str(resource.inputs[k]) for k in SETTINGS_KINDS[short])

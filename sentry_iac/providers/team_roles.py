@@ -1,0 +1,133 @@
+"""A member's team role (``PUT organizations/{org}/members/{id}/teams/{team}/``), which
+pulumiverse_sentry 0.0.9 cannot set: its member resource only puts members in teams.
+
+Sentry's rules (``sentry_iac.sentry.teams`` cites the source): the member must be in the team
+(else 404); the role is applied only with the organisation feature ``organizations:team-roles``
+(without it Sentry answers 200 and changes nothing); a role no higher than what the member's
+organisation role gives (team admin for admin, manager and owner) is stored as null. So the
+role compared everywhere here is the *effective* one, what Sentry's UI shows: the stored role,
+or the organisation role's minimum.
+
+``create`` and ``update`` read the member first and write only when the effective role differs
+(an imported member who is already team admin costs no write), then check Sentry's answer: a
+role Sentry did not apply is an error that says why, never a silent success. ``read`` returns
+the live role, so ``pulumi refresh`` shows a role changed in Sentry's UI. ``delete`` leaves
+Sentry as it is: removing ``role:`` from the YAML releases the role, it never demotes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi.dynamic as dyn
+
+from sentry_iac.providers.client import SentryClient
+from sentry_iac.providers.drift import report
+from sentry_iac.providers.paths import api_path
+from sentry_iac.providers.runtime import SentryApiProvider
+from sentry_iac.sentry.teams import (
+    TEAM_ROLE_FIELD,
+    TEAM_ROLES,
+    TEAM_ROLES_FEATURE,
+    TEAM_ROLES_FIELD,
+    effective_team_role,
+    minimum_team_role,
+)
+
+MEMBER_ID = "member_id"
+# Inputs whose change means the role must be written again: the member's own, which its
+# update makes Sentry forget the team role for (payloads.access.team_role_inputs).
+_REAPPLY = ("role", "org_role", "member_teams", MEMBER_ID)
+
+
+class TeamRoleNotAppliedError(RuntimeError):
+    """Sentry answered, but the member does not hold the team role the YAML says."""
+
+
+def _member_path(props: dict[str, Any]) -> str:
+    return api_path("organizations", props["organization"], "members", str(props[MEMBER_ID]))
+
+
+def live_role(member: dict[str, Any], team: str) -> str | None:
+    """The member's effective role on ``team``, or None when they are not in it."""
+    org_role = str(member.get("orgRole") or member.get("role") or "member")
+    for entry in member.get(TEAM_ROLES_FIELD) or []:
+        if isinstance(entry, dict) and entry.get("teamSlug") == team:
+            return effective_team_role(entry.get("role"), org_role)
+    if team in (member.get("teams") or []):  # older Sentry: no teamRoles, only slugs
+        return minimum_team_role(org_role)
+    return None
+
+
+class TeamRoleProvider(SentryApiProvider):
+    identity = ("organization", "member", "team")
+
+    def check_inputs(self, news: dict[str, Any]) -> list[dyn.CheckFailure]:
+        if news.get("role") not in TEAM_ROLES:
+            return [dyn.CheckFailure("role", f"role must be one of {', '.join(TEAM_ROLES)}, "
+                                             f"not {news.get('role')!r}")]
+        return []
+
+    def diff_inputs(self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+                    ) -> dyn.DiffResult:
+        replaces = self.replacements(olds, news)
+        changed = [k for k in _REAPPLY if olds.get(k) != news.get(k)]
+        return dyn.DiffResult(changes=bool(replaces or changed), replaces=replaces,
+                              stables=list(self.identity), delete_before_replace=False)
+
+    def _member(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
+        return client.get_object(_member_path(props))
+
+    def _apply(self, client: SentryClient, props: dict[str, Any]) -> tuple[str, bool]:
+        """Write the role if Sentry's effective one differs; (effective role, written)."""
+        member = self._member(client, props)
+        team, wanted = str(props["team"]), str(props["role"])
+        current = live_role(member, team)
+        if current is None:
+            raise TeamRoleNotAppliedError(
+                f"{props['member']} is not in team '{team}' in Sentry, so Sentry has no team "
+                "role to set (it answers 404); the member's teams come from `members:`")
+        if current == wanted:
+            return current, False
+        path = api_path("organizations", props["organization"], "members",
+                        str(props[MEMBER_ID]), "teams", team)
+        answer = client.put(path, {TEAM_ROLE_FIELD: wanted})
+        org_role = str(member.get("orgRole") or member.get("role") or "member")
+        stored = answer.get(TEAM_ROLE_FIELD) if isinstance(answer, dict) else None
+        applied = effective_team_role(stored, org_role)
+        if applied != wanted:
+            raise TeamRoleNotAppliedError(
+                f"Sentry answered that {props['member']} is {applied} on team '{team}', not "
+                f"{wanted}: it applies team roles only where the organisation has "
+                f"'{TEAM_ROLES_FEATURE}' (Business and Enterprise plans) and ignores them "
+                "without an error otherwise; check `plan:` in org.yaml")
+        return applied, True
+
+    def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
+        with self.client() as client:
+            live, written = self._apply(client, props)
+        id_ = f"{props['organization']}/{props[MEMBER_ID]}/{props['team']}"
+        return dyn.CreateResult(id_, outs={**props, "role": live, "written": written})
+
+    def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        with self.client() as client:  # 404 when the member is gone: the engine drops it
+            live = live_role(self._member(client, props), str(props["team"]))
+        if live is None:
+            return dyn.ReadResult("", {})  # no longer in the team: nothing left to manage
+        return dyn.ReadResult(id_, {**props, "role": live})
+
+    def update_object(self, _id: str, olds: dict[str, Any], news: dict[str, Any]
+                      ) -> dyn.UpdateResult:
+        with self.client() as client:
+            before = live_role(self._member(client, news), str(news["team"]))
+            if before is not None and before != olds.get("role"):
+                report(f"TeamRole '{news['member']}' on '{news['team']}'",
+                       {"role": olds.get("role")}, {"role": before},
+                       "this update writes the YAML's role back")
+            live, written = self._apply(client, news)
+        return dyn.UpdateResult(outs={**news, "role": live, "written": written})
+
+    def delete_object(self, _id: str, props: dict[str, Any]) -> None:
+        # Released, never demoted: the resource is retain_on_delete, and should the engine
+        # still ask, Sentry keeps the member's team role.
+        return None
