@@ -27,7 +27,8 @@ from sentry_iac.providers.responses import describe_json, error_for_response, js
 logger = logging.getLogger(__name__)
 
 Json = Any
-Params = Mapping[str, str | int | float | bool]
+# A list value is sent as the parameter repeated (``?options=a&options=b``).
+Params = Mapping[str, str | int | float | bool | list[str]]
 
 # Sending these twice has the effect of sending them once, so retrying them is safe.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -275,7 +276,7 @@ class SentryClient:
         together get ``operation_timeout`` (time the caller spends between items is not
         counted), so a list whose pages never end stops with :class:`SentryTimeoutError`.
         """
-        query: dict[str, str | int | float | bool] = dict(params or {})
+        query: dict[str, str | int | float | bool | list[str]] = dict(params or {})
         seen: set[str] = set()
         spent = 0.0
         page_number = 0

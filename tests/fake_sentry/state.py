@@ -251,6 +251,15 @@ class FakeOrganization:
     features: set[str] = field(default_factory=lambda: set(PLAN_FEATURES))
     # Sentry since 2026-06 reads ?project= as ids or slugs; before, ids only (listing.project_ids)
     project_slugs_in_queries: bool = True
+    # False: the token's user has no access to the projects (not a member of their teams,
+    # no open membership, no org-wide role): the project list says hasAccess false and
+    # leaves their options out (ProjectSummarySerializer.serialize).
+    project_access: bool = True
+    # Projects deleted in Sentry for now (FakeSentry.vanish): left out of the project list,
+    # and every request under one is answered 404, as for a project pending deletion
+    # (OrganizationProjectsEndpoint lists ObjectStatus.ACTIVE ones; ProjectEndpoint finds
+    # no other). FakeSentry.restore brings them back.
+    vanished: set[str] = field(default_factory=set)
     # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.
     user_has_2fa: bool = True
     sso_enabled: bool = False
@@ -308,9 +317,9 @@ class FakeOrganization:
         return key
 
     def find_project(self, slug_or_id: str) -> FakeProject | None:
-        if slug_or_id in self.projects:
-            return self.projects[slug_or_id]
-        return next((p for p in self.projects.values() if p.id == slug_or_id), None)
+        found = self.projects.get(slug_or_id) or next(
+            (p for p in self.projects.values() if p.id == slug_or_id), None)
+        return None if found is None or found.slug in self.vanished else found
 
     def add_sentrys_defaults(self, project: FakeProject) -> FakeWorkflow:
         """What Sentry gives a project created without ``default_rules: false``: a client key
