@@ -93,14 +93,15 @@ def duplicates(org: FakeOrganization) -> list[str]:
     return found
 
 
-def first_deploy_rate_limited(project: Path, target: int) -> RateLimitedDeploy:
+def first_deploy_rate_limited(project: Path, target: int, *, limit: int = RATE_LIMIT
+                              ) -> RateLimitedDeploy:
     """Deploy the owner stack of ``project`` once, on an empty organisation (but for the
-    integrations people install by hand), under ``RATE_LIMIT`` requests a second."""
+    integrations people install by hand), under ``limit`` requests a second."""
     organization = str(yaml.safe_load((project / "org.yaml").read_text(encoding="utf-8"))
                        ["organization"])
     with FakeSentry(token=TOKEN, org_slug=organization) as fake:
         seed_integrations(fake, project, "production")
-        fake.limit_rate("*", "/api/0/*", limit=RATE_LIMIT, window=1)
+        fake.limit_rate("*", "/api/0/*", limit=limit, window=1)
         engine = StackEngine(project, "production", fake, token=TOKEN)
         deployment = engine.up()
         if fake.internal_errors:
