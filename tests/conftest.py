@@ -5,10 +5,12 @@ the ``slow`` mark on the modules that start processes or deploy whole organisati
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 
 import pytest
 
 from sentry_iac.offline.engine import Plan, run_offline
+from sentry_iac.providers.runtime import forget_shared
 from tests.helpers import EXAMPLE, PROJECT_ROOT
 
 # Modules whose tests start Pulumi's provider host, deploy a generated or realistic
@@ -24,6 +26,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         where = item.path.relative_to(tests).as_posix()
         if where.startswith(SLOW):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _providers_share_nothing_across_tests() -> Iterator[None]:
+    """Providers of one process share a client and answers per token and API root (as in a
+    provider host); a test's fake Sentry, and what it answered, ends with the test."""
+    yield
+    forget_shared()
 
 
 @pytest.fixture(scope="session")

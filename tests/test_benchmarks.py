@@ -64,7 +64,7 @@ def test_an_unchanged_deployment_calls_nothing_and_one_change_writes_once(
     assert phases["one rule changed"].changed == 1
     assert phases["one rule changed"].writes == 1
     assert phases["refresh"].writes == 0
-    # Monitors and alerts are read from one listing per project, never one by one.
+    # Monitors and alerts are read from one listing of the organisation, never one by one.
     refresh = phases["refresh"]
     assert refresh.total < refresh.resources
     assert refresh.calls["GET org/detectors/"] and refresh.calls["GET org/workflows/"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import pulumi.dynamic as dyn
@@ -48,6 +49,9 @@ APPLIED, LIVE = "applied", "live"
 SOURCES = "sources"
 # Optional input: the Sentry id of an existing object that create takes over (sentry-iac import).
 ADOPT = "adopt"
+# ``?project=-1``: every project the token can access (ALL_ACCESS_PROJECT_ID,
+# src/sentry/api/bases/organization.py), numeric, so every Sentry version takes it.
+ALL_PROJECTS = "-1"
 # Failures after which a POST may or may not have been carried out.
 _UNCERTAIN = (SentryConnectionError, SentryServerError)
 
@@ -248,10 +252,17 @@ class _ObjectProvider(SentryApiProvider):
             # An object `sentry-iac import` found, or one an earlier deploy made but could not
             # record (interrupted after Sentry answered): make it what the YAML says and keep
             # its id, rather than make a second one (people would be paged twice).
-            existing = (str(props[ADOPT]) if props.get(ADOPT)
-                        else self.find_created(client, props, body))
+            adopt = str(props[ADOPT]) if props.get(ADOPT) else None
+            existing = adopt or self.made_before(client, props, body)
             if existing is not None:
-                self.take_over(client, props, existing, body)
+                try:
+                    self.take_over(client, props, existing, body)
+                except SentryNotFoundError:
+                    if adopt is not None:
+                        raise
+                    existing = None  # listed when this deploy began, deleted since
+            if existing is not None:
+                self._forget_listed(props, existing)
                 applied = self.normalize(body, props)
                 return dyn.CreateResult(existing,
                                         outs={**props, APPLIED: applied, LIVE: applied})
@@ -304,12 +315,13 @@ class _ObjectProvider(SentryApiProvider):
                 report(self.describe(id_, olds), olds[APPLIED], live,
                        "this update overwrites it with the YAML's values")
             client.put(self.item(news, id_), body, field_locations=news.get(SOURCES))
+            self._forget_listed(news, id_)
             applied = self.normalize(body, news)
         return dyn.UpdateResult(outs={**news, APPLIED: applied, LIVE: applied})
 
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         with self.client() as client:
-            body = self._listed(client, props, id_)
+            body = self._listed(client, id_, props)
             if body is None:  # not in the listing (made since, or gone): ask for it alone
                 body = client.get_object(self.item(props, id_))
             live = self.normalize(body, props)
@@ -318,25 +330,56 @@ class _ObjectProvider(SentryApiProvider):
     def delete_object(self, id_: str, props: dict[str, Any]) -> None:
         with self.client() as client, contextlib.suppress(SentryNotFoundError):
             client.delete(self.item(props, id_), missing_ok=True)
+        self._forget_listed(props, id_)
+
+    # -- what this process found in Sentry ------------------------------------------------------
+
+    def made_before(self, client: SentryClient, props: dict[str, Any],
+                    body: dict[str, Any]) -> str | None:
+        """The object an earlier deploy made for this resource but could not record, checked
+        before every create. By default ``find_created``; kinds with a paged listing look in
+        the one ``existing`` takes once per process, instead of one request per create."""
+        return self.find_created(client, props, body)
+
+    def existing(self, client: SentryClient, props: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every object of this kind in the organisation when this process first asked: one
+        paged listing per process, taken before this process made any (every create asks
+        first, and the first to ask fetches it while the others wait), so whatever an
+        interrupted deploy made is in it and nothing this process made is."""
+        scope = self.listing(props)
+        if scope is None:
+            raise NotImplementedError(f"{type(self).__name__} has no listing")
+        path, params = scope
+        items, _ = self.lookups().fetch(f"made before {path} {sorted(params.items())}",
+                                        lambda: list(client.paginate(path, params)))
+        return items
 
     # -- reads by pages ------------------------------------------------------------------------
 
-    def listing(self, client: SentryClient, props: dict[str, Any]
-                ) -> tuple[str, dict[str, str]] | None:
-        """The list endpoint (path, query) whose pages hold this resource's object in the same
-        shape as its own GET, or None to read each object on its own."""
+    def listing(self, props: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+        """The list endpoint (path, query) whose pages hold every object of this kind in the
+        organisation in the same shape as its own GET, or None to read each on its own."""
         return None
 
-    def _listed(self, client: SentryClient, props: dict[str, Any], id_: str
-                ) -> dict[str, Any] | None:
-        """The object from one paged listing per scope, fetched once and shared by the
-        provider host's parallel Reads: a refresh of a thousand alerts reads ten pages, not a
-        thousand objects. A listing older than ``listing_ttl`` is fetched again."""
-        scope = self.listing(client, props)
+    def _listing_key(self, props: dict[str, Any]) -> tuple[str, str, dict[str, str]] | None:
+        scope = self.listing(props)
         if scope is None:
             return None
         path, params = scope
-        key = f"listing {path} {sorted(params.items())}"
+        return f"listing {path} {sorted(params.items())}", path, params
+
+    def _listed(self, client: SentryClient, id_: str, props: dict[str, Any]
+                ) -> dict[str, Any] | None:
+        """The object from one paged listing of the organisation's objects of this kind,
+        fetched once and shared by the provider host's parallel Reads (of every provider
+        listing the same endpoint): a refresh of a thousand alerts reads ten pages, not a
+        thousand objects. An object the listing does not hold (made since, or moved between
+        pages as others were deleted) is read on its own by the caller. A listing older than
+        ``listing_ttl`` is fetched again."""
+        scope = self._listing_key(props)
+        if scope is None:
+            return None
+        key, path, params = scope
         cache = self.lookups()
 
         def load() -> list[Any]:
@@ -350,6 +393,13 @@ class _ObjectProvider(SentryApiProvider):
         # (after a change in Sentry or by this provider) asks Sentry again.
         found: dict[str, Any] | None = entry[1].pop(id_, None)
         return found
+
+    def _forget_listed(self, props: dict[str, Any], id_: str) -> None:
+        """This process wrote the object: a listing fetched before no longer answers for it."""
+        scope = self._listing_key(props)
+        entry = self.lookups().known(scope[0]) if scope is not None else None
+        if entry is not None:
+            entry[1].pop(id_, None)
 
 
 class MonitorProvider(_ObjectProvider):
@@ -367,23 +417,35 @@ class MonitorProvider(_ObjectProvider):
     def wire_types(self) -> WireTypes:
         return MONITOR_WIRE
 
-    def listing(self, client: SentryClient, props: dict[str, Any]
-                ) -> tuple[str, dict[str, str]] | None:
-        # The detector list serializes each detector as its own GET does (DetectorSerializer).
-        project_id = self.project_id(client, props)
+    def listing(self, props: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+        # The detector list serializes each detector as its own GET does (serialize(...) in
+        # OrganizationDetectorIndexEndpoint.get, organization_detector_index.py). Without
+        # `project` it holds only the caller's member projects (get_projects); -1 is every
+        # project the token can access, on every Sentry version (ALL_ACCESS_PROJECT_ID).
         return api_path("organizations", props["organization"], "detectors"), {
-            "project": project_id}
+            "project": ALL_PROJECTS}
+
+    @staticmethod
+    def _made_for(detectors: Iterable[dict[str, Any]], body: dict[str, Any], project_id: str
+                  ) -> str | None:
+        for detector in detectors:
+            if (detector.get("name") == body["name"] and detector.get("type") == body["type"]
+                    and str(detector.get("projectId")) == project_id):
+                return str(detector["id"])
+        return None
+
+    def made_before(self, client: SentryClient, props: dict[str, Any],
+                    body: dict[str, Any]) -> str | None:
+        return self._made_for(self.existing(client, props), body,
+                              self.project_id(client, props))
 
     def find_created(self, client: SentryClient, props: dict[str, Any],
                      body: dict[str, Any]) -> str | None:
         project_id = self.project_id(client, props)
         path = api_path("organizations", props["organization"], "detectors")
-        for detector in client.paginate(path, {"project": project_id,
-                                               "query": str(body["name"])}):
-            if (detector.get("name") == body["name"] and detector.get("type") == body["type"]
-                    and str(detector.get("projectId")) == project_id):
-                return str(detector["id"])
-        return None
+        return self._made_for(client.paginate(path, {"project": project_id,
+                                                     "query": str(body["name"])}),
+                              body, project_id)
 
     def normalize(self, body: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         sources = props[self.spec_key].get("dataSources") or [{}]
@@ -416,28 +478,37 @@ class AlertProvider(_ObjectProvider):
     def wire_types(self) -> WireTypes:
         return ALERT_WIRE
 
-    def listing(self, client: SentryClient, props: dict[str, Any]
-                ) -> tuple[str, dict[str, str]] | None:
+    def listing(self, props: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
         # The workflow list serializes each workflow as its own GET does (WorkflowSerializer,
-        # OrganizationWorkflowIndexEndpoint.get).
-        project_id = self.project_id(client, props)
-        return self.collection(props), {"project": project_id}
+        # OrganizationWorkflowIndexEndpoint.get). -1, like no project at all, is every
+        # project the token can access, and keeps the alerts connected to no monitor
+        # (filter_workflows: "the all-project sentinels are equivalent to no project filter").
+        return self.collection(props), {"project": ALL_PROJECTS}
 
-    def find_created(self, client: SentryClient, props: dict[str, Any],
-                     body: dict[str, Any]) -> str | None:
+    @staticmethod
+    def _made_for(workflows: Iterable[dict[str, Any]], body: dict[str, Any]) -> str | None:
         # The monitors an alert is connected to belong to one project and one rule: with the
         # name they identify the alert this resource made (an alert of the same name in
         # another project is connected to that project's monitors).
         linked = sorted(str(d) for d in body.get("detectorIds") or [])
-        params = {"query": str(body["name"])}
-        if linked:
-            params["detector"] = linked[0]  # the workflow list's own filter (filter_workflows)
-        for workflow in client.paginate(self.collection(props), params):
+        for workflow in workflows:
             if (workflow.get("name") == body["name"]
                     and sorted(str(d) for d in workflow.get("detectorIds") or []) == linked
                     and workflow.get("environment") == body.get("environment")):
                 return str(workflow["id"])
         return None
+
+    def made_before(self, client: SentryClient, props: dict[str, Any],
+                    body: dict[str, Any]) -> str | None:
+        return self._made_for(self.existing(client, props), body)
+
+    def find_created(self, client: SentryClient, props: dict[str, Any],
+                     body: dict[str, Any]) -> str | None:
+        linked = sorted(str(d) for d in body.get("detectorIds") or [])
+        params = {"query": str(body["name"])}
+        if linked:
+            params["detector"] = linked[0]  # the workflow list's own filter (filter_workflows)
+        return self._made_for(client.paginate(self.collection(props), params), body)
 
     def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
         resolver = Resolver(client, props["organization"], self.lookups())

@@ -23,11 +23,13 @@ from sentry_iac.providers.links import next_cursor
 from sentry_iac.providers.paths import canonical_path, normalise_base_url
 from sentry_iac.providers.ratelimit import RateLimit
 from sentry_iac.providers.responses import describe_json, error_for_response, json_body
+from sentry_iac.providers.windows import RateWindows
 
 logger = logging.getLogger(__name__)
 
 Json = Any
-Params = Mapping[str, str | int | float | bool]
+# A list value is sent as the parameter repeated (``?options=a&options=b``).
+Params = Mapping[str, str | int | float | bool | list[str]]
 
 # Sending these twice has the effect of sending them once, so retrying them is safe.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -83,6 +85,11 @@ class SentryClient:
       (a random part of ``max(rate_limit_jitter, wait / 4)``) so callers limited together do
       not all come back at the same instant. It keeps waiting as long as the operation's
       deadline allows, up to ``max_rate_limit_retries`` (50) waits.
+    * The threads sharing a client share what Sentry said of its rate-limit windows
+      (``windows.RateWindows``): once an answer says the window has nothing left, or one
+      thread was refused with 429, the others wait for the next window before sending a
+      request of that method, rather than each being refused in turn; and waits are measured
+      on an estimate of the server's clock that every ``Date`` header sharpens.
     * GET, PUT and DELETE are retried on 5xx, timeouts and dropped connections with jittered
       exponential backoff, up to ``max_retries`` times.
     * POST is **not** retried on 5xx, timeouts or dropped connections: Sentry may already have
@@ -141,6 +148,7 @@ class SentryClient:
         self.operation_timeout = operation_timeout
         self.rate_limit_jitter = rate_limit_jitter
         self._state = _OperationState()
+        self._windows = RateWindows(max_rate_limit_wait)
         self.max_retries = max_retries
         self.max_rate_limit_wait = max_rate_limit_wait
         self.max_rate_limit_retries = max_rate_limit_retries
@@ -277,7 +285,7 @@ class SentryClient:
         together get ``operation_timeout`` (time the caller spends between items is not
         counted), so a list whose pages never end stops with :class:`SentryTimeoutError`.
         """
-        query: dict[str, str | int | float | bool] = dict(params or {})
+        query: dict[str, str | int | float | bool | list[str]] = dict(params or {})
         seen: set[str] = set()
         spent = 0.0
         page_number = 0
@@ -418,6 +426,10 @@ class SentryClient:
                 raise timed_out(
                     "the deadline passed before the request was sent", maybe_applied=False
                 )
+            window = self._windows.wait_before(method, self._clock())
+            if window > 0:  # another thread found this window used up
+                pause(window, "waiting for Sentry's next rate-limit window")
+                remaining = deadline.remaining()
             attempts += 1
             # The deadline also caps each connect and read, so a stalled socket stops with it.
             capped = remaining < self.timeout
@@ -446,9 +458,11 @@ class SentryClient:
                 raise self._connection_error(method, full_path, exc, attempts) from exc
             status = response.status_code
             logger.debug("%s %s -> %s (attempt %d)", method, full_path, status, attempts)
+            rate_limit = RateLimit.from_headers(response.headers)
+            self._windows.observe(method, status, rate_limit, self._clock())
             if status == 429 and rate_limit_waits < self.max_rate_limit_retries:
                 rate_limit_waits += 1
-                rate_limit = RateLimit.from_headers(response.headers)
+                self._windows.honour(method)  # this thread waits below, with its jitter
                 wait = self._rate_limit_wait(method, full_path, rate_limit)
                 plural = "" if rate_limit_waits == 1 else "s"
                 limited = f"rate limited {rate_limit_waits} time{plural}, {rate_limit.describe()}"
@@ -518,7 +532,9 @@ class SentryClient:
         )
 
     def _rate_limit_wait(self, method: str, path: str, rate_limit: RateLimit) -> float:
-        base = rate_limit.seconds_until_reset(self._clock(), self.max_rate_limit_wait)
+        now = self._clock()
+        base = rate_limit.seconds_until_reset(now, self.max_rate_limit_wait,
+                                              server_now=self._windows.server_now(now))
         # Everyone limited in one window would otherwise come back at the same instant.
         wait = base + self._jitter() * max(self.rate_limit_jitter, base / 4)
         logger.warning(

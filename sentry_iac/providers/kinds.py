@@ -12,8 +12,8 @@ from typing import Any
 
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.security import SecurityKind
-from sentry_iac.providers.settings import SettingsKind
-from sentry_iac.sentry import performance, privacy, projects, security
+from sentry_iac.providers.settings import SETTINGS, SettingsKind
+from sentry_iac.sentry import performance, privacy, project_options, projects, security
 
 
 def _organization(props: Mapping[str, Any]) -> str:
@@ -34,13 +34,24 @@ def _environment(props: Mapping[str, Any]) -> str:
                     props["environment"])
 
 
+def _project_listed(item: Mapping[str, Any], props: Mapping[str, Any]
+                    ) -> Mapping[str, Any] | None:
+    return project_options.detail_fields(item, frozenset(props.get(SETTINGS) or {}))
+
+
+def _environment_listed(item: Mapping[str, Any], props: Mapping[str, Any]
+                        ) -> Mapping[str, Any] | None:
+    hidden = project_options.environment_hidden(item, str(props["environment"]))
+    return None if hidden is None else {projects.IS_HIDDEN: hidden}
+
+
 ORGANIZATION_PRIVACY = SettingsKind(
     name="OrganizationPrivacy", identity=("organization",), path=_organization,
     defaults=privacy.ORGANIZATION_DEFAULTS)
 
 PROJECT_PRIVACY = SettingsKind(
     name="ProjectPrivacy", identity=("organization", "project"), path=_project,
-    defaults=privacy.PROJECT_DEFAULTS)
+    defaults=privacy.PROJECT_DEFAULTS, listed=_project_listed)
 
 # What pulumiverse_sentry's SentryProject would set but cannot be trusted with: terraform-provider
 # -sentry 0.11.2 sends resolveAge only when it is not 0 (GetOk), so `resolve_age: 0` never
@@ -49,11 +60,12 @@ PROJECT_PRIVACY = SettingsKind(
 # (sentry.projects).
 PROJECT_DETAILS = SettingsKind(
     name="ProjectDetails", identity=("organization", "project"), path=_project,
-    defaults=projects.DETAILS_DEFAULTS, text_fields=frozenset({projects.PLATFORM}))
+    defaults=projects.DETAILS_DEFAULTS, text_fields=frozenset({projects.PLATFORM}),
+    listed=_project_listed)
 
 PROJECT_FINGERPRINTING = SettingsKind(
     name="ProjectFingerprinting", identity=("organization", "project"), path=_project,
-    defaults=projects.FINGERPRINTING_DEFAULTS)
+    defaults=projects.FINGERPRINTING_DEFAULTS, listed=_project_listed)
 
 PROJECT_PERFORMANCE_ISSUES = SettingsKind(
     name="ProjectPerformanceIssues", identity=("organization", "project"),
@@ -64,7 +76,7 @@ PROJECT_PERFORMANCE_ISSUES = SettingsKind(
 ENVIRONMENT_VISIBILITY = SettingsKind(
     name="EnvironmentVisibility", identity=("organization", "project", "environment"),
     path=_environment,
-    defaults=projects.ENVIRONMENT_DEFAULTS)
+    defaults=projects.ENVIRONMENT_DEFAULTS, listed=_environment_listed)
 
 # Organisation access settings (SENTRY_API.md 3.2).
 ORGANIZATION_SECURITY = SecurityKind(

@@ -24,6 +24,7 @@ from typing import Any
 
 import pulumi.dynamic as dyn
 
+from sentry_iac.providers import project_reads
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.paths import api_path
@@ -48,19 +49,32 @@ class ProjectDefaultsProvider(SentryApiProvider):
     def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
         org, slug = props["organization"], props["project"]
         with self.client() as client:
+            # Asked afresh (keys are removed only from a project that has no events now);
+            # the alert providers look the project and its issue-stream monitor up too, and
+            # this answer serves them (Resolver's cache is the process's).
+            resolver = Resolver(client, org, self.lookups())
             project = client.get_object(api_path("projects", org, slug))
+            resolver.know_project(slug, project)
             if project.get("firstEvent") is not None:
                 outcome = {KEPT: [f"client key '{DEFAULT_KEY}'", f"alert '{DEFAULT_ALERT}'"],
                            REMOVED: [], "reason": "the project has received events"}
             else:
                 removed = _remove_default_keys(client, org, slug)
-                removed += _disconnect_default_alert(client, Resolver(client, org), slug)
+                removed += _disconnect_default_alert(client, resolver, slug)
                 outcome = {REMOVED: removed, KEPT: []}
         return dyn.CreateResult(f"{org}/{slug}", outs={**props, **outcome})
 
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        with self.client() as client:  # 404 when the project is gone: the engine drops this
-            client.get(api_path("projects", props["organization"], props["project"]))
+        org, slug = str(props["organization"]), str(props["project"])
+        with self.client() as client:
+            # The project list (shared by the settings kinds' Reads) holds every project
+            # there is; one it does not hold is asked for on its own: 404 when it is gone,
+            # and the engine drops this.
+            reads = self.reads()
+            if project_reads.listed_project(reads, client, org, slug, reader="ProjectDefaults",
+                                            item=id_) is None:
+                project_reads.shared_get(reads, client, project_reads.project_path(org, slug),
+                                         reader="ProjectDefaults")
         return dyn.ReadResult(id_, props)
 
     def update_object(self, _id: str, olds: dict[str, Any], news: dict[str, Any]

@@ -90,15 +90,22 @@ class RateLimit:
             server_time=http_date(headers.get("Date")),
         )
 
-    def seconds_until_reset(self, now: float, max_wait: float) -> float:
+    def seconds_until_reset(self, now: float, max_wait: float, *,
+                            server_now: float | None = None) -> float:
         """How long to sleep before retrying, at most ``max_wait``, before any jitter.
 
         ``Retry-After`` first; else until ``X-Sentry-Rate-Limit-Reset``, measured from the
         server's ``Date`` (``now``, the local clock, only when the response has no Date);
         else :data:`FALLBACK_WAIT_SECONDS`. A Date has whole seconds, so a wait measured from
-        it can be up to a second longer than needed, never shorter.
+        it can be up to a second longer than needed, never shorter. ``server_now``, a better
+        lower bound of the server's clock (``windows.RateWindows``), wins over a Date it is
+        not behind.
         """
-        server_now = self.server_time if self.server_time is not None else now
+        if self.server_time is not None:
+            server_now = self.server_time if server_now is None else max(server_now,
+                                                                          self.server_time)
+        elif server_now is None:
+            server_now = now
         if self.retry_after is not None:
             wait = self.retry_after
         elif self.retry_at is not None:

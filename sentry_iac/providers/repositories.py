@@ -74,9 +74,18 @@ class RepositoryProvider(SentryApiProvider):
             **props, "integrationId": integration_id, "adopted": adopted})
 
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        org = str(props["organization"])
+        path = api_path("organizations", org, "repos")
         with self.client() as client:
-            found = self._find(client, props, self._integration_id(client, props))
-        if found is None or str(found.get("id")) != id_:
+            integration_id = self._integration_id(client, props)
+            # One list of the organisation's linked repositories (active ones: the endpoint's
+            # default status) answers every repository's Read.
+            linked: list[dict[str, Any]] = self.reads().answer(
+                f"linked repositories of {org}", lambda: list(client.paginate(path)),
+                reader="Repository", item=id_)
+        found = next((r for r in linked if str(r.get("id")) == id_), None)
+        if found is None or found.get("name") != props["identifier"] or str(
+                found.get("integrationId")) != integration_id:
             return dyn.ReadResult("", {})  # unlinked in Sentry: the engine drops it
         return dyn.ReadResult(id_, props)
 

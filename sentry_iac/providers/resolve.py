@@ -55,6 +55,11 @@ class Lookups:
                 self._values[key] = value
             return value, False
 
+    def known(self, key: str) -> list[Any] | None:
+        """The list under ``key`` if one was fetched, without fetching it."""
+        with self._lock:
+            return self._values.get(key)
+
     def forget(self, key: str, stale: list[Any]) -> None:
         """Drop ``stale`` so the next ``fetch`` asks Sentry again; a fresher list another
         thread fetched in the meantime stays."""
@@ -101,11 +106,26 @@ class Resolver:
     def _one(self, key: str, load: Callable[[], Any]) -> Any:
         return self._cache.fetch(key, lambda: [load()])[0][0]
 
+    def project(self, slug: str) -> dict[str, Any]:
+        """Project ``slug`` as the organisation's project list shows it (id, firstEvent,
+        platform...: ProjectSummarySerializer), the list fetched once; a project it does not
+        hold (made since) is asked for on its own, once."""
+        listed, _ = self._list("projects")
+        found = next((p for p in listed if isinstance(p, dict) and p.get("slug") == slug), None)
+        if found is not None:
+            return found
+        detail: dict[str, Any] = self._one(self._key(("projects", slug), None), lambda: (
+            self.client.get_object(api_path("projects", self.organization, slug))))
+        return detail
+
+    def know_project(self, slug: str, detail: dict[str, Any]) -> None:
+        """A detail of project ``slug`` the caller fetched: later lookups use it."""
+        self._cache.fetch(self._key(("projects", slug), None), lambda: [detail])
+
     def project_id(self, slug: str) -> str:
         """Sentry's numeric id of project ``slug`` (every Sentry version takes ids where it
         takes projects; slugs only since 2026)."""
-        return str(self._one(self._key(("projects", slug), None), lambda: str(
-            self.client.get_object(api_path("projects", self.organization, slug))["id"])))
+        return str(self.project(slug)["id"])
 
     def features(self) -> list[str] | None:
         """The organisation's features, or None where Sentry does not list them. Sentry lists

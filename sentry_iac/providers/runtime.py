@@ -34,6 +34,7 @@ from sentry_iac.providers.credentials import (
 )
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.resolve import Lookups
+from sentry_iac.providers.shared_reads import SharedReads
 from sentry_iac.providers.wire import WireTypes
 
 # Input of a resource of a renamed project: the slugs it had (spec: previous_slugs).
@@ -65,19 +66,29 @@ def default_client(token: str, base_url: str) -> SentryClient:
 
 @dataclass
 class _Shared:
-    """What a provider keeps between calls. Pulumi's provider host builds one provider per
-    distinct pickled provider and calls it for every resource sharing it, so this lasts a
-    deployment: one client (one connection pool; building one loads the CA bundle, ~30 ms,
-    which was most of a refresh's time) and the deploy-time lookups' cache."""
+    """What the providers of one process share between their calls. Pulumi's provider host
+    builds one provider per distinct pickled provider (one per kind) and calls it for every
+    resource sharing it, all in one process that lasts a deployment: one client (one
+    connection pool; building one loads the CA bundle, ~30 ms, which was most of a refresh's
+    time), the deploy-time lookups' cache and the answers Reads share, for every kind alike
+    (the project lists, integrations and teams one kind looked up serve the others)."""
 
-    key: tuple[str, str, Callable[[str, str], SentryClient]]
     client: SentryClient
     lookups: Lookups = field(default_factory=Lookups)
+    reads: SharedReads = field(default_factory=SharedReads)
 
 
-# Guards creating a provider's shared state: the provider host calls providers from a pool of
-# threads. The client itself is safe to share (httpx's is, and SentryClient keeps no state).
+# One _Shared per (token, API root, client factory) in this process, created under the lock:
+# the provider host calls providers from a pool of threads. The client itself is safe to
+# share (httpx's is, and SentryClient keeps no state).
+_SHARED: dict[tuple[str, str, Callable[[str, str], SentryClient]], _Shared] = {}
 _SHARED_LOCK = threading.Lock()
+
+
+def forget_shared() -> None:
+    """Drop what this process's providers share (a test's fake Sentry is gone with it)."""
+    with _SHARED_LOCK:
+        _SHARED.clear()
 
 
 class SentryApiProvider(dyn.ResourceProvider):
@@ -94,12 +105,11 @@ class SentryApiProvider(dyn.ResourceProvider):
         self.client_factory: Callable[[str, str], SentryClient] = default_client
 
     def __getstate__(self) -> dict[str, Any]:
-        # Never pickle the token: Pulumi stores the pickled provider in state. The shared
-        # client and lookups are left out too, so the pickled text stays what it always was.
+        # Never pickle the token: Pulumi stores the pickled provider in state. (The shared
+        # client and caches live outside the provider, in _SHARED.)
         state = dict(self.__dict__)
         state["_runtime"] = None
         state["client_factory"] = default_client
-        state.pop("_session", None)
         return state
 
     def configure(self, req: dyn.ConfigureRequest) -> None:
@@ -124,12 +134,10 @@ class SentryApiProvider(dyn.ResourceProvider):
                                "sentry:token <token>` or set SENTRY_AUTH_TOKEN")
         key = (runtime.token, runtime.base_url, self.client_factory)
         with _SHARED_LOCK:
-            shared: _Shared | None = self.__dict__.get("_session")
-            if shared is None or shared.key != key:
-                if shared is not None:
-                    shared.client.close()
-                shared = _Shared(key, self.client_factory(runtime.token, runtime.base_url))
-                self.__dict__["_session"] = shared
+            shared = _SHARED.get(key)
+            if shared is None:
+                shared = _SHARED[key] = _Shared(self.client_factory(runtime.token,
+                                                                    runtime.base_url))
         return shared
 
     def client(self) -> contextlib.AbstractContextManager[SentryClient]:
@@ -225,6 +233,10 @@ class SentryApiProvider(dyn.ResourceProvider):
     # -- what the hooks share ------------------------------------------------------------------
 
     def lookups(self) -> Lookups:
-        """The cache of deploy-time lookups (integrations, teams...) this provider shares
-        between its calls (see providers.resolve)."""
+        """The cache of deploy-time lookups (integrations, teams...) the providers of this
+        process share between their calls (see providers.resolve)."""
         return self._shared().lookups
+
+    def reads(self) -> SharedReads:
+        """The answers the Reads of this process share (see providers.shared_reads)."""
+        return self._shared().reads

@@ -22,6 +22,7 @@ from typing import Any
 
 import pulumi.dynamic as dyn
 
+from sentry_iac.providers import project_reads
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.drift import report
 from sentry_iac.providers.runtime import SentryApiProvider
@@ -45,6 +46,11 @@ class SettingsKind:
     write_first: frozenset[str] = field(default_factory=frozenset)
     # Fields whose Sentry default is null but whose value is text (a project's platform).
     text_fields: frozenset[str] = field(default_factory=frozenset)
+    # How a Read finds the managed fields (the resource's inputs give them) in its project's
+    # item of the organisation's project list, None when the item cannot tell; or None for a
+    # kind read by its own GET only (see providers.project_reads).
+    listed: Callable[[Mapping[str, Any], Mapping[str, Any]], Mapping[str, Any] | None] | None \
+        = None
 
     def validate(self, settings: Mapping[str, Any], sources: Mapping[str, str]) -> list[str]:
         """Problems with declared values, each placed at the YAML key it came from."""
@@ -167,7 +173,9 @@ class SettingsProvider(SentryApiProvider):
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         managed = props.get(SETTINGS) or {}
         with self.client() as client:
-            live = self._live(client, props, managed)
+            body = self._listed(client, props)
+            live = (self.kind.live(body, managed) if body is not None
+                    else self._live(client, props, managed))
         return dyn.ReadResult(id_, {**props, SETTINGS: live})
 
     def delete_object(self, _id: str, props: dict[str, Any]) -> None:
@@ -179,15 +187,34 @@ class SettingsProvider(SentryApiProvider):
 
     def _live(self, client: SentryClient, props: Mapping[str, Any], managed: Mapping[str, Any]
               ) -> dict[str, Any]:
-        """The live values of the ``managed`` fields (a kind read elsewhere overrides it)."""
-        return self.kind.live(client.get_object(self.kind.path(props)), managed)
+        """The live values of the ``managed`` fields (a kind read elsewhere overrides it), from
+        one GET shared by the kinds reading the same object in this process (made again after
+        any of them writes it)."""
+        body = project_reads.shared_get(self.reads(), client, self.kind.path(props),
+                                        reader=self.kind.name)
+        return self.kind.live(body, managed)
 
     def _id(self, props: Mapping[str, Any]) -> str:
         return "/".join(str(props[k]) for k in self.kind.identity)
 
+    def _listed(self, client: SentryClient, props: Mapping[str, Any]
+                ) -> Mapping[str, Any] | None:
+        """The managed fields from the organisation's project list, if it tells them."""
+        if self.kind.listed is None or "project" not in props:
+            return None
+        item = project_reads.listed_project(
+            self.reads(), client, str(props["organization"]), str(props["project"]),
+            reader=self.kind.name, item=self._id(props))
+        return None if item is None else self.kind.listed(item, props)
+
     def _write(self, props: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
         if not fields:
             return
+        path = self.kind.path(props)
         with self.client() as client:
-            for batch in self.kind.batches(fields):
-                client.put(self.kind.path(props), batch, field_locations=props.get(SOURCES) or {})
+            try:
+                for batch in self.kind.batches(fields):
+                    client.put(path, batch, field_locations=props.get(SOURCES) or {})
+            finally:  # even a failed batch may have changed something
+                project_reads.wrote(self.reads(), path, str(props["organization"]),
+                                    self._id(props))

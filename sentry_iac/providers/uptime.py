@@ -19,6 +19,7 @@ import pulumi.dynamic as dyn
 
 from sentry_iac.providers.alerting import (
     ADOPT,
+    ALL_PROJECTS,
     APPLIED,
     LIVE,
     SOURCES,
@@ -129,11 +130,11 @@ class UptimeMonitorProvider(_ObjectProvider):
     def item(self, props: dict[str, Any], id_: str) -> str:
         return api_path("organizations", props["organization"], "detectors", id_)
 
-    def listing(self, client: SentryClient, props: dict[str, Any]
-                ) -> tuple[str, dict[str, str]] | None:
-        # The detector list serializes each detector as its own GET does (DetectorSerializer).
+    def listing(self, props: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+        # The detector list serializes each detector as its own GET does (DetectorSerializer);
+        # -1 is every project the token can access (see MonitorProvider.listing).
         return api_path("organizations", props["organization"], "detectors"), {
-            "project": self.project_id(client, props)}
+            "project": ALL_PROJECTS}
 
     def find_created(self, client: SentryClient, props: dict[str, Any],
                      body: dict[str, Any]) -> str | None:
@@ -194,11 +195,8 @@ class LegacyUptimeMonitorProvider(_ObjectProvider):
     def item(self, props: dict[str, Any], id_: str) -> str:
         return api_path("projects", props["organization"], props["project"], "uptime", id_)
 
-    def listing(self, client: SentryClient, props: dict[str, Any]
-                ) -> tuple[str, dict[str, str]] | None:
-        # The organisation's list serializes each monitor as its own GET does.
-        return api_path("organizations", props["organization"], "uptime"), {
-            "project": self.project_id(client, props)}
+    # No listing: the older Sentry this serves is read one monitor at a time (its
+    # organisation list is asked per project, which the shared listing cannot say).
 
     def find_created(self, client: SentryClient, props: dict[str, Any],
                      body: dict[str, Any]) -> str | None:

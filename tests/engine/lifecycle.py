@@ -165,6 +165,7 @@ def run_lifecycle(fake: FakeSentry, program_dir: Path, changed_dir: Path) -> Lif
     each("drift-up", StackEngine.up)
     in_sentry(fake, engines, delete_in_sentry)
     each("gone-refresh", StackEngine.refresh)
+    fake.restore()  # the projects come back (their settings resources must be made again)
     each("recreate", StackEngine.up)
     for stack in reversed(STACKS):
         life.phases[f"destroy:{stack}"] = engines[stack].destroy()

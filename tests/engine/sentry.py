@@ -99,8 +99,10 @@ def _other(value: Any) -> Any:
 def delete_in_sentry(fake: FakeSentry, resource: Resource) -> None:
     """Remove what ``resource`` manages from Sentry. A settings resource's object (the
     organisation, a project, an environment, which Sentry's UI can hide but not delete) cannot
-    go without everything else, so its next GET is answered 404, as Sentry would once it is
-    gone."""
+    go without everything else: a project's (its settings, its environments, Sentry's defaults
+    taken off it) goes with its project, deleted for now (``fake.vanish``: left out of the
+    project list and 404 under it, until ``fake.restore()``); the organisation's next GET is
+    answered 404 (once, whichever of its kinds asks), as Sentry would once it is gone."""
     org, kind, inputs = fake.org, resource.kind, resource.inputs
     # Deleting a monitor or an alert deletes its links too (DetectorWorkflow rows cascade).
     if kind == "Monitor":
@@ -119,10 +121,13 @@ def delete_in_sentry(fake: FakeSentry, resource: Resource) -> None:
         fake.fail("GET", f"/api/0/organizations/{inputs['organization']}/members/"
                          f"{resource.outputs['member_id']}/", status=404, times=1,
                   body={"detail": "The requested resource does not exist"})
+    elif "project" in inputs:
+        fake.vanish(inputs["project"])
     else:
         path = settings_path(resource)
-        fake.fail("GET", path, status=404, times=1,
-                  body={"detail": "The requested resource does not exist"})
+        if not any(f.path == path and f.fired < f.times for f in fake.faults.faults):
+            fake.fail("GET", path, status=404, times=1,
+                      body={"detail": "The requested resource does not exist"})
 
 
 def settings_path(resource: Resource) -> str:

@@ -113,9 +113,8 @@ def _selected(call: Call) -> list[FakeDetector]:
 
 
 def list_detectors(call: Call) -> Reply:
-    found = _selected(call)
-    items = [detector_body(call.org, d) for d in found]
-    return listing.counted(items, call.query, call.page_size, call.url)
+    return listing.counted_page(_selected(call), call.query, call.page_size, call.url,
+                                lambda d: detector_body(call.org, d))
 
 
 def _require_filter(call: Call) -> None:

@@ -22,9 +22,15 @@ def page_of(
     """The slice the query asks for, its offset and the page size used."""
     per_page = _first(query, "per_page")
     if per_page is not None:
-        if not per_page.isdigit() or int(per_page) < 1:
+        # clamp_pagination_per_page (src/sentry/utils/pagination_factory.py): not a number
+        # is "Invalid per_page parameter.", outside 1..100 (the default and the maximum)
+        # "Invalid per_page value. Must be between 1 and 100."
+        if not per_page.lstrip("-").isdigit():
             raise HttpError(400, {"detail": "Invalid per_page parameter."})
-        page_size = min(int(per_page), MAX_PER_PAGE)
+        if not 1 <= int(per_page) <= MAX_PER_PAGE:
+            raise HttpError(400, {"detail": "Invalid per_page value. Must be between 1 and "
+                                            f"{MAX_PER_PAGE}."})
+        page_size = int(per_page)
     offset = 0
     cursor = _first(query, "cursor")
     if cursor is not None:

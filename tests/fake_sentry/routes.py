@@ -20,6 +20,7 @@ from tests.fake_sentry import (
     migration,
     ownership,
     performance,
+    project_options,
     repositories,
     shapes,
     spike,
@@ -124,9 +125,23 @@ def put_organization(call: Call) -> Reply:
 
 
 def list_organization_projects(call: Call) -> Reply:
+    """``OrganizationProjectsEndpoint.get`` (src/sentry/core/endpoints/organization_projects.py):
+    active projects by slug, each with the option rows ``?options=`` asks for when any
+    project of the page has one (``project_options``)."""
     org = _org(call)
-    items = [shapes.project_list_item(org, project) for project in org.projects.values()]
-    return paginated(items, call.query, call.page_size, call.url)
+    listed = sorted((p for p in org.projects.values() if p.slug not in org.vanished),
+                    key=lambda p: p.slug)
+    items = [shapes.project_list_item(org, project) for project in listed]
+    reply = paginated(items, call.query, call.page_size, call.url)
+    asked = call.query.get("options", [])
+    page = {str(item["slug"]): item for item in reply.body}
+    rows = {slug: project_options.asked_options(org.projects[slug], asked) for slug in page}
+    for item in page.values():
+        item["hasAccess"] = org.project_access
+    if any(rows.values()) and org.project_access:  # get_attrs: `if options:`, whole page
+        for slug, item in page.items():
+            item["options"] = rows[slug]
+    return reply
 
 
 def list_organization_teams(call: Call) -> Reply:

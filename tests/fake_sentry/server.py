@@ -247,6 +247,16 @@ class FakeSentry:
             self._limits.append(rule)
         return rule
 
+    def vanish(self, project: str) -> None:
+        """Delete ``project`` in Sentry, for now: the project list leaves it out and every
+        request under it is answered 404, until ``restore`` (see FakeOrganization.vanished)."""
+        with self._lock:
+            self.org.vanished.add(project)
+
+    def restore(self) -> None:
+        with self._lock:
+            self.org.vanished.clear()
+
     def drop(self, method: str, path: str, *, times: int = 1) -> Fault:
         """Close the connection after reading the request, without answering or applying it."""
         return self.faults.arm(Fault("drop", method, path, times=times))

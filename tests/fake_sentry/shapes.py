@@ -154,7 +154,9 @@ def project_list_item(org: FakeOrganization, project: FakeProject) -> dict[str, 
         "teams": teams,
         "platforms": [project.platform] if project.platform else [],
         "hasUserReports": False,
-        "environments": sorted(project.environments),
+        # get_environments_by_projects (serializers/models/project.py): not hidden, not "".
+        "environments": sorted(name for name, env in project.environments.items()
+                               if name and not env.is_hidden),
         "latestRelease": None,
         "latestDeploys": None,
     }

@@ -273,6 +273,15 @@ class FakeOrganization:
     # Sentry's project uptime endpoint takes and shows the thresholds since they moved to the
     # detector; False is a release from before (uptime_monitors).
     uptime_thresholds: bool = True
+    # False: the token's user has no access to the projects (not a member of their teams,
+    # no open membership, no org-wide role): the project list says hasAccess false and
+    # leaves their options out (ProjectSummarySerializer.serialize).
+    project_access: bool = True
+    # Projects deleted in Sentry for now (FakeSentry.vanish): left out of the project list,
+    # and every request under one is answered 404, as for a project pending deletion
+    # (OrganizationProjectsEndpoint lists ObjectStatus.ACTIVE ones; ProjectEndpoint finds
+    # no other). FakeSentry.restore brings them back.
+    vanished: set[str] = field(default_factory=set)
     # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.
     user_has_2fa: bool = True
     sso_enabled: bool = False
@@ -330,9 +339,9 @@ class FakeOrganization:
         return key
 
     def find_project(self, slug_or_id: str) -> FakeProject | None:
-        if slug_or_id in self.projects:
-            return self.projects[slug_or_id]
-        return next((p for p in self.projects.values() if p.id == slug_or_id), None)
+        found = self.projects.get(slug_or_id) or next(
+            (p for p in self.projects.values() if p.id == slug_or_id), None)
+        return None if found is None or found.slug in self.vanished else found
 
     def add_sentrys_defaults(self, project: FakeProject) -> FakeWorkflow:
         """What Sentry gives a project created without ``default_rules: false``: a client key

@@ -66,9 +66,12 @@ def _selected(call: Call) -> list[FakeWorkflow]:
     projects = listing.project_ids(org, call.query, "project", "projectSlug")
     wanted_detectors = set(call.query.get("detector", []))
     terms = listing.parse_query(call.query.get("query", [""])[0])
+    links: dict[str, list[str]] = {}
+    for detector_id, workflow_id in org.links:  # once, not once per workflow
+        links.setdefault(workflow_id, []).append(detector_id)
     found = []
     for workflow in org.workflows.values():
-        linked = org.detector_ids_of(workflow.id)
+        linked = links.get(workflow.id, [])
         in_projects = (
             projects is None
             or not linked
@@ -89,7 +92,7 @@ def _selected(call: Call) -> list[FakeWorkflow]:
             "name": lambda w: w.name.lower(),
             "dateCreated": lambda w: 0,
             "dateUpdated": lambda w: w.date_updated,
-            "connectedDetectors": lambda w: len(org.detector_ids_of(w.id)),
+            "connectedDetectors": lambda w: len(links.get(w.id, [])),
             "actions": lambda w: len(_actions(w)),
             "lastTriggered": lambda w: 0,
             "priorityDetector": lambda w: 0,
@@ -99,8 +102,8 @@ def _selected(call: Call) -> list[FakeWorkflow]:
 
 
 def list_workflows(call: Call) -> Reply:
-    items = [workflow_body(call.org, w) for w in _selected(call)]
-    return listing.counted(items, call.query, call.page_size, call.url)
+    return listing.counted_page(_selected(call), call.query, call.page_size, call.url,
+                                lambda w: workflow_body(call.org, w))
 
 
 def _bulk_targets(call: Call) -> list[FakeWorkflow]:

@@ -118,8 +118,10 @@ def test_real_reset_header_from_the_fake_is_waited_for(
     after = time.time()
     reset = float(fake_sentry.requests("GET", ORG)[0].response_headers["X-Sentry-Rate-Limit-Reset"])
     (waited,) = recorded_sleep.calls
-    # Measured from the answer's Date (whole seconds, the fake's real clock), plus 0.5 s jitter.
-    assert reset - math.floor(after) <= waited - 0.5 <= reset - math.floor(before)
+    # Measured on the server's clock as the answer's Date tells it (whole seconds, the fake's
+    # real clock, plus the time since the answer), plus 0.5 s jitter.
+    elapsed = after - before
+    assert reset - math.floor(after) - elapsed <= waited - 0.5 <= reset - math.floor(before)
 
 
 def test_500_on_put_is_retried_with_backoff(

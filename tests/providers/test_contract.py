@@ -160,6 +160,9 @@ UNDECLARED_QUERY = {
     # OrganizationWorkflowIndexEndpoint.filter_workflows reads getlist("detector")
     # (workflow_engine/endpoints/organization_workflow_index.py; WorkflowParams.DETECTOR).
     ("GET", "/api/0/organizations/{organization_id_or_slug}/workflows/"): {"detector"},
+    # OrganizationProjectsEndpoint.get reads getlist("options") into the serializer's
+    # expand_context (core/endpoints/organization_projects.py; ProjectSerializer.get_options).
+    ("GET", "/api/0/organizations/{organization_id_or_slug}/projects/"): {"options"},
 }
 
 

@@ -65,6 +65,21 @@ def test_parallel_alerts_of_one_project_fetch_its_monitors_once() -> None:
             found = set(pool.map(default_detector, range(CALLERS)))
         assert len(found) == 1
         assert _detector_lists(fake) == 1
-        project_reads = [e for e in fake.requests("GET")
-                         if e.path.endswith("/projects/dbca/spms-backend/")]
-        assert len(project_reads) == 1
+        # The project's id comes from the organisation's project list, fetched once.
+        project_reads = [e for e in fake.requests("GET") if "/projects/" in e.path
+                         and not e.path.endswith("/detectors/")]
+        assert [e.path for e in project_reads] == ["/api/0/organizations/dbca/projects/"]
+
+
+def test_a_project_the_list_does_not_hold_is_asked_for_once() -> None:
+    """A project made after the list was fetched (by the same deploy) is read on its own."""
+    with example_fake() as fake:
+        client = SentryClient(FAKE_TOKEN, fake.url)
+        lookups = Lookups()
+        assert Resolver(client, "dbca", lookups).project_id("spms-backend")
+        made = fake.org.add_project("spms-new")
+        for _ in range(3):
+            assert Resolver(client, "dbca", lookups).project_id("spms-new") == made.id
+        asked = [e.path for e in fake.requests("GET") if "/projects/" in e.path]
+        assert asked == ["/api/0/organizations/dbca/projects/",
+                         "/api/0/projects/dbca/spms-new/"]

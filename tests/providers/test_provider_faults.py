@@ -38,7 +38,7 @@ def test_a_list_where_an_object_belongs_is_worded(fake: FakeSentry, production: 
     props = inputs(production, "Monitor", RULE)
     made = monitor.create(props)
     state = {**props, **(made.outs or {})}
-    monitor.read(made.id, state)  # from the project's listing of monitors
+    monitor.read(made.id, state)  # from the organisation's listing of monitors
     fake.fail("GET", f"/api/0/organizations/dbca/detectors/{made.id}/", status=200, body=[])
     with pytest.raises(SentryUnexpectedResponseError, match="where an object was expected"):
         monitor.read(made.id, state)  # a second read asks for the object alone
@@ -64,8 +64,8 @@ def test_the_deadline_covers_every_request_of_the_call_together(
     fake: FakeSentry, production: Plan
 ) -> None:
     """Two answers of 0.4 s each are each within 0.6 s, but not together."""
-    fake.slow("GET", "/api/0/projects/dbca/spms-backend/", seconds=0.4)
-    fake.slow("GET", LIST, seconds=0.4)
+    fake.slow("GET", "/api/0/organizations/dbca/projects/", seconds=0.4)  # the project's id
+    fake.slow("GET", LIST, seconds=0.4)  # what an interrupted deploy made
     monitor = configured(MonitorProvider(), fake)
     monitor.client_factory = lambda token, url: SentryClient(
         token, url, timeout=2.0, max_retries=0, operation_timeout=0.6, sleep=RecordingSleep())
