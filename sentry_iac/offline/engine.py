@@ -24,7 +24,13 @@ from sentry_iac.config.yaml.gcpause import paused_gc
 from sentry_iac.config.yaml.source import load_yaml
 from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
-from sentry_iac.pulumi_sdk import reset_options, root_resource, run_pulumi_func, sync_await
+from sentry_iac.pulumi_sdk import (
+    no_stack_traces,
+    reset_options,
+    root_resource,
+    run_pulumi_func,
+    sync_await,
+)
 from sentry_iac.resources.program import build, load_or_fail
 
 
@@ -123,7 +129,8 @@ def run_under_mocks(root: Path, stack: str, project: str, mocks: SpecMocks,
         # The collector is paused while the program runs: registering thousands of resources
         # makes it walk the growing heap again and again (half the time of a 6,000-resource
         # plan, and why plans grew faster than the resource count). See config.yaml.gcpause.
-        with paused_gc():
+        # No registration carries the program's stack trace: nothing offline reads it.
+        with paused_gc(), no_stack_traces():
             try:
                 sync_await(run_pulumi_func(program))
             except BaseException as exc:
