@@ -60,7 +60,8 @@ class Plan:
         return [r for r in self.resources if r.type.rsplit(":", 1)[-1] == short_type]
 
 
-def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> ProgramRun:
+def run_program(root: Path, stack: str, project: str, spec: Spec | None, *,
+                young_collections: bool = False) -> ProgramRun:
     """sentry-iac's program for ``stack`` under mocks (see ``run_under_mocks``).
 
     ``spec`` is the spec loaded from ``root``, so the files are loaded and checked once, not
@@ -70,15 +71,19 @@ def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> Prog
     def program() -> None:
         build(spec if spec is not None else load_or_fail(root), stack, offline=True)
 
-    return run_under_mocks(root, stack, project, SpecMocks(spec), program)
+    return run_under_mocks(root, stack, project, SpecMocks(spec), program,
+                           young_collections=young_collections)
 
 
-def run_offline(root: Path, stack: str, spec: Spec | None = None) -> Plan:
-    """The plan of ``stack``: raises ``SpecErrors`` when the configuration is invalid."""
+def run_offline(root: Path, stack: str, spec: Spec | None = None, *,
+                young_collections: bool = False) -> Plan:
+    """The plan of ``stack``: raises ``SpecErrors`` when the configuration is invalid.
+    ``young_collections``: the collector on for what the run allocates (``runner``), which
+    costs time and saves memory."""
     root = root.resolve()
     spec = spec or load_spec(root)
     spec.stack(stack)
-    run = run_program(root, stack, spec.project, spec)
+    run = run_program(root, stack, spec.project, spec, young_collections=young_collections)
     # Only the owner stack applies organisation settings, so only its plan calls them out.
     owner = spec.is_owner(stack)
     callouts = access_callouts(spec.org.security) if owner else []
