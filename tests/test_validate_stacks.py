@@ -108,3 +108,29 @@ def test_the_estimate_is_near_the_plans_count() -> None:
     for stack in spec.stacks:
         planned = len(run_offline(EXAMPLE, stack, spec).resources)
         assert planned / 2 <= validate.estimated_resources(spec, stack) <= planned * 2, stack
+
+
+def test_drained_and_young_plans_are_the_same_and_give_the_collector_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from sentry_iac.offline import runner
+
+    spec = load_spec(EXAMPLE)
+    whole = {s: run_offline(EXAMPLE, s, spec).as_json() for s in spec.stacks}
+    monkeypatch.setattr(runner, "DRAIN_EVERY", 7)  # the example's stacks drain several times
+    collected: list[int] = []
+    collect_young = runner._collect_young
+
+    def counted() -> None:
+        collected.append(gc.get_freeze_count())
+        collect_young()
+
+    monkeypatch.setattr(runner, "_collect_young", counted)
+    assert gc.isenabled()
+    for stack in spec.stacks:
+        young = run_offline(EXAMPLE, stack, spec, young_collections=True)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        assert young.as_json() == whole[stack]
+        assert run_offline(EXAMPLE, stack, spec).as_json() == whole[stack]
+    assert len(collected) >= 2
