@@ -1,8 +1,9 @@
 """``uv run python -m benchmarks [--sizes 1k,3k,6k,12k] [--api-sizes ...] [--json]``
 
-Generates each organisation, times ``validate`` and the owner stack's offline plan against the
-bare SDK, counts Sentry API calls per deployment phase on the fake Sentry, and prints a table
-(or JSON). Progress goes to stderr.
+Generates each organisation, times ``sentry-iac validate`` and the owner stack's ``sentry-iac
+plan`` as whole processes (the plan paired with two floors: the bare SDK under the same mock
+engine, and a stock SDK program), the configuration checks alone, counts Sentry API calls per
+deployment phase on the fake Sentry, and prints a table (or JSON). Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.api_calls import count_api_calls
-from benchmarks.generate import shape_for_resources, shape_for_rules, write_project
-from benchmarks.measure import compare_with_floor, describe, time_validate
+from benchmarks.generate import REPO_ROOT, shape_for_resources, shape_for_rules, write_project
+from benchmarks.measure import compare_with_floor, describe, time_checks, time_validate
 from benchmarks.rate_limited import (
     RateLimitedDeploy,
     first_deploy_rate_limited,
@@ -51,25 +52,31 @@ def _say(message: str) -> None:
 
 
 def run(sizes: list[int], api_sizes: list[int], rules: int, repeat: int, validate_repeat: int,
-        work: Path) -> Report:
+        work: Path, validate_rules: bool = True) -> Report:
     results = []
     for target in sizes:
         shape = shape_for_resources(target)
         project = write_project(work / f"org-{target}", shape)
-        _say(f"{target}: validate")
-        validate_s = time_validate(project, validate_repeat)
-        _say(f"{target}: plan and floor")
+        _say(f"{target}: plan and floors")
         comparison = compare_with_floor(project, work / f"floor-{target}", repeat)
+        _say(f"{target}: checks and validate")
+        checks_s = time_checks(project, validate_repeat)
+        validate = time_validate(project, validate_repeat)
         phases = None
         if target in api_sizes:
             _say(f"{target}: API calls")
             phases = count_api_calls(project)
-        results.append(SizeResult(target, describe(shape), validate_s, comparison, phases))
+        results.append(SizeResult(target, describe(shape), checks_s, validate, comparison,
+                                  phases))
+    _say("validate the example (the repository's own configuration)")
+    example = time_validate(REPO_ROOT, validate_repeat)
     rules_shape = shape_for_rules(rules)
     rules_project = write_project(work / f"rules-{rules}", rules_shape)
-    _say(f"validate {rules} rules")
-    rules_s = time_validate(rules_project, validate_repeat)
-    return Report(results, rules_shape.rules, describe(rules_shape), rules_s)
+    _say(f"checks and validate of {rules} rules")
+    rules_checks = time_checks(rules_project, validate_repeat)
+    rules_validate = time_validate(rules_project, 1) if validate_rules else None
+    return Report(results, rules_shape.rules, describe(rules_shape), rules_checks,
+                  rules_validate, example)
 
 
 def run_rate_limited(sizes: list[int], work: Path) -> list[RateLimitedDeploy]:
@@ -100,10 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "; 'all' for every size, 'none' for none)")
     parser.add_argument("--rules", type=int, default=10_000,
                         help="rules in the validate-only measurement (default 10000)")
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="fresh-process runs of each plan and floor; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds of plan and both floors, each a fresh process run in turn "
+                             "(default 3); ratios are the median of the rounds'")
     parser.add_argument("--validate-repeat", type=int, default=3,
-                        help="runs of each validate; the fastest counts (default 3)")
+                        help="runs of each validate and checks; the fastest counts (default 3)")
+    parser.add_argument("--no-rules-validate", action="store_true",
+                        help="time only the checks of the many-rules organisation, not its "
+                             "whole validate (which plans every stack: minutes)")
     parser.add_argument("--rate-limited-sizes", default=DEFAULT_RATE_LIMITED_SIZES,
                         help="the sizes whose first deploy runs against a fake limited to "
                              f"40 requests/s (default {DEFAULT_RATE_LIMITED_SIZES}; 'all' "
@@ -119,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sentry-iac-bench-") as tmp:
         work = args.keep or Path(tmp)
-        report = run(sizes, api_sizes, args.rules, args.repeat, args.validate_repeat, work)
+        report = run(sizes, api_sizes, args.rules, args.repeat, args.validate_repeat, work,
+                     validate_rules=not args.no_rules_validate)
         limited = run_rate_limited(limited_sizes, work)
     report.settings = {"sizes": sizes, "api_sizes": [s for s in sizes if s in api_sizes],
                        "rate_limited_sizes": limited_sizes,

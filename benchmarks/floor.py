@@ -12,26 +12,12 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from sentry_iac.offline.engine import Plan
+from typing import Any
 
 RESOURCES_FILE = "resources.json"
 PROJECT = "floor"
-
-
-def floor_resources(plan: Plan) -> list[dict[str, Any]]:
-    """The plan's resources as the floor program reads them: parents by index."""
-    index = {resource.urn: n for n, resource in enumerate(plan.resources)}
-    out = []
-    for resource in plan.resources:
-        options = {k: v for k, v in resource.options.items()
-                   if k in ("retain_on_delete", "additional_secret_outputs")}
-        out.append({"type": resource.type, "name": resource.name,
-                    "parent": index.get(resource.parent) if resource.parent else None,
-                    "custom": resource.custom, "inputs": resource.inputs, "options": options})
-    return out
+# sentry-iac's components (rules, projects, the organisation): everything else is custom.
+COMPONENT_PREFIX = "sentry-iac:index:"
 
 
 def write_floor(dest: Path, resources: list[dict[str, Any]]) -> Path:
@@ -43,3 +29,30 @@ def write_floor(dest: Path, resources: list[dict[str, Any]]) -> Path:
     (dest / "Pulumi.yaml").write_text(f"name: {PROJECT}\nruntime: python\n", encoding="utf-8")
     (dest / RESOURCES_FILE).write_text(json.dumps(resources), encoding="utf-8")
     return dest
+
+
+def floor_resources_from_plan_json(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """``floor_resources`` from what ``sentry-iac plan --json`` printed (resources sorted by
+    URN, each parent named ``type::name``): parents before their children, by index."""
+    entries = plan["resources"]
+    by_name = {f"{e['type']}::{e['name']}": e for e in entries}
+    if len(by_name) != len(entries):
+        raise ValueError("two resources share a type and name: parents would be ambiguous")
+    index: dict[str, int] = {}
+    out: list[dict[str, Any]] = []
+
+    def add(key: str) -> int:
+        if key not in index:
+            entry = by_name[key]
+            parent = add(entry["parent"]) if entry["parent"] else None
+            options = {k: v for k, v in entry["options"].items()
+                       if k in ("retain_on_delete", "additional_secret_outputs")}
+            index[key] = len(out)
+            out.append({"type": entry["type"], "name": entry["name"], "parent": parent,
+                        "custom": not entry["type"].startswith(COMPONENT_PREFIX),
+                        "inputs": entry["inputs"], "options": options})
+        return index[key]
+
+    for key in by_name:
+        add(key)
+    return out

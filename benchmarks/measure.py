@@ -1,4 +1,5 @@
-"""Timing and memory of ``validate``, plans and the floor, each measured in a fresh process."""
+"""What the benchmark times, each as a whole process (``processes``): ``sentry-iac validate`` and
+``sentry-iac plan`` as users run them, the two floors, and the configuration checks alone."""
 
 from __future__ import annotations
 
@@ -10,65 +11,101 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.floor import write_floor
+from benchmarks.floor import floor_resources_from_plan_json, write_floor
 from benchmarks.generate import REPO_ROOT, Shape
+from benchmarks.processes import Paired, ProcessRun, paired, run_process, script_env, sentry_iac
+
+STACK = "production"
+PLAN, FLOOR, STOCK = "plan", "floor", "stock floor"
 
 
-@dataclass(frozen=True)
-class Run:
-    """One plan (or floor) run in a fresh process."""
-
-    seconds: float
-    peak_mb: float  # ru_maxrss of that process
-    growth_mb: float  # ru_maxrss after the run minus before it
-    resources: int
-
-
-def time_validate(root: Path, repeat: int) -> float:
-    """Best of ``repeat`` runs of ``load_spec`` in one fresh process (see worker)."""
-    with tempfile.TemporaryDirectory(prefix="sentry-iac-bench-") as tmp:
-        out = Path(tmp) / "result.json"
-        subprocess.run([sys.executable, "-m", "benchmarks.worker", "validate", str(root),
-                        str(out), str(repeat)], cwd=REPO_ROOT, check=True)
-        seconds: float = json.loads(out.read_text(encoding="utf-8"))["seconds"]
-    return seconds
+def time_checks(root: Path, repeat: int) -> float:
+    """The configuration checks alone (``load_spec``: YAML, models, every cross-check; no plan),
+    the fastest of ``repeat`` fresh processes, imports excluded (see ``worker``)."""
+    best = float("inf")
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="sentry-iac-bench-") as tmp:
+            out = Path(tmp) / "result.json"
+            subprocess.run([sys.executable, "-m", "benchmarks.worker", "checks", str(root),
+                            str(out)], cwd=REPO_ROOT, env=script_env(), check=True)
+            best = min(best, json.loads(out.read_text(encoding="utf-8"))["seconds"])
+    return best
 
 
-def _worker(kind: str, directory: Path) -> tuple[Run, list[dict[str, Any]]]:
-    with tempfile.TemporaryDirectory(prefix="sentry-iac-bench-") as tmp:
-        out = Path(tmp) / "result.json"
-        subprocess.run([sys.executable, "-m", "benchmarks.worker", kind, str(directory), str(out)],
-                       cwd=REPO_ROOT, check=True)
-        result = json.loads(out.read_text(encoding="utf-8"))
-        listed = Path(tmp) / "resources.json"
-        resources = json.loads(listed.read_text(encoding="utf-8")) if listed.exists() else []
-    return Run(**result), resources
-
-
-def best_of(kind: str, directory: Path, repeat: int) -> tuple[Run, list[dict[str, Any]]]:
-    """The fastest of ``repeat`` fresh-process runs (others' load on the machine only slows)."""
-    runs = [_worker(kind, directory) for _ in range(repeat)]
-    fastest = min(range(repeat), key=lambda n: runs[n][0].seconds)
-    return runs[fastest][0], runs[0][1]
+def time_validate(root: Path, repeat: int) -> ProcessRun:
+    """``sentry-iac validate``, as a user runs it: the fastest of ``repeat`` runs."""
+    runs = [run_process([*sentry_iac(), "validate", "--dir", str(root)], cwd=root)
+            for _ in range(repeat)]
+    return min(runs, key=lambda run: run.seconds)
 
 
 @dataclass(frozen=True)
 class PlanComparison:
-    plan: Run
-    floor: Run
-    resources: list[dict[str, Any]]  # the plan's resources, for the API-call phases
+    """``sentry-iac plan --json`` of the owner stack against the bare SDK registering the same
+    resources, each a whole process, run in turn (``processes.paired``)."""
+
+    runs: Paired
+    resources: list[dict[str, Any]]  # the plan's resources, as the floor registers them
+
+    @property
+    def plan(self) -> ProcessRun:
+        return self.runs.best(PLAN)
+
+    @property
+    def floor(self) -> ProcessRun:
+        return self.runs.best(FLOOR)
+
+    @property
+    def stock(self) -> ProcessRun:
+        return self.runs.best(STOCK)
 
     @property
     def ratio(self) -> float:
-        return self.plan.seconds / self.floor.seconds
+        """plan over the floor under the same engine (collector paused), paired."""
+        return self.runs.ratio(PLAN, FLOOR)
+
+    @property
+    def stock_ratio(self) -> float:
+        """plan over a stock SDK program (collector on), paired."""
+        return self.runs.ratio(PLAN, STOCK)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "resources": len(self.resources),
+            "runs": {name: [run.as_json() for run in runs]
+                     for name, runs in self.runs.runs.items()},
+            "best": {name: self.runs.best(name).as_json() for name in self.runs.runs},
+            "plan_to_floor": self.ratio, "plan_to_stock_floor": self.stock_ratio,
+            "plan_to_floor_cpu": self.runs.cpu_ratio(PLAN, FLOOR),
+            "plan_to_stock_floor_cpu": self.runs.cpu_ratio(PLAN, STOCK),
+        }
 
 
 def compare_with_floor(project: Path, work: Path, repeat: int) -> PlanComparison:
-    """The owner stack's offline plan against the bare SDK registering the same resources."""
-    plan, resources = best_of("plan", project, repeat)
+    """One plan to learn what the floor registers, then ``repeat`` rounds of the plan and both
+    floors. The first plan also warms the bytecode cache and the files' pages."""
+    work.mkdir(parents=True, exist_ok=True)
+    printed = work / "plan.json"
+    plan_argv = [*sentry_iac(), "plan", "--stack", STACK, "--json", "--dir", str(project)]
+    run_process(plan_argv, cwd=project, stdout=printed)
+    resources = floor_resources_from_plan_json(json.loads(printed.read_text(encoding="utf-8")))
     floor_dir = write_floor(work / "floor", resources)
-    floor, _ = best_of("floor", floor_dir, repeat)
-    return PlanComparison(plan, floor, resources)
+    floor_argv = [sys.executable, "-m", "benchmarks.floor_run"]
+    commands = {
+        PLAN: (plan_argv, printed),
+        FLOOR: ([*floor_argv, "engine", str(floor_dir)], work / "floor.json"),
+        STOCK: ([*floor_argv, "stock", str(floor_dir)], work / "stock.json"),
+    }
+    run_process(commands[STOCK][0], cwd=REPO_ROOT, stdout=commands[STOCK][1])  # warm it too
+    runs = paired(commands, cwd=REPO_ROOT, repeat=repeat)
+    for name in (FLOOR, STOCK):  # each floor registered exactly what the plan did
+        output = commands[name][1]
+        assert output is not None
+        registered = len(json.loads(output.read_text(encoding="utf-8"))["resources"])
+        if registered != len(resources):
+            raise RuntimeError(f"the {name} registered {registered} resources, the plan "
+                               f"{len(resources)}")
+    return PlanComparison(runs, resources)
 
 
 def describe(shape: Shape) -> dict[str, int]:

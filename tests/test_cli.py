@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from sentry_iac.automation import DeployError, default_backend, deploy_settings
-from sentry_iac.cli.app import main
+from sentry_iac.cli.app import main, parser
+from sentry_iac.cli.commands import COMMANDS
 from sentry_iac.providers.credentials import TOKEN_ENV_VARS
 from tests.helpers import BAD_DIR, EXAMPLE, PROJECT_ROOT, copy_project
 
@@ -181,24 +182,87 @@ def test_up_never_runs_where_the_read_only_token_is_set(tmp_path: Path) -> None:
     assert run_cli("up", "--read-only", "--stack", "staging").returncode == 2  # preview only
 
 
-def test_help_and_the_review_commands_do_not_import_pulumi() -> None:
-    """`--help`, `render`, `diff` and `schema` run in editors and pre-commit hooks: they must
-    not pay for importing Pulumi (a second or more)."""
-    program = ("import contextlib, io, sys\n"
-               "from sentry_iac.cli import app\n"
-               "with contextlib.redirect_stdout(io.StringIO()):\n"
-               "    for argv in (['--help'], ['render', '--stack', 'staging'],\n"
-               "                 ['diff', '--base-dir', '.', '--head-dir', '.'],\n"
-               f"                 ['schema', '--check', '--dir', {str(PROJECT_ROOT)!r}]):\n"
-               "        try:\n"
-               "            app.main(argv)\n"
-               "        except SystemExit:\n"
-               "            pass\n"
-               "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pulumi')[:5])\n")
-    result = subprocess.run([sys.executable, "-c", program], cwd=EXAMPLE,
+# Run in a fresh interpreter: which top-level packages a command imported, by the interpreter's
+# own record (sys.modules), after it ran; its output is discarded.
+_IMPORTED = """\
+import contextlib, io, json, sys
+from sentry_iac.cli import app
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        code = app.main(sys.argv[1:])
+    except SystemExit as exc:
+        code = exc.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def imported_by(*argv: str, cwd: Path = EXAMPLE) -> tuple[object, set[str]]:
+    """The exit code of ``sentry-iac ARGV`` and every module it imported."""
+    result = subprocess.run([sys.executable, "-c", _IMPORTED, *argv], cwd=cwd,
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    answer = json.loads(result.stdout)
+    return answer["code"], set(answer["modules"])
+
+
+def _pulumi(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in ("pulumi", "pulumiverse_sentry",
+                                                            "pulumi_policy", "grpc"))
+
+
+@pytest.mark.parametrize("argv", [
+    ("--help",), ("render", "--stack", "staging"), ("diff", "--base-dir", ".", "--head-dir", "."),
+    ("schema", "--check", "--dir", str(PROJECT_ROOT)), ("checks",), ("stacks",), ("test",),
+], ids=lambda argv: argv[0])
+def test_commands_that_need_no_pulumi_do_not_import_it(argv: tuple[str, ...]) -> None:
+    """They run in editors and pre-commit hooks: importing Pulumi would cost them a second."""
+    code, modules = imported_by(*argv)
+    assert code == 0
+    assert _pulumi(modules) == []
+    assert "sentry_iac.offline.engine" not in modules
+
+
+def test_help_imports_no_command() -> None:
+    """`--help` reads the table of commands, and imports none of them nor what they need."""
+    code, modules = imported_by("--help")
+    assert code == 0
+    ours = sorted(m for m in modules if m.startswith("sentry_iac."))
+    assert ours == ["sentry_iac.cli", "sentry_iac.cli.app", "sentry_iac.cli.commands",
+                    "sentry_iac.cli.output", "sentry_iac.config", "sentry_iac.config.errors",
+                    "sentry_iac.config.yaml", "sentry_iac.config.yaml.gcpause",
+                    "sentry_iac.review", "sentry_iac.review.github"]
+    assert {"yaml", "pydantic", "httpx"} & modules == set()
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    code, modules = imported_by("checks")
+    assert code == 0
+    commands = sorted(m for m in modules if m.startswith("sentry_iac.cli."))
+    assert commands == ["sentry_iac.cli.app", "sentry_iac.cli.checks_command",
+                        "sentry_iac.cli.commands", "sentry_iac.cli.output"]
+
+
+def test_validate_of_a_broken_configuration_reports_it_before_importing_pulumi(
+        tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    org = project / "org.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + "\nnot_a_key: 1\n", encoding="utf-8")
+    code, modules = imported_by("validate", "--dir", str(project))
+    assert code == 1
+    assert _pulumi(modules) == []
+    code, modules = imported_by("validate", "--dir", str(copy_project(tmp_path / "q")))
+    assert code == 0  # the valid one is planned (by child processes, which import Pulumi)
+
+
+def test_every_listed_command_is_defined_by_its_module() -> None:
+    for name, command in COMMANDS.items():
+        top = parser(name)
+        assert top.parse_args([name, *_REQUIRED.get(name, [])]).func.__module__ == \
+            command.module, name
+
+
+_REQUIRED = {"plan": ["--stack", "s"], "render": ["--stack", "s"], "preview": ["--stack", "s"],
+             "up": ["--stack", "s"], "import": ["--org", "o"], "init": ["d"]}
 
 
 def test_the_import_command_asks_for_the_providers_token_variables(
@@ -221,3 +285,30 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
         os.close(write_end)
     assert writer.stderr == ""
     assert writer.returncode == 1
+
+
+def test_a_held_pause_leaves_the_collector_paused() -> None:
+    program = ("import gc\n"
+               "from sentry_iac.config.yaml import gcpause\n"
+               "with gcpause.paused_gc():\n"
+               "    inside = gc.isenabled()\n"
+               "after = gc.isenabled()\n"
+               "gcpause.hold()\n"
+               "with gcpause.paused_gc():\n"
+               "    pass\n"
+               "print(inside, after, gc.isenabled())\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.stdout.split() == ["False", "True", "False"], result.stderr
+
+
+def test_the_script_exits_with_the_commands_code_and_all_its_output(tmp_path: Path) -> None:
+    # The script ends a short command with os._exit: what it printed must still all arrive.
+    result = run_cli("plan", "--stack", "production", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["stack"] == "production"
+    assert run_cli("plan", "--stack", "nowhere").returncode == 1
+    assert run_cli("plan").returncode == 2  # argparse's usage error
+    outside = run_cli("validate", "--dir", str(tmp_path))
+    assert outside.returncode == 1
+    assert "is not a sentry-iac project" in outside.stderr

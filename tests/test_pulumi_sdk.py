@@ -6,9 +6,11 @@ from __future__ import annotations
 import ast
 import asyncio
 import base64
+import contextlib
 import importlib.util
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi.dynamic as dyn
@@ -87,3 +89,98 @@ def test_batch_setitems_is_restored_after_pulumi_wraps_it() -> None:
     assert pulumi_sdk.batch_setitems() is not original  # Pulumi wraps it and leaves it so
     pulumi_sdk.restore_batch_setitems()
     assert pulumi_sdk.batch_setitems() is original
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+
+class _Probe(pulumi.ComponentResource):
+    # A class of its own: the SDK's trace starts at the third __init__ up the stack.
+    def __init__(self) -> None:
+        super().__init__("test:index:Probe", "probe")
+
+
+def _stack_trace_frames(tmp_path: Path, quiet: bool) -> int:
+    """How many frames the stack trace of one registered component carries."""
+    from pulumi.runtime.mocks import MockMonitor
+
+    frames: list[int] = []
+
+    class Capturing(MockMonitor):
+        def RegisterResource(self, request: Any) -> Any:
+            if request.type == "test:index:Probe":
+                frames.append(len(request.stackTrace.frames))
+            return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi_sdk.reset_options(project="p", stack="s", root_directory=str(tmp_path))
+        mocks = _Mocks()
+        pulumi.runtime.set_mocks(mocks, project="p", stack="s", monitor=Capturing(mocks))
+
+        def program() -> None:
+            _Probe()
+
+        with pulumi_sdk.no_stack_traces() if quiet else contextlib.nullcontext():
+            pulumi_sdk.sync_await(pulumi_sdk.run_pulumi_func(program))
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert len(frames) == 1
+    return frames[0]
+
+
+def test_no_stack_traces_empties_the_trace_register_resource_sends(tmp_path: Path) -> None:
+    assert _stack_trace_frames(tmp_path, quiet=False) > 0  # the SDK walks the stack by default
+    assert _stack_trace_frames(tmp_path, quiet=True) == 0
+    assert _stack_trace_frames(tmp_path, quiet=False) > 0  # and again once the block ends
+
+
+def test_drained_every_finishes_registrations_while_the_program_runs(tmp_path: Path) -> None:
+    from pulumi.runtime.mocks import MockMonitor
+
+    registered: list[str] = []
+    seen_while_declaring: list[int] = []
+    drains: list[int] = []
+
+    class Counting(MockMonitor):
+        def RegisterResource(self, request: Any) -> Any:
+            if request.type == "test:index:Probe":
+                registered.append(request.name)
+            return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+
+    class Probe(pulumi.ComponentResource):
+        def __init__(self, name: str) -> None:
+            super().__init__("test:index:Probe", name)
+
+    def program() -> None:
+        for n in range(5):
+            seen_while_declaring.append(len(registered))
+            Probe(f"p{n}")
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi_sdk.reset_options(project="p", stack="s", root_directory=str(tmp_path))
+        mocks = _Mocks()
+        pulumi.runtime.set_mocks(mocks, project="p", stack="s", monitor=Counting(mocks))
+        with pulumi_sdk.drained_every(2, lambda: drains.append(len(registered))):
+            pulumi_sdk.sync_await(pulumi_sdk.run_pulumi_func(program))
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert sorted(registered) == [f"p{n}" for n in range(5)]
+    # After every second declaration, all declared so far were registered before going on.
+    assert drains == [2, 4]
+    assert seen_while_declaring == [0, 0, 2, 2, 4]
+    # The name drained_every wraps is the one Resource.__init__ calls, and it is put back.
+    import pulumi.resource as pulumi_resource
+
+    wrapped = getattr(pulumi_resource, "register_resource")  # noqa: B009 (not exported)
+    assert wrapped.__module__ == "pulumi.runtime.resource"

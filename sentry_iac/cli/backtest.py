@@ -152,8 +152,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    command = sub.add_parser("backtest", help="how often each metric rule would have fired "
-                                              "lately (reads Sentry, never writes)")
+    command = sub.add_parser("backtest")
     command.add_argument("--rule", help="one rule id (default: every metric rule)")
     command.add_argument("--stack", help="one stack (default: every stack)")
     command.add_argument("--days", type=int, default=7, choices=range(1, 91), metavar="N",

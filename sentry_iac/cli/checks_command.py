@@ -19,5 +19,5 @@ def cmd_checks(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    checks = sub.add_parser("checks", help="list every check id and what it refuses")
+    checks = sub.add_parser("checks")
     checks.set_defaults(func=cmd_checks)

@@ -41,9 +41,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    for command, help_text in (("preview", "show what `pulumi up` would change (Pulumi CLI)"),
-                               ("up", "apply the stack to Sentry (Pulumi CLI)")):
-        p = sub.add_parser(command, help=help_text)
+    for command in ("preview", "up"):
+        p = sub.add_parser(command)
         p.add_argument("--stack", required=True, help="the stack, e.g. staging or production")
         p.add_argument("--backend", help="state backend URL (default: a file:// backend in "
                                          ".pulumi-state/ of the project, or PULUMI_BACKEND_URL)")

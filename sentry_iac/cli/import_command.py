@@ -48,9 +48,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    command = subparsers.add_parser(
-        "import", help="adopt an existing Sentry organisation: write its YAML and the files "
-                       "Pulumi adopts it with (reads Sentry, never writes)")
+    command = subparsers.add_parser("import")
     command.add_argument("--org", required=True, help="the organisation slug")
     command.add_argument("--base-url", help=f"Sentry's URL (default {DEFAULT_BASE_URL})")
     command.add_argument("--out", help="the folder to write (default <org>-sentry)")

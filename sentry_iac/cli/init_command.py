@@ -59,8 +59,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    command = subparsers.add_parser(
-        "init", help="write a new organisation repository that depends on sentry-iac")
+    command = subparsers.add_parser("init")
     command.add_argument("dir", metavar="DIR", help="the folder to write (empty or new)")
     command.add_argument("--org", help="the organisation slug (default: DIR's name)")
     command.add_argument("--stacks", default=DEFAULT_STACKS,

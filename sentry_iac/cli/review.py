@@ -177,15 +177,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add ``render``, ``diff`` and ``schema`` to the ``sentry-iac`` parser."""
-    render = subparsers.add_parser(
-        "render", help="one stack's alert rules, routing and organisation in plain English")
+    render = subparsers.add_parser("render")
     render.add_argument("--stack", required=True, help="the stack, e.g. staging or production")
     render.add_argument("--format", choices=FORMATS, default="markdown")
     render.add_argument("--dir", default=".", help="the project folder (default: .)")
     render.set_defaults(func=cmd_render)
 
-    diff = subparsers.add_parser(
-        "diff", help="what changes between two revisions, per stack (for pull requests)")
+    diff = subparsers.add_parser("diff")
     diff.add_argument("base", nargs="?", default=None,
                       help="a git revision: commit, branch or tag (e.g. origin/main); never "
                            "read as a folder")
@@ -207,9 +205,7 @@ def register(subparsers: Any) -> None:
                       help="with --backtest: how many days back (1-90, default 7)")
     diff.set_defaults(func=cmd_diff)
 
-    schema_command = subparsers.add_parser(
-        "schema", help="write schema/*.schema.json (JSON Schema for editors) and "
-                       "docs/configuration.md from the models")
+    schema_command = subparsers.add_parser("schema")
     schema_command.add_argument("--check", action="store_true",
                                 help="exit 1 if the committed files are stale")
     schema_command.add_argument("--dir", default=".", help="the project folder (default: .)")

@@ -1,6 +1,5 @@
 """``sentry-iac test``: play the rule tests (``rule-tests/*.yaml``) through the payloads each
-stack would send, with Sentry's semantics, and say which pass (``sentry_iac.ruletest``).
-``backtest`` is registered with it."""
+stack would send, with Sentry's semantics, and say which pass (``sentry_iac.ruletest``)."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sentry_iac.cli import backtest
 from sentry_iac.cli.output import ExitCode, fail, problems
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import ORG_FILE, load_spec
@@ -34,8 +32,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    test = sub.add_parser("test", help="run the rule tests in rule-tests/ (offline)")
+    test = sub.add_parser("test")
     test.add_argument("files", nargs="*", help="test files (default: rule-tests/*.yaml)")
     test.add_argument("--dir", default=".", help="the project folder (default: .)")
     test.set_defaults(func=cmd_test)
-    backtest.register(sub)  # the same rules against Sentry's recorded series

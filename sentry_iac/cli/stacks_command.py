@@ -60,7 +60,7 @@ def cmd_stacks(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    stacks = sub.add_parser("stacks", help="list the stacks in deploy order, the owner first")
+    stacks = sub.add_parser("stacks")
     stacks.add_argument("--json", action="store_true",
                         help='machine-readable: {"owner": ..., "others": [...], "order": [...]}')
     stacks.add_argument("--dir", default=".", help="the project folder (default: .)")

@@ -25,9 +25,9 @@ class Strict(BaseModel):
     # Rust's regex engine: its `$` ends the text, where Python's also matches before a final
     # line break, and so took 'api\n' (a `|` block scalar) as a slug. The string literal after
     # each field is its description in the JSON Schema (schema/*.json: editors' hover help);
-    # pydantic reads it from the source, and it changes no validation or message.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="rust-regex",
-                              use_attribute_docstrings=True)
+    # config.field_docs reads it from the source for the schema only (reading it as every
+    # model is made was a fifth of importing them), and it changes no validation or message.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="rust-regex")
 
 
 def _not_a_boolean(value: Any) -> Any:

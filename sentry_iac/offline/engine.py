@@ -7,29 +7,24 @@ that both register the same resources.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pulumi
 
 from sentry_iac.config.attention import (
     access_callouts,
     lifecycle_callouts,
     team_role_callouts,
 )
-from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import Spec, load_spec
-from sentry_iac.config.yaml.gcpause import paused_gc
-from sentry_iac.config.yaml.source import load_yaml
 from sentry_iac.offline.mocks import SpecMocks
-from sentry_iac.offline.monitor import MASK, RecordingMonitor, RegisteredResource
-from sentry_iac.pulumi_sdk import reset_options, root_resource, run_pulumi_func, sync_await
+from sentry_iac.offline.monitor import RegisteredResource
+from sentry_iac.offline.runner import ProgramRun, run_under_mocks, stack_config_values
 from sentry_iac.resources.program import build, load_or_fail
+
+__all__ = ["Plan", "ProgramRun", "run_offline", "run_program", "run_under_mocks",
+           "stack_config_values"]
 
 
 @dataclass
@@ -69,79 +64,8 @@ class Plan:
         return [r for r in self.resources if r.type.rsplit(":", 1)[-1] == short_type]
 
 
-def stack_config_values(root: Path, stack: str) -> dict[str, str]:
-    """The plain (non-secret) config of a stack, as the Pulumi CLI would pass it to the program.
-    Secret values stay encrypted and unread: nothing offline needs them."""
-    try:
-        loaded = load_yaml(root / f"Pulumi.{stack}.yaml", f"Pulumi.{stack}.yaml")
-    except SpecErrors:
-        return {}  # the program itself reports the broken file, before registering anything
-    data = loaded.data if isinstance(loaded.data, dict) else {}
-    config = data.get("config")
-    if not isinstance(config, dict):
-        return {}
-    values: dict[str, str] = {}
-    for key, value in config.items():
-        if isinstance(value, dict) and "secure" in value:
-            continue
-        # The CLI hands structured values to the program as JSON text.
-        values[key] = value if isinstance(value, str) else json.dumps(value)
-    return values
-
-
-def _resolve_output(value: Any) -> Any:
-    output = pulumi.Output.from_input(value)
-    if sync_await(output.is_secret()):
-        return MASK
-    resolved = sync_await(output.future())
-    return resolved
-
-
-@dataclass
-class ProgramRun:
-    """What the program registered and looked up, whether or not it finished."""
-
-    monitor: RecordingMonitor
-    mocks: SpecMocks
-    outputs: dict[str, Any]
-
-
-def run_under_mocks(root: Path, stack: str, project: str, mocks: SpecMocks,
-                    program: Callable[[], None], *, preview: bool = False) -> ProgramRun:
-    """Call ``program`` as ``stack`` of ``project`` in ``root`` under ``mocks``, in a fresh
-    event loop, as the language host would run a program (for ``pulumi preview`` when
-    ``preview``, else for ``pulumi up``).
-
-    Exceptions from the program propagate after its pending registrations have settled, and
-    ``ProgramRun`` is attached to them as ``exc.program_run`` so callers can see what (if
-    anything) was registered before the failure.
-    """
-    monitor = RecordingMonitor(mocks)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        reset_options(project=project, stack=stack, root_directory=str(root), preview=preview)
-        pulumi.runtime.set_all_config(stack_config_values(root, stack), [])
-        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview,
-                                 monitor=monitor, logger=logging.getLogger("sentry_iac.offline"))
-        # The collector is paused while the program runs: registering thousands of resources
-        # makes it walk the growing heap again and again (half the time of a 6,000-resource
-        # plan, and why plans grew faster than the resource count). See config.yaml.gcpause.
-        with paused_gc():
-            try:
-                sync_await(run_pulumi_func(program))
-            except BaseException as exc:
-                exc.program_run = ProgramRun(monitor, mocks, {})  # type: ignore[attr-defined]
-                raise
-        raw: dict[str, Any] = getattr(root_resource(), "outputs", {}) or {}
-        outputs = {name: _resolve_output(value) for name, value in sorted(raw.items())}
-        return ProgramRun(monitor, mocks, outputs)
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
-
-
-def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> ProgramRun:
+def run_program(root: Path, stack: str, project: str, spec: Spec | None, *,
+                young_collections: bool = False) -> ProgramRun:
     """sentry-iac's program for ``stack`` under mocks (see ``run_under_mocks``).
 
     ``spec`` is the spec loaded from ``root``, so the files are loaded and checked once, not
@@ -151,15 +75,19 @@ def run_program(root: Path, stack: str, project: str, spec: Spec | None) -> Prog
     def program() -> None:
         build(spec if spec is not None else load_or_fail(root), stack, offline=True)
 
-    return run_under_mocks(root, stack, project, SpecMocks(spec), program)
+    return run_under_mocks(root, stack, project, SpecMocks(spec), program,
+                           young_collections=young_collections)
 
 
-def run_offline(root: Path, stack: str, spec: Spec | None = None) -> Plan:
-    """The plan of ``stack``: raises ``SpecErrors`` when the configuration is invalid."""
+def run_offline(root: Path, stack: str, spec: Spec | None = None, *,
+                young_collections: bool = False) -> Plan:
+    """The plan of ``stack``: raises ``SpecErrors`` when the configuration is invalid.
+    ``young_collections``: the collector on for what the run allocates (``runner``), which
+    costs time and saves memory."""
     root = root.resolve()
     spec = spec or load_spec(root)
     spec.stack(stack)
-    run = run_program(root, stack, spec.project, spec)
+    run = run_program(root, stack, spec.project, spec, young_collections=young_collections)
     # Only the owner stack applies organisation settings, so only its plan calls them out.
     owner = spec.is_owner(stack)
     callouts = ([*access_callouts(spec.org.security), *team_role_callouts(spec.org)]

@@ -4,11 +4,12 @@ the spec. Every value is a visible placeholder, never something that looks like 
 from __future__ import annotations
 
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from sentry_iac.config.loader import Spec
+if TYPE_CHECKING:  # the floor of the benchmark runs these mocks without loading any spec
+    from sentry_iac.config.loader import Spec
 
 # The public key in the placeholder DSNs: visibly fake, and a module constant so a test can make
 # it a sentinel and prove no DSN ever reaches an output.

@@ -5,7 +5,7 @@ The schema is draft-07 (``definitions``, ``$ref``), which every YAML editor unde
 cannot see what validators accept beyond the field types, so a few facts are added here from the
 same constants the validators use: string shorthands, platform ids, measures, threshold and
 duration syntax, and performance ranges with Sentry's defaults. Descriptions are the models'
-field docstrings (``use_attribute_docstrings``), examples their ``Field(examples=...)``.
+field docstrings (``config.field_docs``), examples their ``Field(examples=...)``.
 Cross-references (a project's team) stay ``validate``'s.
 
 ``sentry-iac schema [--check]`` writes ``schema/*.schema.json`` (``--check``: exit 1 if they are
@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from sentry_iac.config.alerts import AlertsFile
 from sentry_iac.config.durations import _DURATION, _THRESHOLD
+from sentry_iac.config.field_docs import document_fields
 from sentry_iac.config.metrics import PRESETS
 from sentry_iac.config.models import Organization
 from sentry_iac.config.platforms import SENTRY_PLATFORMS
@@ -111,6 +112,7 @@ def _enrich_alerts(definitions: Schema) -> None:
 
 def generate(model: type[BaseModel], title: str,
              enrich: Callable[[Schema], None]) -> Schema:
+    document_fields()
     raw = model.model_json_schema(by_alias=True, ref_template="#/definitions/{model}")
     definitions: Schema = raw.pop("$defs", {})
     _add_shorthands(definitions)

@@ -7,6 +7,12 @@ more than the work itself (2.3 s of a 3.4 s load; 7.9 s of a 14.8 s plan of 6,00
 Little garbage worth collecting early is made meanwhile (the peak memory of a 12,000-resource
 plan grows by a tenth); reference counting frees the rest, and the collector is switched back
 on, if it was on, when the block ends.
+
+Switching it back on is not free either: the first collection then walks everything the block
+allocated (a loaded 10,000-rule spec: 340,000 objects, 0.4 s, none of them garbage). A process
+that ends after one short command (the ``sentry-iac`` script, ``cli.app.run``) calls ``hold``:
+from then on a paused block leaves the collector paused, and the process exits without a last
+walk.
 """
 
 from __future__ import annotations
@@ -14,6 +20,14 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
+
+_held = False
+
+
+def hold() -> None:
+    """Leave the collector paused after every paused block, for the rest of this process."""
+    global _held
+    _held = True
 
 
 @contextlib.contextmanager
@@ -23,5 +37,5 @@ def paused_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        if was_enabled:
+        if was_enabled and not _held:
             gc.enable()
