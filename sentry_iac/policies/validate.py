@@ -16,6 +16,7 @@ import functools
 import os
 import pickle
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,11 +78,20 @@ def workers(spec: Spec) -> int:
     return 2 if sum(largest) * BYTES_PER_RESOURCE <= MEMORY_BUDGET else 1
 
 
+def fork_is_safe() -> bool:
+    """Whether this process may fork a child to plan in: not when other threads run or gRPC
+    is loaded (a process that already ran Pulumi's engine, as in tests), whose state a forked
+    child inherits half-made (a child crashed in ``threading._after_fork``). ``sentry-iac
+    validate`` forks before it imports Pulumi, so it always may."""
+    return (hasattr(os, "fork") and threading.active_count() == 1
+            and "grpc" not in sys.modules)
+
+
 def check_stacks(root: Path, spec: Spec) -> list[StackCheck]:
     """Every stack of ``spec``, in name order. A plan that fails raises here as it would have
     in this process (a ``SpecErrors``, or the program's own error)."""
     stacks = sorted(spec.stacks)
-    if not hasattr(os, "fork"):
+    if not fork_is_safe():
         return [check_stack(root, spec, stack) for stack in stacks]
     at_once = workers(spec)
     results: list[StackCheck] = []
