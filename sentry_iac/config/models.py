@@ -357,8 +357,12 @@ class Priority(Strict):
     model_config = ConfigDict(extra="allow", frozen=True, strict=False, regex_engine="rust-regex")
     __pydantic_extra__: dict[Name, tuple[Name, ...]] = Field(init=False)
 
-    respond: str | None = Field(default=None, examples=["immediately", "within a day"])
-    """The expected response time, for people reading the file (documentation only)."""
+    # Given here, not as a docstring: the docstring reader skips a class that declares
+    # __pydantic_extra__ (config.field_docs).
+    respond: str | None = Field(
+        default=None, examples=["immediately", "within a day"],
+        description="The expected response time, for people reading the file (documentation "
+                    "only).")
 
     @property
     def routes(self) -> dict[str, tuple[str, ...]]:
