@@ -22,7 +22,7 @@ from sentry_iac.providers.alerting import SOURCES, AlertProvider, _ObjectProvide
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.paths import api_path
-from sentry_iac.providers.resolve import ResolveError, Resolver
+from sentry_iac.providers.resolve import ResolveError, Resolver, with_owner_team_id
 from sentry_iac.providers.wire import WHOLE, WireTypes
 from sentry_iac.sentry.crons import (
     CONFIG_KEYS,
@@ -113,13 +113,8 @@ class CronMonitorProvider(_ObjectProvider):
         return str(found["id"])
 
     def payload(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
-        spec = dict(props[self.spec_key])
-        owner = spec.get("owner")
-        if isinstance(owner, str) and owner.startswith("team:"):
-            team = Resolver(client, props["organization"], self.lookups()).team_id(
-                owner.removeprefix("team:"))
-            spec["owner"] = f"team:{team}"
-        return spec
+        return with_owner_team_id(props[self.spec_key], client, props["organization"],
+                                  self.lookups())
 
     def normalize(self, body: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
         return normalize_monitor(body)

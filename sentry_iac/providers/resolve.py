@@ -275,3 +275,15 @@ class Resolver:
                              "dynamicFormFields": []},
                     "config": {"targetType": "specific"}}
         raise ResolveError(f"channel kind '{kind}' cannot be used in alerts")
+
+
+def with_owner_team_id(spec: dict[str, Any], client: SentryClient, organization: str,
+                       lookups: Lookups) -> dict[str, Any]:
+    """A cron or uptime monitor's payload with its owner team by id (``team:<slug>`` ->
+    ``team:<id>``), as Sentry's owner field takes it."""
+    spec = dict(spec)
+    owner = spec.get("owner")
+    if isinstance(owner, str) and owner.startswith("team:"):
+        team = Resolver(client, organization, lookups).team_id(owner.removeprefix("team:"))
+        spec["owner"] = f"team:{team}"
+    return spec

@@ -29,7 +29,7 @@ from sentry_iac.providers.alerting import (
 )
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
-from sentry_iac.providers.resolve import Resolver
+from sentry_iac.providers.resolve import with_owner_team_id
 from sentry_iac.providers.wire import WHOLE, WireTypes
 from sentry_iac.sentry.uptime import (
     CONFIG_FIELDS,
@@ -86,14 +86,8 @@ def normalize_uptime_detector(body: dict[str, Any]) -> dict[str, Any]:
 
 def _owner_by_id(provider: _ObjectProvider, client: SentryClient, props: dict[str, Any]
                  ) -> dict[str, Any]:
-    """The payload with its owner team by id (``team:<slug>`` -> ``team:<id>``)."""
-    spec = dict(props[provider.spec_key])
-    owner = spec.get("owner")
-    if isinstance(owner, str) and owner.startswith("team:"):
-        team = Resolver(client, props["organization"], provider.lookups()).team_id(
-            owner.removeprefix("team:"))
-        spec["owner"] = f"team:{team}"
-    return spec
+    return with_owner_team_id(props[provider.spec_key], client, props["organization"],
+                              provider.lookups())
 
 
 def _unchanged(client: SentryClient, path: str, body: dict[str, Any],
