@@ -184,3 +184,129 @@ def test_drained_every_finishes_registrations_while_the_program_runs(tmp_path: P
 
     wrapped = getattr(pulumi_resource, "register_resource")  # noqa: B009 (not exported)
     assert wrapped.__module__ == "pulumi.runtime.resource"
+
+
+# What offline.declarations runs in a resource's constructor (tests/test_declarations.py holds
+# the whole against the engine; these name each step).
+
+def test_stack_type_is_the_root_resources_type() -> None:
+    from pulumi.runtime.stack import Stack
+
+    assert Stack.__init__.__code__.co_consts.count(pulumi_sdk.STACK_TYPE) == 1
+
+
+def test_register_in_place_receives_every_registration_and_restores_the_sdks(
+        tmp_path: Path) -> None:
+    from pulumi.runtime.mocks import MockMonitor
+
+    seen: list[tuple[str, str, bool]] = []
+
+    class Probe(pulumi.ComponentResource):
+        def __init__(self, name: str) -> None:
+            super().__init__("test:index:Probe", name, {"a": 1})
+
+    before = getattr(pulumi.resource, "register_resource")  # noqa: B009
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        pulumi_sdk.reset_options(project="p", stack="s", root_directory=str(tmp_path))
+        mocks = _Mocks()
+        def record(r: pulumi_sdk.RegisterResource) -> None:
+            seen.append((r.token, r.name, r.custom))
+            pulumi_sdk.settle_outputs(r.resource, r.props, {}, urn=f"urn:{r.name}",
+                                      resource_id=None, by_type=False)
+
+        with pulumi_sdk.register_in_place(record):
+            # setting the mocks makes the stack's root resource
+            pulumi.runtime.set_mocks(mocks, project="p", stack="s",
+                                     monitor=MockMonitor(mocks))
+            def program() -> None:
+                Probe("one")
+
+            pulumi_sdk.sync_await(pulumi_sdk.run_pulumi_func(program))
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert seen == [(pulumi_sdk.STACK_TYPE, "p-s", False), ("test:index:Probe", "one", False)]
+    assert getattr(pulumi.resource, "register_resource") is before  # noqa: B009
+
+
+def test_run_now_finishes_a_coroutine_that_waits_on_a_pending_future() -> None:
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        async def program() -> int:
+            pending = loop.create_future()
+            loop.call_soon(pending.set_result, 41)
+
+            async def waits() -> int:
+                return int(await pending) + 1
+
+            return pulumi_sdk.run_now(waits())  # inside the running loop, as in a program
+
+        assert loop.run_until_complete(program()) == 42
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def test_serialize_inputs_of_plain_data_is_what_the_sdks_serializer_gives() -> None:
+    from pulumi.runtime import rpc
+
+    class Probe(dyn.Resource):
+        pass
+
+    res = object.__new__(Probe)
+    props = {"n": 3, "f": 0.5, "none": None, "t": (1, "x"), "d": {"k": [None, {"z": 2}]}}
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        ours = pulumi_sdk.serialize_inputs(res, props, None)
+        theirs = pulumi_sdk.wire_value(loop.run_until_complete(rpc.serialize_properties(
+            props, {}, res, res.translate_input_property, None)))
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert ours == theirs == {"n": 3.0, "f": 0.5, "t": [1.0, "x"],
+                              "d": {"k": [None, {"z": 2.0}]}}
+
+
+def test_as_deserialized_is_what_the_sdks_deserializer_makes_of_the_struct() -> None:
+    from google.protobuf import struct_pb2
+    from pulumi.runtime import rpc
+
+    secret = {rpc._special_sig_key: rpc._special_secret_sig, "value": "s"}
+    wire = {"d": {"none": None, "x": 1.0, "u": rpc.UNKNOWN}, "l": [None, "a", secret],
+            "s": secret, "gone": None}
+    struct = struct_pb2.Struct()
+    struct.update(wire)
+    assert pulumi_sdk.as_deserialized_properties(wire) == rpc.deserialize_properties(struct)
+
+
+def test_settle_outputs_resolves_urn_id_and_each_property(tmp_path: Path) -> None:
+    class Probe(dyn.Resource):
+        pass
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        res = object.__new__(Probe)
+        res._name = "probe"
+        pulumi_sdk.settle_outputs(res, {"a": 1, "b": 2}, {"a": 1, "extra": 3}, urn="urn:x",
+                                  resource_id="id-1", by_type=False)
+        got = [pulumi_sdk.sync_await(res.__dict__[k].future()) for k in ("urn", "id", "a", "b")]
+        assert got == ["urn:x", "id-1", 1.0, None] and "extra" not in res.__dict__
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def test_secret_output_names_and_mock_resource_args_are_the_sdks() -> None:
+    class Probe(dyn.Resource):
+        pass
+
+    res = object.__new__(Probe)
+    assert pulumi_sdk.secret_output_names(res, None, ["dsnPublic"]) == ["dsnPublic"]
+    assert pulumi_sdk.secret_output_names(res, None, None) == []
+    args = pulumi_sdk.mock_resource_args("t:i:T", "n", {"a": 1.0}, custom=True)
+    assert (args.typ, args.name, args.inputs, args.custom) == ("t:i:T", "n", {"a": 1.0}, True)

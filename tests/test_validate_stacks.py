@@ -1,5 +1,5 @@
-"""``validate`` after the configuration checks: each stack planned in a child process, and what
-the children send back (``sentry_iac.policies.validate``)."""
+"""``validate`` after the configuration checks: each stack declared in a child process, and
+what the children send back (``sentry_iac.policies.validate``)."""
 
 from __future__ import annotations
 
@@ -111,9 +111,11 @@ def test_two_plans_at_once_only_while_both_fit_in_memory(
     assert sizes[spec.org.owner_stack] > min(sizes.values()) > 0
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
     monkeypatch.setattr(validate, "BYTES_PER_RESOURCE", 1)
-    monkeypatch.setattr(validate, "MEMORY_BUDGET", sum(sizes.values()))
+    # Each child is charged the parent's size beside its own declarations.
+    monkeypatch.setattr(validate, "_resident_bytes", lambda: 10)
+    monkeypatch.setattr(validate, "MEMORY_BUDGET", 30 + sum(sizes.values()))
     assert validate.workers(spec) == 2
-    monkeypatch.setattr(validate, "MEMORY_BUDGET", sum(sizes.values()) - 1)
+    monkeypatch.setattr(validate, "MEMORY_BUDGET", 30 + sum(sizes.values()) - 1)
     assert validate.workers(spec) == 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0}, raising=False)
     monkeypatch.setattr(validate, "MEMORY_BUDGET", 1 << 40)

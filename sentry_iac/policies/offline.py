@@ -1,8 +1,10 @@
-"""The checks on the offline plan: what ``sentry-iac validate`` runs for every stack."""
+"""The policies on what a stack declares: ``sentry-iac validate`` runs them on every stack's
+declarations (``offline.declarations``), ``plan`` on its offline plan."""
 
 from __future__ import annotations
 
 from sentry_iac.config.loader import Spec
+from sentry_iac.offline.declarations import Declaration
 from sentry_iac.offline.engine import Plan
 from sentry_iac.policies.checks import Resource, Settings, Violation, run_checks
 
@@ -21,6 +23,15 @@ def resources_from(plan: Plan) -> list[Resource]:
         secret = frozenset(r.options.get("additional_secret_outputs", ()))
         out.append(Resource(r.type.rsplit(":", 1)[-1], r.name, r.inputs, secret))
     return out
+
+
+def resources_declared(declared: list[Declaration]) -> list[Resource]:
+    return [Resource(d.type.rsplit(":", 1)[-1], d.name, d.inputs, d.secret_outputs)
+            for d in declared]
+
+
+def check_declarations(declared: list[Declaration], spec: Spec) -> list[Violation]:
+    return run_checks(resources_declared(declared), settings_from(spec))
 
 
 def check_plan(plan: Plan, spec: Spec) -> list[Violation]:

@@ -1,13 +1,14 @@
-"""What ``sentry-iac validate`` does once the configuration checks have passed: every stack
-planned under the offline engine and the policies run on what it registered.
+"""What ``sentry-iac validate`` does once the configuration checks have passed: every stack's
+resources declared by the program (``offline.declarations``: the SDK's own constructors and
+serialization, without the engine's round trip, a tenth of a plan's time) and the policies run
+on them.
 
-Each stack is planned in a child process forked from the one that loaded the spec, so the spec
+Each stack is declared in a child process forked from the one that loaded the spec, so the spec
 is loaded and checked once and handed over without being copied or pickled. A child sends back
-only its stack's resource count and policy violations; its plan (thousands of registrations and
-the SDK's objects behind them) ends with it, so no process ever holds two stacks' plans. Two
-children run at once where there are two cores and both plans fit in ``MEMORY_BUDGET`` at
-once; otherwise one after another. Where ``fork`` is missing the stacks are planned here, one
-after another, each plan dropped once its policies ran.
+only its stack's resource count and policy violations; its declarations end with it, so no
+process ever holds two stacks'. Two children run at once where there are two cores and both fit
+in ``MEMORY_BUDGET`` with the parent; otherwise one after another. Where ``fork`` is missing the
+stacks are declared here, one after another, each dropped once its policies ran.
 """
 
 from __future__ import annotations
@@ -26,17 +27,19 @@ from typing import Any
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import Spec
 from sentry_iac.config.stack_views import rule_is_on
+from sentry_iac.config.yaml.gcpause import paused_gc
 from sentry_iac.policies.checks import Violation
 
-# The memory that planning may hold at once. A plan costs about ``BYTES_PER_RESOURCE`` a
-# resource at its peak (measured, the collector paused: 1,018 MB for the 29,302 resources of a
-# 10,000-rule organisation's staging stack; 746 MB with young collections), so two stacks of
-# 12,000 resources fit, two of 30,000 do not.
+# The memory that validating may hold at once, parent and children together. A stack's
+# declarations cost about ``BYTES_PER_RESOURCE`` a resource at their peak, Pulumi's import
+# included (measured, the collector paused: 330 MB for the 39,604 resources of a 10,000-rule
+# organisation's production stack, 241 MB for its staging stack's 29,302), and a child may come
+# to hold a copy of each page of its parent's (reference counts are written to), so each child
+# is charged the parent's size as well. At 10,000 rules the parent holds about 150 MB, and the
+# two stacks are declared one after the other (measured both ways: 22 s and 632 MB in turn,
+# 12 s and 950 MB at once).
 MEMORY_BUDGET = 1 << 30
-BYTES_PER_RESOURCE = 35_000
-# A stack larger than this is planned with young collections (offline.runner): about a sixth
-# more CPU, a quarter less memory.
-YOUNG_COLLECTIONS_ABOVE = 8_000
+BYTES_PER_RESOURCE = 8_500
 
 
 @dataclass(frozen=True)
@@ -49,14 +52,14 @@ class StackCheck:
 
 
 def check_stack(root: Path, spec: Spec, stack: str) -> StackCheck:
-    """Plan ``stack`` and run the policies on it (in this process)."""
-    # The engine imports Pulumi: only once the configuration is known to be valid.
-    from sentry_iac.offline.engine import run_offline
-    from sentry_iac.policies.offline import check_plan
+    """Declare ``stack``'s resources and run the policies on them (in this process)."""
+    # Declaring imports Pulumi: only once the configuration is known to be valid.
+    from sentry_iac.offline.declarations import declare
+    from sentry_iac.policies.offline import check_declarations
 
-    young = estimated_resources(spec, stack) > YOUNG_COLLECTIONS_ABOVE
-    plan = run_offline(root, stack, spec, young_collections=young)
-    return StackCheck(stack, len(plan.resources), tuple(check_plan(plan, spec)))
+    with paused_gc():
+        declared = declare(root, stack, spec)
+        return StackCheck(stack, len(declared), tuple(check_declarations(declared, spec)))
 
 
 def estimated_resources(spec: Spec, stack: str) -> int:
@@ -68,14 +71,26 @@ def estimated_resources(spec: Spec, stack: str) -> int:
     return len(items) + 2 * sum(items) + per_project * len(org.projects) + len(org.teams) * 5
 
 
+def _resident_bytes() -> int:
+    """This process's resident memory now (0 where ``/proc`` is missing)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def workers(spec: Spec) -> int:
-    """How many stacks to plan at once: two where there are two cores and memory for both."""
+    """How many stacks to declare at once: two where there are two cores and memory for both
+    children beside this process."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
     if cores < 2 or len(spec.stacks) < 2:
         return 1
     largest = sorted((estimated_resources(spec, s) for s in spec.stacks), reverse=True)[:2]
-    return 2 if sum(largest) * BYTES_PER_RESOURCE <= MEMORY_BUDGET else 1
+    parent = _resident_bytes()
+    both = parent + sum(parent + count * BYTES_PER_RESOURCE for count in largest)
+    return 2 if both <= MEMORY_BUDGET else 1
 
 
 def fork_is_safe() -> bool:

@@ -14,15 +14,12 @@ import pulumi
 from sentry_iac.config.errors import SpecErrors
 from sentry_iac.config.loader import Spec, load_spec
 from sentry_iac.config.stack_config import StackConfig
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.credentials import (
     READ_ONLY_TOKEN_ENV,
     env_base_url,
     env_token,
     read_only_token,
 )
-from sentry_iac.providers.errors import SentryApiError
-from sentry_iac.providers.token_scopes import TokenScopeError, check_token
 from sentry_iac.resources.alerts import build_alerts
 from sentry_iac.resources.code import link_code
 from sentry_iac.resources.crons import build_crons
@@ -113,6 +110,11 @@ def check_deploy_token(spec: Spec, stack: str) -> None:
         # token from the stack config, which that job can decrypt.
         raise TokenError(f"{READ_ONLY_TOKEN_ENV} is set, so this run may only read; unset it "
                          "(and give the deploy token) to deploy")
+    # The HTTP client only here: a preview, and validate's declarations, never load it.
+    from sentry_iac.providers.client import SentryClient
+    from sentry_iac.providers.errors import SentryApiError
+    from sentry_iac.providers.token_scopes import TokenScopeError, check_token
+
     token = pulumi.runtime.get_config("sentry:token") or env_token()
     if not token:
         return  # the provider reports the missing token with what to do
