@@ -179,7 +179,7 @@ def format_report(report: Report) -> str:
         "sentry-iac scale benchmark: synthetic organisations, every command a whole process "
         "(start-up, work, printing)",
         f"(checks: load_spec alone, best of {settings.get('validate_repeat')} fresh processes; "
-        f"validate: `sentry-iac validate`, every stack planned, best of "
+        f"validate: `sentry-iac validate`, every stack declared, best of "
         f"{settings.get('validate_repeat')}; plan: `sentry-iac plan --stack production --json`; "
         "floor: the bare SDK registering the same resources under the same mock engine "
         "(collector paused); stock: the same as a stock SDK program under Pulumi's mocks "
