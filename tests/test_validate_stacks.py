@@ -20,7 +20,9 @@ from sentry_iac.policies.validate import StackCheck, check_stack, check_stacks
 from tests.helpers import EXAMPLE, copy_project
 
 
-def test_the_children_report_what_planning_here_reports() -> None:
+def test_the_children_report_what_planning_here_reports(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate, "IN_PROCESS_UP_TO", 0)
     spec = load_spec(EXAMPLE)
     expected = []
     for stack in sorted(spec.stacks):
@@ -30,7 +32,9 @@ def test_the_children_report_what_planning_here_reports() -> None:
     assert [c.resources > 0 for c in expected] == [True, True]
 
 
-def test_a_violation_found_in_a_child_reaches_the_parent(tmp_path: Path) -> None:
+def test_a_violation_found_in_a_child_reaches_the_parent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validate, "IN_PROCESS_UP_TO", 0)
     project = copy_project(tmp_path / "p")
     org = project / "org.yaml"
     # An owner no policy allows: the owner stack's plan registers the member.
@@ -48,6 +52,7 @@ def test_a_violation_found_in_a_child_reaches_the_parent(tmp_path: Path) -> None
 def test_one_or_two_at_once_give_the_same_answer(at_once: int,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     spec = load_spec(EXAMPLE)
+    monkeypatch.setattr(validate, "IN_PROCESS_UP_TO", 0)
     monkeypatch.setattr(validate, "workers", lambda _: at_once)
     assert [c.stack for c in check_stacks(EXAMPLE, spec)] == sorted(spec.stacks)
 
@@ -62,6 +67,7 @@ def _in_a_fresh_process(check_stack: str) -> str:
         from sentry_iac.policies import validate
         {check_stack}
         validate.check_stack = replaced
+        validate.IN_PROCESS_UP_TO = 0  # the example is small: make it fork all the same
         assert validate.fork_is_safe()
         try:
             validate.check_stacks(Path(sys.argv[1]), load_spec(Path(sys.argv[1])))
@@ -153,3 +159,13 @@ def test_drained_and_young_plans_are_the_same_and_give_the_collector_back(
         assert young.as_json() == whole[stack]
         assert run_offline(EXAMPLE, stack, spec).as_json() == whole[stack]
     assert len(collected) >= 2
+
+
+def test_small_stacks_are_declared_here_without_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = load_spec(EXAMPLE)
+    assert sum(validate.estimated_resources(spec, s) for s in spec.stacks) <= \
+        validate.IN_PROCESS_UP_TO
+    started: list[object] = []
+    monkeypatch.setattr(validate._Child, "start", lambda work: started.append(work))
+    assert [c.stack for c in check_stacks(EXAMPLE, spec)] == sorted(spec.stacks)
+    assert started == []
