@@ -312,3 +312,12 @@ def test_the_script_exits_with_the_commands_code_and_all_its_output(tmp_path: Pa
     outside = run_cli("validate", "--dir", str(tmp_path))
     assert outside.returncode == 1
     assert "is not a sentry-iac project" in outside.stderr
+
+
+def test_validate_declares_without_the_http_client_or_the_engine() -> None:
+    """validate needs Pulumi's SDK to declare the stacks, never httpx (providers call Sentry
+    only where they run) nor the offline engine's recording monitor."""
+    code, modules = imported_by("validate")
+    assert code == 0
+    assert "pulumi" in modules and "sentry_iac.offline.declarations" in modules
+    assert {"httpx", "sentry_iac.providers.client", "sentry_iac.offline.engine"} & modules == set()

@@ -3,10 +3,14 @@ declarations (``offline.declarations``), ``plan`` on its offline plan."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sentry_iac.config.loader import Spec
-from sentry_iac.offline.declarations import Declaration
-from sentry_iac.offline.engine import Plan
 from sentry_iac.policies.checks import Resource, Settings, Violation, run_checks
+
+if TYPE_CHECKING:  # validate declares without the engine; plan imports it itself
+    from sentry_iac.offline.declarations import Declaration
+    from sentry_iac.offline.engine import Plan
 
 
 def settings_from(spec: Spec) -> Settings:

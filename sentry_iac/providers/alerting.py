@@ -22,13 +22,12 @@ import contextlib
 import json
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 from pulumi.output import Unknown
 
 from sentry_iac.providers.anomaly import told_at_the_rule
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.drift import report
 from sentry_iac.providers.errors import (
     SentryConnectionError,
@@ -42,6 +41,9 @@ from sentry_iac.providers.runtime import PREVIOUS_PROJECTS, SentryApiProvider
 from sentry_iac.providers.wire import NUMBER, WHOLE, WireTypes
 from sentry_iac.pulumi_sdk import PROVIDER_KEY
 from sentry_iac.sentry.actions import TICKET_ACTIONS, TICKET_FEATURE
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 APPLIED, LIVE = "applied", "live"
 # Optional input: API field -> "org.yaml:30:9: projects[0].crons[0].schedule", so Sentry's 400

@@ -14,12 +14,11 @@ by the monitor's slug (see ``cron_detector``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
 from sentry_iac.providers.alerting import SOURCES, AlertProvider, _ObjectProvider
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import ResolveError, Resolver, with_owner_team_id
@@ -31,6 +30,9 @@ from sentry_iac.sentry.crons import (
     CRON_DETECTOR,
     SCHEDULE_TYPES,
 )
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 # Every number of a monitor is a DRF IntegerField (ConfigValidator), the interval's count
 # included; an interval is ``[count, unit]``, so its unit is text beside that number. The

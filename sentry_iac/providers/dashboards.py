@@ -9,15 +9,17 @@ sent as Sentry's numeric project id, looked up at deploy time.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
 from sentry_iac.providers.alerting import _ObjectProvider
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import ResolveError
 from sentry_iac.providers.wire import WHOLE, WireTypes
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 MAX_WIDGETS = 30
 # Every number of a dashboard is an integer: a widget's layout (LayoutField takes only ints,

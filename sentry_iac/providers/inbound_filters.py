@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryApiError, SentryNotFoundError
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.settings import SOURCES, SettingsKind, SettingsProvider
 from sentry_iac.sentry import filters
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 
 def _project(props: Mapping[str, Any]) -> str:

@@ -20,16 +20,18 @@ Nothing else is ever done: ``diff`` never sees a change, ``read`` keeps what ``c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
 from sentry_iac.providers import project_reads
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import Resolver
 from sentry_iac.providers.runtime import SentryApiProvider
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 DEFAULT_KEY = "Default"
 DEFAULT_ALERT = "Send a notification for high priority issues"

@@ -11,12 +11,14 @@ own GET, itself shared by the kinds that read the same path.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.shared_reads import SharedReads
 from sentry_iac.sentry.project_options import LISTED_OPTIONS
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 
 def _list_key(organization: str) -> str:

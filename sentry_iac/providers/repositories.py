@@ -12,15 +12,17 @@ name) by its name and integration. Its id is the resource's id, for code mapping
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryValidationError
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import Resolver
 from sentry_iac.providers.runtime import SentryApiProvider
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 
 def _already_linked(error: SentryValidationError) -> bool:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
 from sentry_iac.sentry.actions import (
     ACTIVE_MEMBERS,
@@ -16,6 +15,9 @@ from sentry_iac.sentry.actions import (
     TARGET_TABLES,
 )
 from sentry_iac.sentry.alerts import ISSUE_STREAM_DETECTOR
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 
 class ResolveError(RuntimeError):

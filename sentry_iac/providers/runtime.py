@@ -21,11 +21,10 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.credentials import (
     READ_ONLY_TOKEN_ENV,
     env_base_url,
@@ -36,6 +35,9 @@ from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.resolve import Lookups
 from sentry_iac.providers.shared_reads import SharedReads
 from sentry_iac.providers.wire import WireTypes
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 # Input of a resource of a renamed project: the slugs it had (spec: previous_slugs).
 PREVIOUS_PROJECTS = "previous_projects"
@@ -61,6 +63,9 @@ def _env_runtime(config_token: str | None, config_base_url: str | None) -> _Runt
 
 
 def default_client(token: str, base_url: str) -> SentryClient:
+    # Loaded here, where a provider runs: declaring resources never needs httpx.
+    from sentry_iac.providers.client import SentryClient
+
     return SentryClient(token, base_url)
 
 

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
 from sentry_iac.providers import project_reads
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.drift import report
 from sentry_iac.providers.runtime import SentryApiProvider
 from sentry_iac.providers.wire import NUMBER, WHOLE, NumberType, WireTypes
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 # Input keys every settings resource carries.
 SETTINGS = "settings"  # API field -> declared value

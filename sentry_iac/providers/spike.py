@@ -17,11 +17,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.drift import report
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.paths import api_path
@@ -35,6 +34,9 @@ from sentry_iac.sentry.spike import (
     TARGET_SPECIFIC,
     TRIGGER,
 )
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 APPLIED, LIVE = "applied", "live"
 # The fields of Sentry's answer (OutgoingNotificationActionSerializer) that say where it goes.

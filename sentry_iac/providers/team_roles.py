@@ -17,11 +17,10 @@ Sentry as it is: removing ``role:`` from the YAML releases the role, it never de
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.drift import report
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.runtime import SentryApiProvider
@@ -33,6 +32,9 @@ from sentry_iac.sentry.teams import (
     effective_team_role,
     minimum_team_role,
 )
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 MEMBER_ID = "member_id"
 # Inputs whose change means the role must be written again: the member's own, which its

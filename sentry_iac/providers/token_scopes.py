@@ -12,9 +12,12 @@ owner with 2FA; an organization auth token carries only ``org:ci`` (``org_auth_t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import API_PREFIX
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 Need = tuple[str, str]  # (scope, what it is for)
 

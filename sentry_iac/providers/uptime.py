@@ -13,7 +13,7 @@ differs from the YAML: a monitor or alert the import verified costs the first `u
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
@@ -27,7 +27,6 @@ from sentry_iac.providers.alerting import (
     _canonical,
     _ObjectProvider,
 )
-from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import with_owner_team_id
 from sentry_iac.providers.wire import WHOLE, WireTypes
@@ -37,6 +36,9 @@ from sentry_iac.sentry.uptime import (
     SOURCE_FIELDS,
     UPTIME_DETECTOR,
 )
+
+if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
+    from sentry_iac.providers.client import SentryClient
 
 # Every number of an uptime monitor is a DRF IntegerField or a ChoiceField of integers
 # (UptimeMonitorDataSourceValidator, UptimeDomainCheckFailureConfigValidator). The body and
