@@ -55,6 +55,7 @@ __all__ = [
     "PROVIDER_KEY",
     "STACK_TYPE",
     "RegisterResource",
+    "RequestOptions",
     "as_deserialized_properties",
     "batch_setitems",
     "drained_every",
@@ -62,6 +63,7 @@ __all__ = [
     "no_stack_traces",
     "pickle_provider",
     "register_in_place",
+    "request_options",
     "reset_options",
     "restore_batch_setitems",
     "root_resource",
@@ -404,6 +406,36 @@ def settle_outputs(res: Any, props: Any, state: dict[str, Any], *, urn: str,
 def secret_output_names(res: Any, typ: type | None, names: list[str] | None) -> list[str]:
     """``additional_secret_outputs`` in wire names, as the registration request carries it."""
     return list(_resource._translate_additional_secret_outputs(res, typ, names) or [])
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """The options a registration request carries, as ``register_resource`` fills them."""
+
+    protect: bool | None
+    retain_on_delete: bool | None
+    delete_before_replace: bool
+    secret_outputs: list[str]
+    ignore_changes: list[str]
+    aliases: list[Any]  # alias_pb2.Alias messages
+    provider: str  # the provider reference, "urn::id", or ""
+
+
+def request_options(res: Any, typ: type | None, opts: Any, *, custom: bool) -> RequestOptions:
+    """What ``register_resource`` and ``prepare_resource`` put in the request for ``opts``
+    (the options ``Resource.__init__`` settled: protection inherited, provider chosen): names
+    translated, aliases made specs (the mock monitor supports them), the provider referenced
+    for a custom resource."""
+    provider = ""
+    if custom and opts.provider is not None:
+        provider = run_now(_resource._create_provider_ref(opts.provider))
+    return RequestOptions(
+        protect=opts.protect, retain_on_delete=opts.retain_on_delete,
+        delete_before_replace=opts.delete_before_replace or False,
+        secret_outputs=secret_output_names(res, typ, opts.additional_secret_outputs),
+        ignore_changes=list(_resource._translate_ignore_changes(res, typ, opts.ignore_changes)
+                            or []),
+        aliases=list(run_now(_resource.prepare_aliases(res, opts, True))), provider=provider)
 
 
 def mock_resource_args(type_: str, name: str, inputs: dict[str, Any], *, custom: bool) -> Any:

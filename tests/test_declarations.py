@@ -2,11 +2,12 @@
 they stand in for: the same program registered through the SDK's whole registration and
 Pulumi's mock monitor (``offline.engine``, whose recording monitor reads the protobuf requests
 the SDK sends). Every resource must come out the same: type, name, URN, parent, custom, inputs
-as the wire carries them, secret outputs."""
+as the wire carries them, options; and the lookups and the stack's outputs."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from pathlib import Path
 from typing import Any
@@ -18,31 +19,38 @@ from pulumi import dynamic
 from benchmarks.generate import Shape, write_project
 from sentry_iac import pulumi_sdk
 from sentry_iac.config.loader import load_spec
-from sentry_iac.offline.declarations import Declaration, declare
-from sentry_iac.offline.engine import run_offline
+from sentry_iac.offline.declarations import declare, declare_program
+from sentry_iac.offline.engine import run_offline, run_program
+from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import RecordingMonitor, RegisteredResource
 from tests.helpers import EXAMPLE
 
 
-def _declared(d: Declaration) -> tuple[Any, ...]:
-    return d.type, d.name, d.urn, d.parent, d.custom, d.inputs, d.secret_outputs
-
-
 def _registered(r: RegisteredResource) -> tuple[Any, ...]:
-    secret = frozenset(r.options.get("additional_secret_outputs", ()))
-    return r.type, r.name, r.urn, r.parent, r.custom, r.inputs, secret
+    return r.type, r.name, r.urn, r.parent, r.custom, r.inputs, r.options
+
+
+_declared = _registered
 
 
 def _same_as_the_engine(root: Path) -> int:
+    from sentry_iac.resources.program import build
+
     spec = load_spec(root)
     count = 0
     for stack in sorted(spec.stacks):
-        engine = {r.urn: _registered(r) for r in run_offline(root, stack, spec).resources}
-        declared = {d.urn: _declared(d) for d in declare(root, stack, spec)}
-        assert sorted(declared) == sorted(engine), stack
+        run = run_program(root, stack, spec.project, spec)
+        engine = {r.urn: _registered(r) for r in run.monitor.registered}
+        declared = declare_program(root, stack, spec.project, SpecMocks(spec),
+                                   functools.partial(build, spec, stack, offline=True))
+        got = {d.urn: _declared(d) for d in declared.registered}
+        assert sorted(got) == sorted(engine), stack
         for urn, expected in engine.items():
-            assert declared[urn] == expected, urn
-        count += len(declared)
+            assert got[urn] == expected, urn
+        assert declared.outputs == run.outputs and declared.outputs
+        key = repr
+        assert sorted(map(key, declared.lookups)) == sorted(map(key, run.mocks.lookups))
+        count += len(got)
     return count
 
 
@@ -89,6 +97,10 @@ def _program() -> None:
                       "token": pulumi.Output.secret("s3cret"),
                       "all": pulumi.Output.all(first.urn, 2)},
            pulumi.ResourceOptions(parent=group, depends_on=[first]))
+    _Thing("third", {"x": 1},
+           pulumi.ResourceOptions(parent=group, protect=True, retain_on_delete=True,
+                                  delete_before_replace=True, ignore_changes=["x"],
+                                  aliases=[pulumi.Alias(name="old")]))
 
 
 class _Mocks(pulumi.runtime.Mocks):
@@ -116,25 +128,21 @@ def _through_the_engine(root: Path) -> dict[str, tuple[Any, ...]]:
 
 
 def test_outputs_pending_secret_and_derived_are_declared_as_the_engine_registers_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sentry_iac.offline import declarations
-
+        tmp_path: Path) -> None:
     expected = _through_the_engine(tmp_path)
-    assert len(expected) == 3
-    monkeypatch.setattr(declarations, "build", lambda spec, stack, offline: _program())
-    monkeypatch.setattr(declarations, "SpecMocks", lambda spec: _Mocks())
-    monkeypatch.setattr(declarations, "stack_config_values", lambda root, stack: {})
-
-    class _Spec:
-        project = "p"
-
-    declared = {d.urn: _declared(d) for d in declare(tmp_path, "s", _Spec())}  # type: ignore[arg-type]
+    assert len(expected) == 4
+    declared = {d.urn: _declared(d)
+                for d in declare_program(tmp_path, "s", "p", _Mocks(), _program).registered}
     assert declared == expected
     second = next(v for urn, v in declared.items() if urn.endswith("::second"))
     assert second[5]["first"] == "first-id!" and second[5]["token"] == "[secret]"
     # An output property is what the engine answered, deserialized: the SDK leaves out what is
     # None in a dict (``deserialize_properties``), and numbers are doubles.
     assert second[5]["echo"] == {"a": [1.0, {}], "flag": True}
+    third = next(v for urn, v in declared.items() if urn.endswith("::third"))
+    assert third[6] == {"protect": True, "retain_on_delete": True,
+                        "delete_before_replace": True, "ignore_changes": ["x"],
+                        "aliases": [{"name": "old"}]}
 
 
 def test_declaring_leaves_the_sdk_registering_as_before(tmp_path: Path) -> None:
@@ -150,4 +158,5 @@ def test_client_keys_declare_their_dsns_secret() -> None:
     spec = load_spec(EXAMPLE)
     keys = [d for d in declare(EXAMPLE, spec.org.owner_stack, spec)
             if d.type.endswith(":SentryKey")]
-    assert keys and all(d.secret_outputs >= {"dsnPublic", "dsnSecret"} for d in keys)
+    assert keys and all({"dsnPublic", "dsnSecret"} <= set(d.options["additional_secret_outputs"])
+                        for d in keys)

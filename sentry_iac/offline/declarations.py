@@ -1,5 +1,5 @@
 """A stack's declarations, registered without the engine's side of Pulumi: what ``validate``
-runs its policies on.
+runs its policies on and ``plan`` shows.
 
 The program runs exactly as under the offline engine (``runner.run_under_mocks``: the same
 mocks, config, settings and event loop, the SDK's own ``Resource`` constructor, its
@@ -11,15 +11,18 @@ constructor: its inputs serialized by the SDK, the mocks asked for its id and st
 outputs resolved by the SDK from that state.
 
 That round trip was nine tenths of a plan's time (10,000 rules: 4 minutes 39 seconds), and
-nothing a policy reads comes from it. ``tests/test_declarations.py`` holds the two to each
-other: for the example organisation and a generated one, every resource's type, name, parent,
-inputs and secret outputs are the same as the offline engine's.
+nothing a plan shows comes from it: the request's fields are computed by the SDK's own
+functions (``pulumi_sdk.request_options``) and shown as the engine's recording monitor shows
+them (``monitor.options_of``). The offline engine is the oracle: ``tests/test_declarations.py``
+holds the two to each other resource by resource, and in the test suite every plan the engine
+makes is declared too and compared (``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +31,8 @@ import pulumi
 
 from sentry_iac.config.loader import Spec
 from sentry_iac.offline.mocks import SpecMocks
-from sentry_iac.offline.monitor import mask_secrets
-from sentry_iac.offline.runner import stack_config_values
+from sentry_iac.offline.monitor import RegisteredResource, mask_secrets, options_of
+from sentry_iac.offline.runner import resolved_outputs, stack_config_values
 from sentry_iac.pulumi_sdk import (
     STACK_TYPE,
     RegisterResource,
@@ -37,9 +40,10 @@ from sentry_iac.pulumi_sdk import (
     mock_resource_args,
     no_stack_traces,
     register_in_place,
+    request_options,
     reset_options,
+    root_resource,
     run_pulumi_func,
-    secret_output_names,
     serialize_inputs,
     settle_outputs,
     sync_await,
@@ -47,29 +51,24 @@ from sentry_iac.pulumi_sdk import (
 from sentry_iac.resources.program import build
 
 
-@dataclass(frozen=True)
-class Declaration:
-    """One resource as the program declared it: its type token, logical name, its parent's
-    URN, its inputs as the wire carries them (camelCase, numbers as doubles, secrets masked)
-    and the outputs it marks secret (wire names)."""
+@dataclass
+class Declared:
+    """What a program declared: its resources in the order it declared them (as the offline
+    engine's monitor records registrations), the lookups the mocks answered, its outputs."""
 
-    type: str
-    name: str
-    urn: str
-    parent: str | None
-    custom: bool
-    inputs: dict[str, Any]
-    secret_outputs: frozenset[str] = field(default_factory=frozenset)
+    registered: list[RegisteredResource] = field(default_factory=list)
+    lookups: list[dict[str, Any]] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
 
 
 class _Registrar:
     """Registers each resource in its constructor (``pulumi_sdk.register_in_place``)."""
 
-    def __init__(self, mocks: SpecMocks, project: str, stack: str) -> None:
+    def __init__(self, mocks: pulumi.runtime.Mocks, project: str, stack: str) -> None:
         self.mocks = mocks
         self.project = project
         self.stack = stack
-        self.declared: list[Declaration] = []
+        self.declared: list[RegisteredResource] = []
         self.urns: dict[int, str] = {}  # id(resource) -> its URN
 
     def urn(self, parent: pulumi.Resource | None, type_: str, name: str) -> str:
@@ -104,31 +103,46 @@ class _Registrar:
             return
         inputs = mask_secrets(wire)
         inputs.pop("__provider", None)  # a dynamic resource's pickled provider is code
-        secret = secret_output_names(res, request.typ,
-                                     opts.additional_secret_outputs if opts else None)
-        self.declared.append(Declaration(
-            request.token, request.name, urn, self.urns.get(id(parent)) if parent else None,
-            request.custom, inputs, frozenset(secret)))
+        sent = request_options(res, request.typ, opts or pulumi.ResourceOptions(),
+                               custom=request.custom)
+        options = options_of(
+            protect=sent.protect, retain_on_delete=sent.retain_on_delete,
+            delete_before_replace=sent.delete_before_replace,
+            secret_outputs=sent.secret_outputs, ignore_changes=sent.ignore_changes,
+            aliases=sent.aliases, provider=sent.provider)
+        self.declared.append(RegisteredResource(
+            urn=urn, type=request.token, name=request.name,
+            parent=self.urns.get(id(parent)) if parent is not None else None,
+            custom=request.custom, inputs=inputs, options=options))
 
 
-def declare(root: Path, stack: str, spec: Spec) -> list[Declaration]:
-    """Run the program for ``stack`` with ``spec`` already loaded and checked, and return what
-    it declared, in the order it declared it."""
-    registrar = _Registrar(SpecMocks(spec), spec.project, stack)
+def declare_program(root: Path, stack: str, project: str, mocks: pulumi.runtime.Mocks,
+                    program: Callable[[], None]) -> Declared:
+    """Call ``program`` as ``stack`` of ``project`` in ``root`` with ``mocks`` answering, as
+    ``runner.run_under_mocks`` does (for ``pulumi up``), each resource registered in place.
+    A failure of the program propagates as it is."""
+    registrar = _Registrar(mocks, project, stack)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        reset_options(project=spec.project, stack=stack, root_directory=str(root),
-                      preview=False)
+        reset_options(project=project, stack=stack, root_directory=str(root), preview=False)
         pulumi.runtime.set_all_config(stack_config_values(root, stack), [])
         with no_stack_traces(), register_in_place(registrar.register):
             # The mocks answer lookups (invokes) as under the offline engine; setting them
             # makes the stack's root resource, so it is registered here too.
-            pulumi.runtime.set_mocks(registrar.mocks, project=spec.project, stack=stack,
-                                     preview=False,
+            pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False,
                                      logger=logging.getLogger("sentry_iac.offline"))
-            sync_await(run_pulumi_func(lambda: build(spec, stack, offline=True)))
-        return registrar.declared
+            sync_await(run_pulumi_func(program))
+            raw: dict[str, Any] = getattr(root_resource(), "outputs", {}) or {}
+            outputs = resolved_outputs(raw)
+        return Declared(registrar.declared, list(getattr(mocks, "lookups", [])), outputs)
     finally:
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def declare(root: Path, stack: str, spec: Spec) -> list[RegisteredResource]:
+    """What sentry-iac's program declares for ``stack``, with ``spec`` already loaded and
+    checked, in the order it declared it."""
+    return declare_program(root, stack, spec.project, SpecMocks(spec),
+                           lambda: build(spec, stack, offline=True)).registered

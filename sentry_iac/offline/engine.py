@@ -23,7 +23,8 @@ from sentry_iac.offline.monitor import RegisteredResource
 from sentry_iac.offline.runner import ProgramRun, run_under_mocks, stack_config_values
 from sentry_iac.resources.program import build, load_or_fail
 
-__all__ = ["Plan", "ProgramRun", "run_offline", "run_program", "run_under_mocks",
+__all__ = ["Plan", "ProgramRun", "plan_declared", "run_offline", "run_program",
+           "run_under_mocks",
            "stack_config_values"]
 
 
@@ -81,13 +82,32 @@ def run_program(root: Path, stack: str, project: str, spec: Spec | None, *,
 
 def run_offline(root: Path, stack: str, spec: Spec | None = None, *,
                 young_collections: bool = False) -> Plan:
-    """The plan of ``stack``: raises ``SpecErrors`` when the configuration is invalid.
-    ``young_collections``: the collector on for what the run allocates (``runner``), which
-    costs time and saves memory."""
+    """The plan of ``stack`` as Pulumi's mock engine receives it: raises ``SpecErrors`` when
+    the configuration is invalid. ``young_collections``: the collector on for what the run
+    allocates (``runner``), which costs time and saves memory."""
     root = root.resolve()
     spec = spec or load_spec(root)
     spec.stack(stack)
     run = run_program(root, stack, spec.project, spec, young_collections=young_collections)
+    return _plan(spec, stack, run.monitor.registered, run.mocks.lookups, run.outputs)
+
+
+def plan_declared(root: Path, stack: str, spec: Spec | None = None) -> Plan:
+    """The plan of ``stack`` from its declarations (``offline.declarations``): the same as
+    ``run_offline``'s, held to it resource by resource by the tests, in a tenth of the time."""
+    from sentry_iac.offline.declarations import declare_program
+
+    root = root.resolve()
+    spec = spec or load_spec(root)
+    spec.stack(stack)
+    loaded = spec
+    declared = declare_program(root, stack, spec.project, SpecMocks(spec),
+                               lambda: build(loaded, stack, offline=True))
+    return _plan(spec, stack, declared.registered, declared.lookups, declared.outputs)
+
+
+def _plan(spec: Spec, stack: str, resources: list[RegisteredResource],
+          lookups: list[dict[str, Any]], outputs: dict[str, Any]) -> Plan:
     # Only the owner stack applies organisation settings, so only its plan calls them out.
     owner = spec.is_owner(stack)
     callouts = ([*access_callouts(spec.org.security), *team_role_callouts(spec.org)]
@@ -110,5 +130,5 @@ def run_offline(root: Path, stack: str, spec: Spec | None = None, *,
         (callout,) = lifecycle_callouts(spec.org, False, [(path, rule_id, previous)])
         attention.append(f"{spec.where(callout.path, file)}: {callout.message}")
     return Plan(project=spec.project, stack=stack, organization=spec.org.organization,
-                owner_stack=spec.org.owner_stack, resources=run.monitor.registered,
-                lookups=run.mocks.lookups, outputs=run.outputs, attention=attention)
+                owner_stack=spec.org.owner_stack, resources=resources, lookups=lookups,
+                outputs=outputs, attention=attention)

@@ -52,26 +52,40 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
-def _options(request: Any) -> dict[str, Any]:
+def options_of(*, protect: bool | None, retain_on_delete: bool | None,
+               delete_before_replace: bool, secret_outputs: list[str],
+               ignore_changes: list[str], aliases: list[Any], provider: str) -> dict[str, Any]:
+    """The options a plan shows, from the fields of a registration request (``aliases``: the
+    request's ``Alias`` messages; ``provider``: its provider reference, ``urn::id``)."""
     options: dict[str, Any] = {}
-    if request.HasField("protect") and request.protect:
+    if protect:
         options["protect"] = True
-    if request.HasField("retainOnDelete") and request.retainOnDelete:
+    if retain_on_delete:
         options["retain_on_delete"] = True
-    if request.deleteBeforeReplace:
+    if delete_before_replace:
         options["delete_before_replace"] = True
-    if request.additionalSecretOutputs:
-        options["additional_secret_outputs"] = sorted(set(request.additionalSecretOutputs))
-    if request.ignoreChanges:
-        options["ignore_changes"] = list(request.ignoreChanges)
-    aliases = [a.urn or {k: v for k, v in json_format.MessageToDict(a.spec).items() if v}
-               for a in request.aliases]
-    if aliases:
-        options["aliases"] = aliases
-    if request.provider:
+    if secret_outputs:
+        options["additional_secret_outputs"] = sorted(set(secret_outputs))
+    if ignore_changes:
+        options["ignore_changes"] = list(ignore_changes)
+    shown = [a.urn or {k: v for k, v in json_format.MessageToDict(a.spec).items() if v}
+             for a in aliases]
+    if shown:
+        options["aliases"] = shown
+    if provider:
         # "urn::id" -> the provider's logical name
-        options["provider"] = request.provider.split("::")[3] if "::" in request.provider else ""
+        options["provider"] = provider.split("::")[3] if "::" in provider else ""
     return options
+
+
+def _options(request: Any) -> dict[str, Any]:
+    return options_of(
+        protect=request.HasField("protect") and request.protect,
+        retain_on_delete=request.HasField("retainOnDelete") and request.retainOnDelete,
+        delete_before_replace=request.deleteBeforeReplace,
+        secret_outputs=list(request.additionalSecretOutputs),
+        ignore_changes=list(request.ignoreChanges), aliases=list(request.aliases),
+        provider=request.provider)
 
 
 class RecordingMonitor(MockMonitor):

@@ -56,6 +56,11 @@ def stack_config_values(root: Path, stack: str) -> dict[str, str]:
     return values
 
 
+def resolved_outputs(raw: dict[str, Any]) -> dict[str, Any]:
+    """A stack's outputs (the root resource's), each resolved, a secret as ``[secret]``."""
+    return {name: _resolve_output(value) for name, value in sorted(raw.items())}
+
+
 def _resolve_output(value: Any) -> Any:
     output = pulumi.Output.from_input(value)
     if sync_await(output.is_secret()):
@@ -130,7 +135,7 @@ def run_under_mocks(root: Path, stack: str, project: str, mocks: SpecMocks,
                 exc.program_run = ProgramRun(monitor, mocks, {})  # type: ignore[attr-defined]
                 raise
         raw: dict[str, Any] = getattr(root_resource(), "outputs", {}) or {}
-        outputs = {name: _resolve_output(value) for name, value in sorted(raw.items())}
+        outputs = resolved_outputs(raw)
         return ProgramRun(monitor, mocks, outputs)
     finally:
         loop.close()

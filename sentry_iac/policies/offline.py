@@ -9,8 +9,8 @@ from sentry_iac.config.loader import Spec
 from sentry_iac.policies.checks import Resource, Settings, Violation, run_checks
 
 if TYPE_CHECKING:  # validate declares without the engine; plan imports it itself
-    from sentry_iac.offline.declarations import Declaration
     from sentry_iac.offline.engine import Plan
+    from sentry_iac.offline.monitor import RegisteredResource
 
 
 def settings_from(spec: Spec) -> Settings:
@@ -22,20 +22,19 @@ def settings_from(spec: Spec) -> Settings:
 
 
 def resources_from(plan: Plan) -> list[Resource]:
+    return _resources(plan.resources)
+
+
+def _resources(registered: list[RegisteredResource]) -> list[Resource]:
     out = []
-    for r in plan.resources:
+    for r in registered:
         secret = frozenset(r.options.get("additional_secret_outputs", ()))
         out.append(Resource(r.type.rsplit(":", 1)[-1], r.name, r.inputs, secret))
     return out
 
 
-def resources_declared(declared: list[Declaration]) -> list[Resource]:
-    return [Resource(d.type.rsplit(":", 1)[-1], d.name, d.inputs, d.secret_outputs)
-            for d in declared]
-
-
-def check_declarations(declared: list[Declaration], spec: Spec) -> list[Violation]:
-    return run_checks(resources_declared(declared), settings_from(spec))
+def check_declarations(declared: list[RegisteredResource], spec: Spec) -> list[Violation]:
+    return run_checks(_resources(declared), settings_from(spec))
 
 
 def check_plan(plan: Plan, spec: Spec) -> list[Violation]:
