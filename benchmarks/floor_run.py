@@ -1,10 +1,13 @@
-"""The floor as a whole process: ``python -m benchmarks.floor_run engine|stock DIR``.
+"""The floor as a whole process: ``python -m benchmarks.floor_run engine|declared|stock DIR``.
 
 Imports the bare SDK, registers what ``DIR/resources.json`` lists (``floor_program.register``)
 and prints every registration as JSON, indented, as ``sentry-iac plan --json`` prints a plan:
 
 - ``engine``: under sentry-iac's offline engine (``run_under_mocks``: its recording monitor,
   the collector paused, no stack traces), the engine ``plan`` runs its program on;
+- ``declared``: declared in place (``offline.declarations.declare_program``: the SDK's
+  constructors and serialization without the engine's round trip), as ``plan`` declares its
+  program: the fair floor of ``plan``;
 - ``stock``: as a stock SDK program under Pulumi's own mocks (``pulumi.runtime.set_mocks``,
   its ``MockMonitor``), the collector on.
 """
@@ -49,6 +52,15 @@ def engine(directory: Path) -> list[dict[str, Any]]:
     return [r.as_json(names) for r in sorted(registered, key=lambda r: r.urn)]
 
 
+def declared(directory: Path) -> list[dict[str, Any]]:
+    from sentry_iac.offline.declarations import declare_program
+
+    run = declare_program(directory, STACK, PROJECT, SpecMocks(None),
+                          lambda: register(directory / RESOURCES_FILE))
+    names = {r.urn: f"{r.type}::{r.name}" for r in run.registered}
+    return [r.as_json(names) for r in sorted(run.registered, key=lambda r: r.urn)]
+
+
 def stock(directory: Path) -> list[dict[str, Any]]:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -62,13 +74,13 @@ def stock(directory: Path) -> list[dict[str, Any]]:
 
 def main(argv: list[str]) -> int:
     mode, directory = argv
-    if mode == "engine":
+    if mode in ("engine", "declared"):
         gcpause.hold()  # as the sentry-iac script does for plan (cli.app.run)
-        resources = engine(Path(directory))
+        resources = (engine if mode == "engine" else declared)(Path(directory))
     else:
         resources = stock(Path(directory))
     print(json.dumps({"resources": resources}, indent=2))
-    if mode == "engine":  # and it ends the process as the script does
+    if mode in ("engine", "declared"):  # and it ends the process as the script does
         sys.stdout.flush()
         os._exit(0)
     return 0

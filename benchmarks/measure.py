@@ -16,7 +16,7 @@ from benchmarks.generate import REPO_ROOT, Shape
 from benchmarks.processes import Paired, ProcessRun, paired, run_process, script_env, sentry_iac
 
 STACK = "production"
-PLAN, FLOOR, STOCK = "plan", "floor", "stock floor"
+PLAN, FLOOR, DECLARED, STOCK = "plan", "floor", "declared floor", "stock floor"
 
 
 def time_checks(root: Path, repeat: int) -> float:
@@ -56,12 +56,22 @@ class PlanComparison:
         return self.runs.best(FLOOR)
 
     @property
+    def declared(self) -> ProcessRun:
+        return self.runs.best(DECLARED)
+
+    @property
     def stock(self) -> ProcessRun:
         return self.runs.best(STOCK)
 
     @property
     def ratio(self) -> float:
-        """plan over the floor under the same engine (collector paused), paired."""
+        """plan over the bare SDK declared the same way (in place, collector paused), paired:
+        what sentry-iac itself costs."""
+        return self.runs.ratio(PLAN, DECLARED)
+
+    @property
+    def engine_ratio(self) -> float:
+        """plan over the bare SDK through the offline engine (collector paused), paired."""
         return self.runs.ratio(PLAN, FLOOR)
 
     @property
@@ -75,15 +85,17 @@ class PlanComparison:
             "runs": {name: [run.as_json() for run in runs]
                      for name, runs in self.runs.runs.items()},
             "best": {name: self.runs.best(name).as_json() for name in self.runs.runs},
-            "plan_to_floor": self.ratio, "plan_to_stock_floor": self.stock_ratio,
+            "plan_to_declared_floor": self.ratio, "plan_to_floor": self.engine_ratio,
+            "plan_to_stock_floor": self.stock_ratio,
+            "plan_to_declared_floor_cpu": self.runs.cpu_ratio(PLAN, DECLARED),
             "plan_to_floor_cpu": self.runs.cpu_ratio(PLAN, FLOOR),
             "plan_to_stock_floor_cpu": self.runs.cpu_ratio(PLAN, STOCK),
         }
 
 
 def compare_with_floor(project: Path, work: Path, repeat: int) -> PlanComparison:
-    """One plan to learn what the floor registers, then ``repeat`` rounds of the plan and both
-    floors. The first plan also warms the bytecode cache and the files' pages."""
+    """One plan to learn what the floor registers, then ``repeat`` rounds of the plan and the
+    three floors. The first plan also warms the bytecode cache and the files' pages."""
     work.mkdir(parents=True, exist_ok=True)
     printed = work / "plan.json"
     plan_argv = [*sentry_iac(), "plan", "--stack", STACK, "--json", "--dir", str(project)]
@@ -94,11 +106,12 @@ def compare_with_floor(project: Path, work: Path, repeat: int) -> PlanComparison
     commands = {
         PLAN: (plan_argv, printed),
         FLOOR: ([*floor_argv, "engine", str(floor_dir)], work / "floor.json"),
+        DECLARED: ([*floor_argv, "declared", str(floor_dir)], work / "declared.json"),
         STOCK: ([*floor_argv, "stock", str(floor_dir)], work / "stock.json"),
     }
     run_process(commands[STOCK][0], cwd=REPO_ROOT, stdout=commands[STOCK][1])  # warm it too
     runs = paired(commands, cwd=REPO_ROOT, repeat=repeat)
-    for name in (FLOOR, STOCK):  # each floor registered exactly what the plan did
+    for name in (FLOOR, DECLARED, STOCK):  # each floor registered exactly what the plan did
         output = commands[name][1]
         assert output is not None
         registered = len(json.loads(output.read_text(encoding="utf-8"))["resources"])

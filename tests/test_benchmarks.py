@@ -85,8 +85,8 @@ def test_the_table_and_the_json_have_their_shape(report: Report) -> None:
     text = format_report(report)
     header = next(line for line in text.splitlines() if line.startswith("size"))
     assert header.split() == ["size", "resources", "rules", "checks", "validate", "peak", "plan",
-                              "ms/res", "peak", "floor", "peak", "stock", "peak", "plan/floor",
-                              "plan/stock"]
+                              "ms/res", "peak", "declared", "peak", "floor", "peak", "stock",
+                              "peak", "plan/declared", "plan/floor", "plan/stock"]
     assert any(line.startswith("250 ") for line in text.splitlines())
     assert "300 rules (3 teams, 15 projects): checks" in text
     assert "the repository's own configuration: validate" in text
@@ -94,11 +94,13 @@ def test_the_table_and_the_json_have_their_shape(report: Report) -> None:
     data = report.as_json()
     (size,) = data["sizes"]
     assert set(size) >= {"resources", "checks_seconds", "validate", "runs", "best",
-                         "plan_to_floor", "plan_to_stock_floor", "api_calls"}
-    assert set(size["runs"]) == {"plan", "floor", "stock floor"}
+                         "plan_to_declared_floor", "plan_to_floor", "plan_to_stock_floor",
+                         "api_calls"}
+    assert set(size["runs"]) == {"plan", "declared floor", "floor", "stock floor"}
     for best in size["best"].values():
         assert best["seconds"] > 0 and best["cpu"] > 0 and best["peak_mb"] > 10
     assert size["plan_to_floor"] > 0 and size["plan_to_stock_floor"] > 0
+    assert size["plan_to_declared_floor"] > size["plan_to_floor"]  # the engine costs the most
     assert data["validate_rules"]["validate"] is None  # not asked for
     assert data["validate_example"]["seconds"] > 0
     assert data["goals"]["noop_calls"] == 0
@@ -124,15 +126,16 @@ def test_the_floor_registers_what_the_plan_printed(tmp_path: Path) -> None:
     entries = floor_resources_from_plan_json(printed)
     assert all(e["parent"] is None or e["parent"] < n for n, e in enumerate(entries))
     floor = write_floor(tmp_path / "floor", entries)
-    result = subprocess.run([sys.executable, "-m", "benchmarks.floor_run", "engine", str(floor)],
-                            capture_output=True, text=True, timeout=300, check=True)
-    registered = json.loads(result.stdout)["resources"]
 
     def tree(resources: list[dict[str, Any]]) -> set[tuple[str, str, str | None]]:
         return {(r["type"], r["name"], r["parent"]) for r in resources}
 
-    assert tree(registered) == tree(printed["resources"])
-    assert len(registered) == len(printed["resources"]) == Shape(teams=1).owner_resources()
+    for mode in ("engine", "declared"):
+        result = subprocess.run([sys.executable, "-m", "benchmarks.floor_run", mode, str(floor)],
+                                capture_output=True, text=True, timeout=300, check=True)
+        registered = json.loads(result.stdout)["resources"]
+        assert tree(registered) == tree(printed["resources"]), mode
+        assert len(registered) == len(printed["resources"]) == Shape(teams=1).owner_resources()
 
 
 def test_a_process_trees_peak_memory_counts_its_children_at_once(tmp_path: Path) -> None:

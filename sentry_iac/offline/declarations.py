@@ -30,6 +30,7 @@ from typing import Any
 import pulumi
 
 from sentry_iac.config.loader import Spec
+from sentry_iac.config.yaml.gcpause import paused_gc
 from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import RegisteredResource, mask_secrets, options_of
 from sentry_iac.offline.runner import resolved_outputs, stack_config_values
@@ -122,6 +123,12 @@ def declare_program(root: Path, stack: str, project: str, mocks: pulumi.runtime.
     ``runner.run_under_mocks`` does (for ``pulumi up``), each resource registered in place.
     A failure of the program propagates as it is."""
     registrar = _Registrar(mocks, project, stack)
+    with paused_gc():  # as the offline engine runs a program (runner._collector)
+        return _declare(registrar, root, stack, project, mocks, program)
+
+
+def _declare(registrar: _Registrar, root: Path, stack: str, project: str,
+             mocks: pulumi.runtime.Mocks, program: Callable[[], None]) -> Declared:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
