@@ -13,7 +13,6 @@ from sentry_iac.config.loader import load_spec
 from sentry_iac.config.models import Member, Project
 from sentry_iac.offline.engine import run_offline
 from sentry_iac.offline.plan_view import format_summary
-from sentry_iac.providers.team_roles import live_role
 from sentry_iac.resources.args import key_args
 from sentry_iac.resources.payloads.access import declared_team_roles, team_role_inputs
 from sentry_iac.resources.payloads.quotas import spike_destinations, spike_projects
@@ -21,7 +20,7 @@ from sentry_iac.review.diff import diff_stack
 from sentry_iac.review.diff_report import stack_markdown
 from sentry_iac.review.render import render_markdown
 from sentry_iac.review.snapshot import snapshot
-from sentry_iac.sentry.teams import effective_team_role
+from sentry_iac.sentry.teams import effective_team_role, live_role
 from tests.helpers import PROJECT_ROOT
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "quotas"

@@ -28,9 +28,8 @@ from sentry_iac.sentry.teams import (
     TEAM_ROLE_FIELD,
     TEAM_ROLES,
     TEAM_ROLES_FEATURE,
-    TEAM_ROLES_FIELD,
     effective_team_role,
-    minimum_team_role,
+    live_role,
 )
 
 if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
@@ -48,17 +47,6 @@ class TeamRoleNotAppliedError(RuntimeError):
 
 def _member_path(props: dict[str, Any]) -> str:
     return api_path("organizations", props["organization"], "members", str(props[MEMBER_ID]))
-
-
-def live_role(member: dict[str, Any], team: str) -> str | None:
-    """The member's effective role on ``team``, or None when they are not in it."""
-    org_role = str(member.get("orgRole") or member.get("role") or "member")
-    for entry in member.get(TEAM_ROLES_FIELD) or []:
-        if isinstance(entry, dict) and entry.get("teamSlug") == team:
-            return effective_team_role(entry.get("role"), org_role)
-    if team in (member.get("teams") or []):  # older Sentry: no teamRoles, only slugs
-        return minimum_team_role(org_role)
-    return None
 
 
 class TeamRoleProvider(SentryApiProvider):

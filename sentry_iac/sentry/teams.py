@@ -20,7 +20,8 @@ Source (getsentry/sentry):
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 CONTRIBUTOR: Final = "contributor"
 ADMIN: Final = "admin"
@@ -28,6 +29,8 @@ TEAM_ROLES = (CONTRIBUTOR, ADMIN)  # least to most powerful (SENTRY_TEAM_ROLES o
 TEAM_ROLE_FIELD: Final = "teamRole"
 # The member answer's list of {teamSlug, role} (OrganizationMemberWithTeamsSerializer).
 TEAM_ROLES_FIELD: Final = "teamRoles"
+# Its list of team slugs (deprecated there; the only one older Sentry sends).
+TEAMS_FIELD: Final = "teams"
 TEAM_ROLES_FEATURE: Final = "organizations:team-roles"
 
 # Organisation role -> the team role it holds on every team it is in, at least.
@@ -48,3 +51,16 @@ def effective_team_role(stored: object, org_role: str) -> str:
     if stored in TEAM_ROLES and TEAM_ROLES.index(str(stored)) > TEAM_ROLES.index(least):
         return str(stored)
     return least
+
+
+def live_role(member: Mapping[str, Any], team: str) -> str | None:
+    """The effective role on ``team`` of a member as the member's own GET answers it
+    (``teamRoles`` with stored roles, or only ``teams`` on older Sentry), or None when they
+    are not in it."""
+    org_role = str(member.get("orgRole") or member.get("role") or "member")
+    for entry in member.get(TEAM_ROLES_FIELD) or []:
+        if isinstance(entry, dict) and entry.get("teamSlug") == team:
+            return effective_team_role(entry.get("role"), org_role)
+    if team in (member.get(TEAMS_FIELD) or []):  # older Sentry: no teamRoles, only slugs
+        return minimum_team_role(org_role)
+    return None

@@ -1,13 +1,31 @@
-"""Organisation members, which alerts name by user id (``GET /organizations/{org}/members/``).
+"""Organisation members, which alerts name by user id (``GET /organizations/{org}/members/``),
+and a team's members (``GET /teams/{org}/{team}/members/``), where their team roles are.
 
 ``query`` takes ``email:``, ``role:`` and ``isInvited:`` terms (several values of one key match
 any of them) and free text on email and name.
 
-Source: ``src/sentry/core/endpoints/organization_member_index.py`` (older:
-``api/endpoints/organization_member_index.py``) ``OrganizationMemberIndexEndpoint.get``, which
-reads those query keys; the answer shape is ``api/serializers/models/organization_member``
-``OrganizationMemberSerializer``. source not found for the exact key list: from SENTRY_API.md
-§7. Unknown query keys are ignored there and here.
+Source (getsentry/sentry ``src/sentry/``):
+
+* ``core/endpoints/organization_member_index.py`` (older: ``api/endpoints/``)
+  ``OrganizationMemberIndexEndpoint.get`` reads those query keys (others are ignored here; there
+  an unknown key matches nothing) and serializes each member with the *base*
+  ``OrganizationMemberSerializer`` (``api/serializers/models/organization_member/base.py``):
+  ``id, email, name, user, role, roleName, orgRole, pending, expired, flags, dateCreated,
+  inviteStatus, inviterName`` (``groupOrgRoles`` only for teams that give an organisation role,
+  which the fake has none of). No ``teams``, no ``teamRoles``: only
+  ``OrganizationMemberWithTeamsSerializer`` (``.../organization_member/expand/teams.py``) adds
+  them, and only the member's own GET uses it (``team_roles.get_member``).
+* ``core/endpoints/team_members.py`` (older: ``api/endpoints/``) ``TeamMembersEndpoint.get``:
+  the team's ``OrganizationMemberTeam`` rows whose member is approved (``invite_status`` APPROVED,
+  so invitation *requests* are left out) and either an active user or no user yet, ordered by
+  the member's email, then the row, ``OffsetPaginator``; each item is the base member answer
+  plus ``teamRole`` (the stored team role, null when none is stored) and ``teamSlug``
+  (``DetailedOrganizationMemberTeamSerializer``). Its docstring says "will not include members
+  with pending invites"; the query keeps approved invitations that nobody accepted yet
+  (``Q(organizationmember__user_id__isnull=True)``), and so does the fake: the source wins.
+  Sentry of 2022 put ``teamRoles: [{teamSlug, role}]`` on each item instead and answered one
+  unpaginated list sorted by the user's name (``FakeOrganization.older_team_members``; it then
+  fails on a user-less invitee, which is not modelled). ``TeamPermission``: team:read/write/admin.
 """
 
 from __future__ import annotations
@@ -18,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from tests.fake_sentry import listing
 from tests.fake_sentry.lookup import org_of
 from tests.fake_sentry.pagination import paginated
-from tests.fake_sentry.replies import Reply
+from tests.fake_sentry.replies import Reply, not_found
 from tests.fake_sentry.state import DATE_CREATED, FakeMember, FakeOrganization
 
 if TYPE_CHECKING:
@@ -56,6 +74,7 @@ def _user(member: FakeMember) -> dict[str, Any] | None:
 
 
 def member_body(org: FakeOrganization, member: FakeMember) -> dict[str, Any]:
+    """The base ``OrganizationMemberSerializer.serialize`` answer."""
     pending = member.user_id is None
     return {
         "id": member.id,
@@ -63,13 +82,22 @@ def member_body(org: FakeOrganization, member: FakeMember) -> dict[str, Any]:
         "name": member.name,
         "user": _user(member),
         "orgRole": member.role,
-        "role": member.role,
+        "role": member.role,  # deprecated there, still sent
+        "roleName": member.role.title(),  # roles.get(obj.role).name: "Member", "Owner", ...
         "pending": pending,
         "expired": False,
         "flags": dict.fromkeys(_FLAGS, False),
         "dateCreated": DATE_CREATED,
         "inviteStatus": "pending" if pending else "approved",
         "inviterName": None,
+    }
+
+
+def member_with_teams(org: FakeOrganization, member: FakeMember) -> dict[str, Any]:
+    """``OrganizationMemberWithTeamsSerializer``: the base answer plus ``teams`` (slugs,
+    deprecated) and ``teamRoles`` (each with the stored role, null where none is stored)."""
+    return {
+        **member_body(org, member),
         "teams": [slug for slug in member.team_roles if slug in org.teams],
         "teamRoles": [
             {"teamSlug": slug, "role": role}
@@ -108,4 +136,22 @@ def _selected(org: FakeOrganization, text: str) -> list[FakeMember]:
 def list_members(call: Call) -> Reply:
     org = org_of(call)
     items = [member_body(org, m) for m in _selected(org, call.query.get("query", [""])[0])]
+    return paginated(items, call.query, call.page_size, call.url)
+
+
+def list_team_members(call: Call) -> Reply:
+    org = org_of(call)
+    wanted = call.params["team_id_or_slug"]
+    team = org.teams.get(wanted) or org.find_team_by_id(wanted)
+    if team is None:  # TeamEndpoint.convert_args: ResourceDoesNotExist
+        raise not_found()
+    on_team = [m for m in org.members.values() if team.slug in m.team_roles]
+    if org.older_team_members:
+        on_team.sort(key=lambda m: m.name or m.email)  # x["user"]["name"] or x["user"]["email"]
+        return Reply(200, [{**member_body(org, m),
+                            "teamRoles": [{"teamSlug": team.slug, "role": m.team_roles[team.slug]}]}
+                           for m in on_team])
+    on_team.sort(key=lambda m: (m.email, int(m.id)))  # organizationmember__email, id
+    items = [{**member_body(org, m), "teamRole": m.team_roles[team.slug], "teamSlug": team.slug}
+             for m in on_team]
     return paginated(items, call.query, call.page_size, call.url)

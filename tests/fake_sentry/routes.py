@@ -363,6 +363,9 @@ ROUTES: tuple[Route, ...] = (
         members.list_members,
         ("member:read", "member:write", "member:admin"),
     ),
+    # A team's members and their stored team roles (team_members.py; TeamPermission's GET).
+    Route("GET", "/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/members/",
+          members.list_team_members, ("team:read", "team:write", "team:admin")),
     # Team roles (organization_member_team_details.py; OrganizationTeamMemberPermission's PUT
     # scopes) and the member they are read from (RelaxedMemberPermission's GET scopes).
     Route("GET", ORG + "members/{member_id}/", team_roles.get_member,

@@ -267,6 +267,9 @@ class FakeOrganization:
     # A Sentry from 2022 (fake_sentry.inbound_filters): no health-check filter, no React
     # hydration or chunk-load options, only version-pinned legacy browsers; filter PUTs say 201.
     older_inbound_filters: bool = False
+    # A Sentry from 2022 (fake_sentry.members.list_team_members): a team's members each carry
+    # teamRoles [{teamSlug, role}] instead of teamRole and teamSlug, in one unpaginated list.
+    older_team_members: bool = False
     # Uptime monitors use billing seats: None is as many as wanted (self-hosted); a number
     # is how many may be on at once (uptime_checks: beyond it, new monitors are made off).
     uptime_seats: int | None = None

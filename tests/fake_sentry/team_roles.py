@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tests.fake_sentry.lookup import by_numeric_id, object_body, org_of
-from tests.fake_sentry.members import member_body
+from tests.fake_sentry.members import member_with_teams
 from tests.fake_sentry.replies import Reply, not_found
 from tests.fake_sentry.validation import Invalid, choice
 
@@ -63,7 +63,7 @@ def get_member(call: Call) -> Reply:
                  for r in ORG_ROLES]
     roles = [{**_role(r, False), "isMinimumRoleFor": "admin" if r == "admin" else None}
              for r in TEAM_ROLES]
-    return Reply(200, {**member_body(org, member), "invite_link": None,
+    return Reply(200, {**member_with_teams(org, member), "invite_link": None,
                        "isOnlyOwner": owners == [member], "orgRoleList": org_roles,
                        "teamRoleList": roles})
 

@@ -34,6 +34,7 @@ def run_quotas_scenario(fake: FakeSentry, client: SentryClient) -> None:
     client.get(member)
     role = api_path(*base, "members", lead.id, "teams", "backend")
     client.put(role, {"teamRole": "admin"})
+    list(client.paginate(api_path("teams", org.slug, "backend", "members")))  # listTeamMembers
     spikes = api_path(*base, "spike-protections")
     client.post(spikes, {"projects": ["spms-backend"]})
     client.delete(spikes, json={"projects": ["spms-backend"]})

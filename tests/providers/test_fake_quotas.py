@@ -70,6 +70,48 @@ def test_without_the_team_roles_feature_the_role_is_ignored_without_an_error(
     assert lead.team_roles["backend"] is None
 
 
+def test_a_teams_members_carry_their_stored_team_role_and_the_teams_slug(
+        fake_sentry: FakeSentry, http: httpx.Client) -> None:
+    """team_members.py: base member fields plus teamRole and teamSlug, by email, paginated,
+    approved invitations included; the member list and detail as their serializers say."""
+    org = fake_sentry.org
+    zed = org.add_member("zed@example.org", teams=["backend"])
+    amy = org.add_member("amy@example.org", role="manager", teams=["backend", "web"])
+    new = org.add_member("new@example.org", teams=["backend"], pending=True)
+    other = org.add_member("other@example.org", teams=["web"])
+    zed.team_roles["backend"] = "admin"
+    path = "/api/0/teams/dbca/backend/members/"
+    first = http.get(path, params={"per_page": 2})
+    rest = http.get(path, params={"per_page": 2, "cursor": "0:2:0"}).json()
+    items = [*first.json(), *rest]
+    assert 'results="true"' in first.headers["Link"]
+    assert [(i["email"], i["teamRole"], i["teamSlug"]) for i in items] == [
+        ("amy@example.org", None, "backend"), ("new@example.org", None, "backend"),
+        ("zed@example.org", "admin", "backend")]
+    assert (items[1]["id"], items[1]["pending"], items[1]["user"]) == (new.id, True, None)
+    assert not any({"teams", "teamRoles"} & set(item) for item in items)
+    by_id = http.get(f"/api/0/teams/dbca/{org.teams['web'].id}/members/").json()
+    assert {i["id"] for i in by_id} == {amy.id, other.id}
+    assert http.get("/api/0/teams/dbca/nope/members/").status_code == 404
+    detail = http.get(f"{ORG}members/{zed.id}/").json()
+    assert (detail["teams"], detail["teamRoles"]) == (["backend"],
+                                                     [{"teamSlug": "backend", "role": "admin"}])
+
+
+def test_sentry_of_2022_lists_a_teams_members_with_team_roles_in_one_page(
+        fake_sentry: FakeSentry, http: httpx.Client) -> None:
+    org = fake_sentry.org
+    org.older_team_members = True
+    lead = org.add_member("lead@example.org", teams=["backend"], name="Zoe")
+    org.add_member("dev@example.org", teams=["backend"], name="Adam")
+    lead.team_roles["backend"] = "admin"
+    answer = http.get("/api/0/teams/dbca/backend/members/", params={"per_page": 1})
+    assert "Link" not in answer.headers
+    assert [(i["name"], i["teamRoles"]) for i in answer.json()] == [
+        ("Adam", [{"teamSlug": "backend", "role": None}]),
+        ("Zoe", [{"teamSlug": "backend", "role": "admin"}])]
+
+
 def test_spike_protection_is_turned_on_and_off_per_project(fake_sentry: FakeSentry,
                                                            http: httpx.Client) -> None:
     path = ORG + "spike-protections/"

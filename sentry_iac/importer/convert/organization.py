@@ -17,6 +17,13 @@ from sentry_iac.importer.convert import quotas, settings, triage
 from sentry_iac.importer.convert.stacks import EnvMap
 from sentry_iac.importer.read.snapshot import Json, ProjectData, Snapshot
 from sentry_iac.importer.report import Report
+from sentry_iac.sentry.teams import (
+    ADMIN,
+    TEAM_ROLES_FIELD,
+    TEAMS_FIELD,
+    live_role,
+    minimum_team_role,
+)
 
 DEFAULT_DIGESTS = (300, 1800)
 
@@ -54,12 +61,19 @@ def _teams(snapshot: Snapshot, parts: OrgParts, report: Report) -> None:
             report.adopted["teams"] += 1
 
 
-def _member_teams(member: Json) -> list[Any]:
-    roles = member.get("teamRoles")
-    if roles is None:
-        roles = [{"teamSlug": slug, "role": None} for slug in member.get("teams") or []]
-    return [{"team": r["teamSlug"], "role": "admin"} if r.get("role") == "admin"
-            else r["teamSlug"] for r in roles]
+def _member_teams(member: Json) -> list[Any] | None:
+    """The member's teams as the YAML says them, or None when they were not read. ``role:
+    admin`` where the member is team admin above what the organisation role gives (Sentry
+    stores no role at or below it); a contributor's role is left out, so it is not managed."""
+    if TEAM_ROLES_FIELD in member:
+        slugs = [str(r["teamSlug"]) for r in member[TEAM_ROLES_FIELD]]
+    elif TEAMS_FIELD in member:  # an older Sentry's member answer: slugs only
+        slugs = [str(slug) for slug in member[TEAMS_FIELD]]
+    else:
+        return None
+    least = minimum_team_role(str(member.get("orgRole") or member.get("role") or "member"))
+    return [{"team": slug, "role": ADMIN} if live_role(member, slug) == ADMIN != least
+            else slug for slug in slugs]
 
 
 def _members(snapshot: Snapshot, parts: OrgParts, report: Report) -> None:
@@ -68,6 +82,10 @@ def _members(snapshot: Snapshot, parts: OrgParts, report: Report) -> None:
         email = str(member.get("email") or "")
         subject = f"member {email or member.get('id')}"
         teams = _member_teams(member)
+        if teams is None:
+            report.skip(subject, "its teams could not be read (see below), and importing it "
+                                 "without them would take it off its teams on the first `up`")
+            continue
         missing = [t for t in teams if (t if isinstance(t, str) else t["team"]) not in declared]
         if missing:
             report.skip(subject, f"belongs to teams that are not imported: {missing}")

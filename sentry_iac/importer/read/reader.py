@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sentry_iac.importer.read.member_teams import read_member_teams
 from sentry_iac.importer.read.observability import read_dashboards, read_monitors
 from sentry_iac.importer.read.progress import Progress
 from sentry_iac.importer.read.snapshot import Json, ProjectData, Snapshot, keep
@@ -25,7 +26,9 @@ PRIVACY_FIELDS = ("dataScrubber", "dataScrubberDefaults", "scrubIPAddresses", "s
 ORG_FIELDS = ("id", "slug", "name", *PRIVACY_FIELDS, *SECURITY_FIELDS.values())
 PROJECT_FIELDS = ("id", "slug", "name", "platform", "teams", "resolveAge", "digestsMinDelay",
                   "digestsMaxDelay", "fingerprintingRules", *PRIVACY_FIELDS)
-MEMBER_FIELDS = ("id", "email", "name", "orgRole", "role", "pending", "teams", "teamRoles")
+# The member list's (organization_member_index.py, the base OrganizationMemberSerializer): no
+# teams there, read_member_teams adds them.
+MEMBER_FIELDS = ("id", "email", "name", "orgRole", "role", "pending")
 KEY_FIELDS = ("id", "name", "isActive", "rateLimit")
 ACTION_FIELDS = ("id", "triggerType", "serviceType", "integrationId", "targetType",
                  "targetIdentifier", "targetDisplay", "projects")
@@ -161,6 +164,7 @@ def read_snapshot(client: SentryClient, organization: str, progress: Progress,
     teams = [keep(t, ("id", "slug", "name"))
              for t in reader.listing("teams", reader.org_path("teams"))]
     members = [_member(m) for m in reader.listing("members", reader.org_path("members"))]
+    read_member_teams(client, organization, teams, members, progress, report)
     summaries = reader.listing("projects", reader.org_path("projects"))
     progress.step("reading project settings", len(summaries))
     projects = []
