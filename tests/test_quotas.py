@@ -20,7 +20,7 @@ from sentry_iac.review.diff import diff_stack
 from sentry_iac.review.diff_report import stack_markdown
 from sentry_iac.review.render import render_markdown
 from sentry_iac.review.snapshot import snapshot
-from sentry_iac.sentry.teams import effective_team_role, live_role
+from sentry_iac.sentry.teams import effective_team_role, listed_team_role, live_role
 from tests.helpers import PROJECT_ROOT
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "quotas"
@@ -46,6 +46,17 @@ def test_only_a_written_team_role_is_managed() -> None:
 def test_the_effective_team_role_is_the_stored_one_or_the_org_roles_least(
         stored: str | None, org_role: str, effective: str) -> None:
     assert effective_team_role(stored, org_role) == effective
+
+
+def test_a_team_listing_item_says_the_role_in_either_shape_or_not_at_all() -> None:
+    # team_members.py now: teamRole beside teamSlug; Sentry of 2022: teamRoles; older: none.
+    assert listed_team_role({"id": "1", "teamRole": None, "teamSlug": "api"}, "api") == (
+        True, None)
+    assert listed_team_role({"id": "1", "teamRole": "admin"}, "api") == (True, "admin")
+    assert listed_team_role({"teamRoles": [{"teamSlug": "web", "role": "admin"},
+                                           {"teamSlug": "api", "role": None}]}, "api") == (
+        True, None)
+    assert listed_team_role({"id": "1", "email": "a@b.c"}, "api") == (False, None)
 
 
 def test_the_live_role_reads_team_roles_and_older_sentrys_teams() -> None:

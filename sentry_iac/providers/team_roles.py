@@ -11,7 +11,11 @@ or the organisation role's minimum.
 ``create`` and ``update`` read the member first and write only when the effective role differs
 (an imported member who is already team admin costs no write), then check Sentry's answer: a
 role Sentry did not apply is an error that says why, never a silent success. ``read`` returns
-the live role, so ``pulumi refresh`` shows a role changed in Sentry's UI. ``delete`` leaves
+the live role, so ``pulumi refresh`` shows a role changed in Sentry's UI: from the team's member
+listing (``GET teams/{org}/{team}/members/``, paginated, fetched once per process and shared by
+the Reads of that team's roles, ``shared_reads``), or the member's own GET where the listing
+does not say (a member it does not hold, an item without a role, an older Sentry, a member
+this process wrote since). ``delete`` leaves
 Sentry as it is: removing ``role:`` from the YAML releases the role, it never demotes.
 """
 
@@ -29,6 +33,7 @@ from sentry_iac.sentry.teams import (
     TEAM_ROLES,
     TEAM_ROLES_FEATURE,
     effective_team_role,
+    listed_team_role,
     live_role,
 )
 
@@ -43,6 +48,10 @@ _REAPPLY = ("role", "org_role", "member_teams", MEMBER_ID)
 
 class TeamRoleNotAppliedError(RuntimeError):
     """Sentry answered, but the member does not hold the team role the YAML says."""
+
+
+def _listing_key(organization: str, team: str) -> str:
+    return f"members of team {organization}/{team}"
 
 
 def _member_path(props: dict[str, Any]) -> str:
@@ -64,6 +73,11 @@ class TeamRoleProvider(SentryApiProvider):
         changed = [k for k in _REAPPLY if olds.get(k) != news.get(k)]
         return dyn.DiffResult(changes=bool(replaces or changed), replaces=replaces,
                               stables=list(self.identity), delete_before_replace=False)
+
+    def _wrote(self, props: dict[str, Any]) -> None:
+        """The team listing no longer answers for a member whose role this process wrote."""
+        self.reads().wrote(_listing_key(str(props["organization"]), str(props["team"])),
+                           str(props[MEMBER_ID]))
 
     def _member(self, client: SentryClient, props: dict[str, Any]) -> dict[str, Any]:
         return client.get_object(_member_path(props))
@@ -96,12 +110,36 @@ class TeamRoleProvider(SentryApiProvider):
     def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
         with self.client() as client:
             live, written = self._apply(client, props)
+        self._wrote(props)
         id_ = f"{props['organization']}/{props[MEMBER_ID]}/{props['team']}"
         return dyn.CreateResult(id_, outs={**props, "role": live, "written": written})
 
+    def _listed(self, client: SentryClient, props: dict[str, Any]) -> str | None:
+        """The member's effective role as the team's member listing says it, or None when
+        the listing does not say (the member's own GET then does)."""
+        organization, team = str(props["organization"]), str(props["team"])
+
+        def load() -> dict[str, dict[str, Any]]:
+            path = api_path("teams", organization, team, "members")
+            return {str(item.get("id")): item for item in client.paginate(path)}
+
+        listed: dict[str, dict[str, Any]] | None = self.reads().answer(
+            _listing_key(organization, team), load, reader="TeamRole",
+            item=str(props[MEMBER_ID]))
+        item = None if listed is None else listed.get(str(props[MEMBER_ID]))
+        if item is None:
+            return None
+        said, stored = listed_team_role(item, team)
+        if not said:
+            return None
+        org_role = str(item.get("orgRole") or item.get("role") or "member")
+        return effective_team_role(stored, org_role)
+
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         with self.client() as client:  # 404 when the member is gone: the engine drops it
-            live = live_role(self._member(client, props), str(props["team"]))
+            live = self._listed(client, props)
+            if live is None:
+                live = live_role(self._member(client, props), str(props["team"]))
         if live is None:
             return dyn.ReadResult("", {})  # no longer in the team: nothing left to manage
         return dyn.ReadResult(id_, {**props, "role": live})
@@ -115,6 +153,7 @@ class TeamRoleProvider(SentryApiProvider):
                        {"role": olds.get("role")}, {"role": before},
                        "this update writes the YAML's role back")
             live, written = self._apply(client, news)
+        self._wrote(news)
         return dyn.UpdateResult(outs={**news, "role": live, "written": written})
 
     def delete_object(self, _id: str, props: dict[str, Any]) -> None:

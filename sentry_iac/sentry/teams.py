@@ -64,3 +64,16 @@ def live_role(member: Mapping[str, Any], team: str) -> str | None:
     if team in (member.get(TEAMS_FIELD) or []):  # older Sentry: no teamRoles, only slugs
         return minimum_team_role(org_role)
     return None
+
+
+def listed_team_role(item: Mapping[str, Any], team: str) -> tuple[bool, Any]:
+    """(whether an item of ``GET teams/{org}/{team}/members/`` says the member's role on
+    ``team``, the stored role). ``core/endpoints/team_members.py``
+    (``DetailedOrganizationMemberTeamSerializer``): ``teamRole`` beside ``teamSlug``; Sentry of
+    2022 sent ``teamRoles: [{teamSlug, role}]``; older Sentry no role at all."""
+    if TEAM_ROLE_FIELD in item:
+        return True, item[TEAM_ROLE_FIELD]
+    for entry in item.get(TEAM_ROLES_FIELD) or []:
+        if isinstance(entry, Mapping) and entry.get("teamSlug") == team:
+            return True, entry.get("role")
+    return False, None

@@ -17,6 +17,7 @@ from tests.fake_sentry.fixtures import FAKE_TOKEN
 
 PER_PROJECT = re.compile(r"^/api/0/projects/bench/[\w-]+/performance-issues/configure/$")
 PER_MEMBER = re.compile(r"^/api/0/organizations/[^/]+/members/\d+/$")
+TEAM_MEMBERS = re.compile(r"^/api/0/teams/[^/]+/[\w-]+/members/$")
 
 
 def test_the_refresh_of_a_thousand_resources_reads_pages(tmp_path: Path) -> None:
@@ -34,13 +35,14 @@ def test_the_refresh_of_a_thousand_resources_reads_pages(tmp_path: Path) -> None
         assert not fake.internal_errors
     assert len(refresh.ops("read")) == sum(1 for r in engine.state.values() if r.dynamic)
     per_project = [e for e in refresh.exchanges if PER_PROJECT.match(e.path)]
-    # Team roles are still read one member at a time (not yet from the members list).
+    # Team roles are read from each team's member listing, never one member at a time.
     per_member = [e for e in refresh.exchanges if PER_MEMBER.match(e.path)]
-    roles = sum(1 for r in engine.state.values() if r.kind == "TeamRole")
-    listed = [e for e in refresh.exchanges
-              if not PER_PROJECT.match(e.path) and not PER_MEMBER.match(e.path)]
+    roles = {r.outputs.get("team") for r in engine.state.values() if r.kind == "TeamRole"}
+    team_listings = [e for e in refresh.exchanges if TEAM_MEMBERS.match(e.path)]
+    listed = [e for e in refresh.exchanges if not PER_PROJECT.match(e.path)]
     assert len(per_project) == shape.projects  # one each, and nothing else per project
-    assert len(per_member) == roles
+    assert roles and per_member == []
+    assert len(team_listings) == len(roles)  # one page per team with a team role
     assert len(listed) <= resources / 50 + 10, Counter(e.path for e in listed)
-    assert len(refresh.exchanges) <= shape.projects + roles + resources / 50 + 10
+    assert len(refresh.exchanges) <= shape.projects + resources / 50 + 10
     assert all(e.method == "GET" for e in refresh.exchanges)

@@ -34,17 +34,7 @@ from sentry_iac.importer.report import Report
 from sentry_iac.providers.client import SentryClient
 from sentry_iac.providers.errors import SentryApiError
 from sentry_iac.providers.paths import api_path
-from sentry_iac.sentry.teams import TEAM_ROLE_FIELD, TEAM_ROLES_FIELD, TEAMS_FIELD
-
-
-def _stored_role(item: Json, team: str) -> tuple[bool, Any]:
-    """(whether the team listing's item says the member's role on ``team``, the stored role)."""
-    if TEAM_ROLE_FIELD in item:  # teamRole and teamSlug (team_members.py)
-        return True, item[TEAM_ROLE_FIELD]
-    for entry in item.get(TEAM_ROLES_FIELD) or []:  # Sentry of 2022: [{teamSlug, role}]
-        if isinstance(entry, dict) and entry.get("teamSlug") == team:
-            return True, entry.get("role")
-    return False, None
+from sentry_iac.sentry.teams import TEAM_ROLES_FIELD, TEAMS_FIELD, listed_team_role
 
 
 class TeamListings:
@@ -59,7 +49,7 @@ class TeamListings:
             member_id = str(item.get("id"))
             if member_id not in self.roles:
                 continue  # not in the member list: not imported
-            said, stored = _stored_role(item, team)
+            said, stored = listed_team_role(item, team)
             if not said:
                 self.ask.add(member_id)
             self.roles[member_id].append({"teamSlug": team, "role": stored})
