@@ -9,6 +9,7 @@ import base64
 import contextlib
 import importlib.util
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +187,18 @@ def test_drained_every_finishes_registrations_while_the_program_runs(tmp_path: P
     assert wrapped.__module__ == "pulumi.runtime.resource"
 
 
+@contextlib.contextmanager
+def _fresh_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """A new event loop, current while the block runs, closed after it."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
 # What offline.declarations runs in a resource's constructor (tests/test_declarations.py holds
 # the whole against the engine; these name each step).
 
@@ -206,9 +219,7 @@ def test_register_in_place_receives_every_registration_and_restores_the_sdks(
             super().__init__("test:index:Probe", name, {"a": 1})
 
     before = getattr(pulumi.resource, "register_resource")  # noqa: B009
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
+    with _fresh_loop():
         pulumi_sdk.reset_options(project="p", stack="s", root_directory=str(tmp_path))
         mocks = _Mocks()
         def record(r: pulumi_sdk.RegisterResource) -> None:
@@ -224,17 +235,12 @@ def test_register_in_place_receives_every_registration_and_restores_the_sdks(
                 Probe("one")
 
             pulumi_sdk.sync_await(pulumi_sdk.run_pulumi_func(program))
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
     assert seen == [(pulumi_sdk.STACK_TYPE, "p-s", False), ("test:index:Probe", "one", False)]
     assert getattr(pulumi.resource, "register_resource") is before  # noqa: B009
 
 
 def test_run_now_finishes_a_coroutine_that_waits_on_a_pending_future() -> None:
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
+    with _fresh_loop() as loop:
         async def program() -> int:
             pending = loop.create_future()
             loop.call_soon(pending.set_result, 41)
@@ -245,9 +251,6 @@ def test_run_now_finishes_a_coroutine_that_waits_on_a_pending_future() -> None:
             return pulumi_sdk.run_now(waits())  # inside the running loop, as in a program
 
         assert loop.run_until_complete(program()) == 42
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
 
 
 def test_serialize_inputs_of_plain_data_is_what_the_sdks_serializer_gives() -> None:
@@ -258,15 +261,10 @@ def test_serialize_inputs_of_plain_data_is_what_the_sdks_serializer_gives() -> N
 
     res = object.__new__(Probe)
     props = {"n": 3, "f": 0.5, "none": None, "t": (1, "x"), "d": {"k": [None, {"z": 2}]}}
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
+    with _fresh_loop() as loop:
         ours = pulumi_sdk.serialize_inputs(res, props, None)
         theirs = pulumi_sdk.wire_value(loop.run_until_complete(rpc.serialize_properties(
             props, {}, res, res.translate_input_property, None)))
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
     assert ours == theirs == {"n": 3.0, "f": 0.5, "t": [1.0, "x"],
                               "d": {"k": [None, {"z": 2.0}]}}
 
@@ -287,18 +285,13 @@ def test_settle_outputs_resolves_urn_id_and_each_property(tmp_path: Path) -> Non
     class Probe(dyn.Resource):
         pass
 
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
+    with _fresh_loop():
         res = object.__new__(Probe)
         res._name = "probe"
         pulumi_sdk.settle_outputs(res, {"a": 1, "b": 2}, {"a": 1, "extra": 3}, urn="urn:x",
                                   resource_id="id-1", by_type=False)
         got = [pulumi_sdk.sync_await(res.__dict__[k].future()) for k in ("urn", "id", "a", "b")]
         assert got == ["urn:x", "id-1", 1.0, None] and "extra" not in res.__dict__
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
 
 
 def test_secret_output_names_and_mock_resource_args_are_the_sdks() -> None:
