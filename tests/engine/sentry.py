@@ -118,9 +118,7 @@ def delete_in_sentry(fake: FakeSentry, resource: Resource) -> None:
     elif kind == "Repository":
         org.repositories[resource.id].status = "pending_deletion"  # unlinked in Sentry's UI
     elif kind == "TeamRole":  # the member removed in Sentry's UI (Terraform adds them back)
-        fake.fail("GET", f"/api/0/organizations/{inputs['organization']}/members/"
-                         f"{resource.outputs['member_id']}/", status=404, times=1,
-                  body={"detail": "The requested resource does not exist"})
+        fake.vanish_member(str(resource.outputs["member_id"]))
     elif "project" in inputs:
         fake.vanish(inputs["project"])
     else:

@@ -135,7 +135,8 @@ def _selected(org: FakeOrganization, text: str) -> list[FakeMember]:
 
 def list_members(call: Call) -> Reply:
     org = org_of(call)
-    items = [member_body(org, m) for m in _selected(org, call.query.get("query", [""])[0])]
+    items = [member_body(org, m) for m in _selected(org, call.query.get("query", [""])[0])
+             if m.id not in org.vanished_members]
     return paginated(items, call.query, call.page_size, call.url)
 
 
@@ -145,7 +146,8 @@ def list_team_members(call: Call) -> Reply:
     team = org.teams.get(wanted) or org.find_team_by_id(wanted)
     if team is None:  # TeamEndpoint.convert_args: ResourceDoesNotExist
         raise not_found()
-    on_team = [m for m in org.members.values() if team.slug in m.team_roles]
+    on_team = [m for m in org.members.values()
+               if team.slug in m.team_roles and m.id not in org.vanished_members]
     if org.older_team_members:
         on_team.sort(key=lambda m: m.name or m.email)  # x["user"]["name"] or x["user"]["email"]
         return Reply(200, [{**member_body(org, m),

@@ -253,9 +253,18 @@ class FakeSentry:
         with self._lock:
             self.org.vanished.add(project)
 
+    def vanish_member(self, member_id: str) -> None:
+        """Remove a member in Sentry, for now: the member and team listings leave it out and
+        its own GET is answered 404 (once), until ``restore``."""
+        with self._lock:
+            self.org.vanished_members.add(member_id)
+        self.fail("GET", f"/api/0/organizations/{self.org.slug}/members/{member_id}/",
+                  status=404, times=1, body={"detail": "The requested resource does not exist"})
+
     def restore(self) -> None:
         with self._lock:
             self.org.vanished.clear()
+            self.org.vanished_members.clear()
 
     def drop(self, method: str, path: str, *, times: int = 1) -> Fault:
         """Close the connection after reading the request, without answering or applying it."""

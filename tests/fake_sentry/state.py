@@ -285,6 +285,10 @@ class FakeOrganization:
     # (OrganizationProjectsEndpoint lists ObjectStatus.ACTIVE ones; ProjectEndpoint finds
     # no other). FakeSentry.restore brings them back.
     vanished: set[str] = field(default_factory=set)
+    # Members removed in Sentry for now (FakeSentry.vanish_member, by id): left out of the
+    # member and team listings, as a removed member is (its OrganizationMember and
+    # OrganizationMemberTeam rows are deleted), until FakeSentry.restore.
+    vanished_members: set[str] = field(default_factory=set)
     # Sentry refuses require2FA from a user without 2FA, and whenever SSO is on.
     user_has_2fa: bool = True
     sso_enabled: bool = False
