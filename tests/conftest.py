@@ -13,12 +13,10 @@ from typing import Any
 import pytest
 
 from sentry_iac.offline import engine
-from sentry_iac.offline.declarations import declare_program
+from sentry_iac.offline.declarations import declare_spec
 from sentry_iac.offline.engine import Plan, run_offline
-from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.runner import ProgramRun
 from sentry_iac.providers.runtime import forget_shared
-from sentry_iac.resources.program import build
 from tests.helpers import EXAMPLE, PROJECT_ROOT
 
 # Modules whose tests start Pulumi's provider host, deploy a generated or realistic
@@ -41,10 +39,7 @@ def _declared_too(root: Any, stack: str, project: str, spec: Any, *,
     if spec is None:
         return run
 
-    def program() -> None:
-        build(spec, stack, offline=True)
-
-    declared = declare_program(root, stack, project, SpecMocks(spec), program)
+    declared = declare_spec(root, stack, spec)
 
     def shown(r: Any) -> tuple[Any, ...]:
         return r.type, r.name, r.parent, r.custom, r.inputs, r.options

@@ -7,7 +7,6 @@ as the wire carries them, options; and the lookups and the stack's outputs."""
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,8 @@ from pulumi import dynamic
 from benchmarks.generate import Shape, write_project
 from sentry_iac import pulumi_sdk
 from sentry_iac.config.loader import load_spec
-from sentry_iac.offline.declarations import declare, declare_program
+from sentry_iac.offline.declarations import declare, declare_program, declare_spec
 from sentry_iac.offline.engine import run_offline, run_program
-from sentry_iac.offline.mocks import SpecMocks
 from sentry_iac.offline.monitor import RecordingMonitor, RegisteredResource
 from tests.helpers import EXAMPLE
 
@@ -34,15 +32,13 @@ _declared = _registered
 
 
 def _same_as_the_engine(root: Path) -> int:
-    from sentry_iac.resources.program import build
 
     spec = load_spec(root)
     count = 0
     for stack in sorted(spec.stacks):
         run = run_program(root, stack, spec.project, spec)
         engine = {r.urn: _registered(r) for r in run.monitor.registered}
-        declared = declare_program(root, stack, spec.project, SpecMocks(spec),
-                                   functools.partial(build, spec, stack, offline=True))
+        declared = declare_spec(root, stack, spec)
         got = {d.urn: _declared(d) for d in declared.registered}
         assert sorted(got) == sorted(engine), stack
         for urn, expected in engine.items():

@@ -90,9 +90,9 @@ class _Registrar:
         urn = self.urn(parent, request.token, request.name)
         self.urns[id(res)] = urn
         given: dict[str, Any] = {}
-        if request.token == STACK_TYPE:
-            resource_id, state = None, dict[str, Any]()
-        else:
+        state: dict[str, Any] = {}
+        resource_id = None
+        if request.token != STACK_TYPE:
             # The mock monitor hands the mocks the request's inputs deserialized.
             given = as_deserialized_properties(wire)
             resource_id, state = self.mocks.new_resource(mock_resource_args(
@@ -104,13 +104,8 @@ class _Registrar:
             return
         inputs = mask_secrets(wire)
         inputs.pop("__provider", None)  # a dynamic resource's pickled provider is code
-        sent = request_options(res, request.typ, opts or pulumi.ResourceOptions(),
-                               custom=request.custom)
-        options = options_of(
-            protect=sent.protect, retain_on_delete=sent.retain_on_delete,
-            delete_before_replace=sent.delete_before_replace,
-            secret_outputs=sent.secret_outputs, ignore_changes=sent.ignore_changes,
-            aliases=sent.aliases, provider=sent.provider)
+        options = options_of(request_options(res, request.typ, opts or pulumi.ResourceOptions(),
+                                             custom=request.custom))
         self.declared.append(RegisteredResource(
             urn=urn, type=request.token, name=request.name,
             parent=self.urns.get(id(parent)) if parent is not None else None,
@@ -120,21 +115,15 @@ class _Registrar:
 def declare_program(root: Path, stack: str, project: str, mocks: pulumi.runtime.Mocks,
                     program: Callable[[], None]) -> Declared:
     """Call ``program`` as ``stack`` of ``project`` in ``root`` with ``mocks`` answering, as
-    ``runner.run_under_mocks`` does (for ``pulumi up``), each resource registered in place.
-    A failure of the program propagates as it is."""
+    ``runner.run_under_mocks`` does (for ``pulumi up``, the collector paused), each resource
+    registered in place. A failure of the program propagates as it is."""
     registrar = _Registrar(mocks, project, stack)
-    with paused_gc():  # as the offline engine runs a program (runner._collector)
-        return _declare(registrar, root, stack, project, mocks, program)
-
-
-def _declare(registrar: _Registrar, root: Path, stack: str, project: str,
-             mocks: pulumi.runtime.Mocks, program: Callable[[], None]) -> Declared:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         reset_options(project=project, stack=stack, root_directory=str(root), preview=False)
         pulumi.runtime.set_all_config(stack_config_values(root, stack), [])
-        with no_stack_traces(), register_in_place(registrar.register):
+        with paused_gc(), no_stack_traces(), register_in_place(registrar.register):
             # The mocks answer lookups (invokes) as under the offline engine; setting them
             # makes the stack's root resource, so it is registered here too.
             pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False,
@@ -148,8 +137,13 @@ def _declare(registrar: _Registrar, root: Path, stack: str, project: str,
         asyncio.set_event_loop(None)
 
 
-def declare(root: Path, stack: str, spec: Spec) -> list[RegisteredResource]:
+def declare_spec(root: Path, stack: str, spec: Spec) -> Declared:
     """What sentry-iac's program declares for ``stack``, with ``spec`` already loaded and
-    checked, in the order it declared it."""
+    checked."""
     return declare_program(root, stack, spec.project, SpecMocks(spec),
-                           lambda: build(spec, stack, offline=True)).registered
+                           lambda: build(spec, stack, offline=True))
+
+
+def declare(root: Path, stack: str, spec: Spec) -> list[RegisteredResource]:
+    """The resources of ``declare_spec``, in the order the program declared them."""
+    return declare_spec(root, stack, spec).registered

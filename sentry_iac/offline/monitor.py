@@ -9,6 +9,8 @@ from typing import Any
 from google.protobuf import json_format
 from pulumi.runtime.mocks import MockMonitor
 
+from sentry_iac.pulumi_sdk import RequestOptions
+
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -52,40 +54,38 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
-def options_of(*, protect: bool | None, retain_on_delete: bool | None,
-               delete_before_replace: bool, secret_outputs: list[str],
-               ignore_changes: list[str], aliases: list[Any], provider: str) -> dict[str, Any]:
-    """The options a plan shows, from the fields of a registration request (``aliases``: the
-    request's ``Alias`` messages; ``provider``: its provider reference, ``urn::id``)."""
+def options_of(sent: RequestOptions) -> dict[str, Any]:
+    """The options a plan shows, from the fields of a registration request."""
     options: dict[str, Any] = {}
-    if protect:
+    if sent.protect:
         options["protect"] = True
-    if retain_on_delete:
+    if sent.retain_on_delete:
         options["retain_on_delete"] = True
-    if delete_before_replace:
+    if sent.delete_before_replace:
         options["delete_before_replace"] = True
-    if secret_outputs:
-        options["additional_secret_outputs"] = sorted(set(secret_outputs))
-    if ignore_changes:
-        options["ignore_changes"] = list(ignore_changes)
+    if sent.secret_outputs:
+        options["additional_secret_outputs"] = sorted(set(sent.secret_outputs))
+    if sent.ignore_changes:
+        options["ignore_changes"] = list(sent.ignore_changes)
     shown = [a.urn or {k: v for k, v in json_format.MessageToDict(a.spec).items() if v}
-             for a in aliases]
+             for a in sent.aliases]
     if shown:
         options["aliases"] = shown
-    if provider:
+    if sent.provider:
         # "urn::id" -> the provider's logical name
-        options["provider"] = provider.split("::")[3] if "::" in provider else ""
+        options["provider"] = (sent.provider.split("::")[3] if "::" in sent.provider
+                               else "")
     return options
 
 
 def _options(request: Any) -> dict[str, Any]:
-    return options_of(
+    return options_of(RequestOptions(
         protect=request.HasField("protect") and request.protect,
         retain_on_delete=request.HasField("retainOnDelete") and request.retainOnDelete,
         delete_before_replace=request.deleteBeforeReplace,
         secret_outputs=list(request.additionalSecretOutputs),
         ignore_changes=list(request.ignoreChanges), aliases=list(request.aliases),
-        provider=request.provider)
+        provider=request.provider))
 
 
 class RecordingMonitor(MockMonitor):
