@@ -48,6 +48,23 @@ def test_scalars_of_every_type_read_the_same_both_ways() -> None:
     assert fast[0]["a"] == 1 and fast[0]["e"] == "10" and fast[0]["d"] is None
 
 
+def test_plain_text_is_typed_as_yaml_1_1_types_it_and_quoted_text_never_is() -> None:
+    # The fast path remembers a plain scalar's tag and value by its text: read twice, with the
+    # same spellings quoted in between, every value must still be what PyYAML's node path says.
+    spellings = ["1", "0777", "1:30", "yes", "No", "on", "OFF", "1e3", "1.5e+3", ".inf", "-.Inf",
+                 "~", "Null", "0x1F", "0b101", "1_000", "2024-01-02", "+1", "true", "y", "=x"]
+    plain = "".join(f"p{i}: {text}\n" for i, text in enumerate(spellings))
+    quoted = "".join(f"q{i}: '{text}'\n" for i, text in enumerate(spellings))
+    for text in (plain, quoted + plain, plain + quoted):
+        fast = _fast_path(text)
+        assert fast is not None
+        assert fast == _node_path(text)
+        assert {type(v) for k, v in fast[0].items() if k.startswith("q")} <= {str}
+    typed = _fast_path(plain)
+    assert typed is not None
+    assert typed[0]["p3"] is True and typed[0]["p1"] == 511 and typed[0]["p2"] == 90
+
+
 @pytest.mark.parametrize("text", [
     "a: &x 1\nb: *x\n",  # anchors and aliases
     "base: &b {x: 1}\nother:\n  <<: *b\n",  # merge keys

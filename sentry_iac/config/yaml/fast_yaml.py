@@ -57,6 +57,15 @@ class FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
         return tag
 
 
+# A plain scalar's tag, by its text: the safe loader resolves it by regular expressions on the
+# text alone (no path resolvers), and the same keys and values recur thousands of times.
+_PLAIN_TAGS: dict[str, str] = {}
+# The value of a plain number, true/false or null, by its text (immutable, so shared).
+_PLAIN_VALUES: dict[str, Any] = {}
+_IMMUTABLE = (int, float, bool)
+_NOT_YET = object()
+
+
 class _Unusual(Exception):
     """Something only the node path handles (or reports)."""
 
@@ -92,19 +101,35 @@ def _reader(parser: Any, positions: dict[Any, Any]) -> Callable[[Any, tuple[Any,
     construct = yaml.constructor.SafeConstructor().construct_object
     scalar_node = yaml.ScalarNode
 
+    tags = _PLAIN_TAGS  # plain text -> its tag; the safe loader's answer depends on nothing else
+    plain_tag = tags.get
+    values = _PLAIN_VALUES
+    plain_value = values.get
+
     def node(event: Any, path: tuple[Any, ...]) -> Any:
         kind = event.__class__
         if event.anchor is not None or event.tag is not None:
             raise _Unusual
         if kind is ScalarEvent:
-            tag = resolve(scalar_node, event.value, event.implicit)
+            value = event.value
+            if not event.implicit[0]:
+                return value  # quoted or a block (| >): text, whatever it spells
+            tag = plain_tag(value)
+            if tag is None:
+                tag = tags[value] = resolve(scalar_node, value, event.implicit)
             if tag == STR:
-                return event.value
+                return value
+            known = plain_value(value, _NOT_YET)
+            if known is not _NOT_YET:
+                return known
             try:
-                return construct(scalar_node(tag, event.value, event.start_mark,
-                                             event.end_mark, event.style))
+                made = construct(scalar_node(tag, value, event.start_mark, event.end_mark,
+                                             event.style))
             except (ValueError, OverflowError):
                 raise _Unusual from None  # e.g. the date 2024-02-30: the node path says so
+            if made is None or made.__class__ in _IMMUTABLE:
+                values[value] = made
+            return made
         if len(path) >= MAX_DEPTH:
             raise _Unusual  # too deep: the node path says so
         if kind is MappingStartEvent:
@@ -117,8 +142,14 @@ def _reader(parser: Any, positions: dict[Any, Any]) -> Callable[[Any, tuple[Any,
                         key.tag is not None):
                     raise _Unusual
                 text = key.value
-                if text in result or resolve(scalar_node, text, key.implicit) != STR:
-                    raise _Unusual  # duplicate, merge (<<) or non-text keys
+                if text in result:
+                    raise _Unusual  # a duplicate key: the node path reports it
+                if key.implicit[0]:
+                    tag = plain_tag(text)
+                    if tag is None:
+                        tag = tags[text] = resolve(scalar_node, text, key.implicit)
+                    if tag != STR:
+                        raise _Unusual  # merge (<<) or non-text keys
                 at = (*path, text)
                 positions[at] = key.start_mark
                 result[text] = node(get(), at)
