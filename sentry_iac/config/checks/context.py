@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sentry_iac.config.yaml.source import KeyPath, SourceMap
@@ -53,10 +54,17 @@ class CheckContext:
     def rules(self) -> Iterator[RawRule]:
         """Every alert rule that is a mapping. None without a readable ``org.yaml`` mapping:
         there is nothing to check them against (that file's problem is reported on its own)."""
+        return iter(self._rules)
+
+    @cached_property
+    def _rules(self) -> tuple[RawRule, ...]:
+        # Made once: a dozen checks walk every rule of a 10,000-rule configuration.
         if not isinstance(self.org, dict):
-            return
+            return ()
+        found = []
         for display, (data, source) in self.alert_files.items():
             rules = data.get("alerts") if isinstance(data, dict) else None
             for index, rule in enumerate(rules if isinstance(rules, list) else []):
                 if isinstance(rule, dict):
-                    yield RawRule(display, source, index, rule)
+                    found.append(RawRule(display, source, index, rule))
+        return tuple(found)

@@ -130,16 +130,22 @@ def duplicate_stack_root(context: CheckContext) -> Iterator[Finding]:
 
 @check("dup/rule-id", "two alert rules have the same id (in any files)")
 def duplicate_rule_id(context: CheckContext) -> Iterator[Finding]:
-    first_seen: dict[str, str] = {}
+    first_seen: dict[str, RawRule] = {}
     for rule in context.rules():
         rule_id = text(rule.data, "id")
         if rule_id is None:
             continue
         if rule_id in first_seen:
             yield Finding(rule.source, rule.at("id"), f"duplicate rule id '{rule_id}' (first "
-                                                      f"declared in {first_seen[rule_id]})")
+                                                      f"declared in "
+                                                      f"{_line_of(first_seen[rule_id], 'id')})")
         else:
-            first_seen[rule_id] = f"{rule.file}:{rule.source.locate(rule.at('id')).line}"
+            first_seen[rule_id] = rule
+
+
+def _line_of(rule: RawRule, key: str) -> str:
+    """``alerts/x.yaml:12``: where ``rule`` spells ``key``."""
+    return f"{rule.file}:{rule.source.locate(rule.at(key)).line}"
 
 
 def _enabled_stacks(rule: RawRule, stacks: Iterable[str]) -> list[str]:
@@ -150,18 +156,18 @@ def _enabled_stacks(rule: RawRule, stacks: Iterable[str]) -> list[str]:
 def duplicate_rule_name(context: CheckContext) -> Iterator[Finding]:
     # An alert's name in its project and environment is what Sentry shows, and what tells
     # apart the objects an interrupted deploy made (providers find_created).
-    named: dict[tuple[str, str, str], str] = {}
+    named: dict[tuple[str, str, str], RawRule] = {}
     for rule in context.rules():
         name = text(rule.data, "name")
         if name is None:
             continue
-        where = f"{rule.file}:{rule.source.locate(rule.at('name')).line}"
+        stacks = _enabled_stacks(rule, context.stacks)
         for _, project in texts(rule.data.get("projects")):
-            for stack in _enabled_stacks(rule, context.stacks):
+            for stack in stacks:
                 if (project, stack, name) in named:
                     yield Finding(rule.source, rule.at("name"), (
-                        f"the rule at {named[project, stack, name]} already alerts on project "
-                        f"'{project}' in {stack} under the name '{name}'; give each rule of a "
-                        "project its own name"))
+                        f"the rule at {_line_of(named[project, stack, name], 'name')} already "
+                        f"alerts on project '{project}' in {stack} under the name '{name}'; "
+                        "give each rule of a project its own name"))
                     break
-                named[project, stack, name] = where
+                named[project, stack, name] = rule

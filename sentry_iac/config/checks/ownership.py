@@ -72,12 +72,14 @@ def member_without_access(context: CheckContext) -> Iterator[Finding]:
     source = context.org_source
     if source is None:
         return
+    teams_of: dict[object, set[str]] = {}  # member index -> its teams
+    for path, team in member_teams(context.org):
+        teams_of.setdefault(path[1], set()).add(team)
     members: dict[str, set[str]] = {}
     for i, member in entries(context.org, "members"):
         email = text(member, "email")
         if email is not None:
-            members[email.lower()] = {team for path, team in member_teams(context.org)
-                                      if path[1] == i}
+            members[email.lower()] = teams_of.get(i, set())
     for i, project in entries(context.org, "projects"):
         teams = _project_teams(project)
         slug = text(project, "slug") or f"projects[{i}]"
