@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ _DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
 _THRESHOLD = re.compile(r"^(above|below)\s+(-?\d+(?:\.\d+)?)\s*(ms|s|%)?$")
 
 
+# Both parsers are pure and their answers immutable, and a large configuration spells the
+# same few durations and thresholds thousands of times: answers are remembered (not errors).
+@functools.lru_cache(maxsize=1024)
 def parse_duration(text: str) -> int:
     """Seconds in ``text``; ValueError with the accepted forms otherwise."""
     match = _DURATION.match(text.strip())
@@ -57,7 +61,12 @@ class Threshold:
 
 
 def parse_threshold(text: str) -> Threshold:
-    match = _THRESHOLD.match(str(text).strip())
+    return _parse_threshold(str(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_threshold(text: str) -> Threshold:
+    match = _THRESHOLD.match(text.strip())
     if not match:
         raise ValueError(f"'{text}' is not a threshold; write 'above N' or 'below N', with an "
                          "optional unit ms, s or % (e.g. 'above 10', 'above 3s', 'below 99.5%')")
