@@ -27,7 +27,11 @@ class Strict(BaseModel):
     # each field is its description in the JSON Schema (schema/*.json: editors' hover help);
     # config.field_docs reads it from the source for the schema only (reading it as every
     # model is made was a fifth of importing them), and it changes no validation or message.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="rust-regex")
+    # defer_build: a model's validator is made when it is first used, not when its class is:
+    # validating org.yaml builds the schemas of every model it holds at once, and the models
+    # nothing validates on its own never build one (importing the models: 0.35 s -> 0.22 s).
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, regex_engine="rust-regex",
+                              defer_build=True)
 
 
 def _not_a_boolean(value: Any) -> Any:
