@@ -65,6 +65,16 @@ def test_plain_text_is_typed_as_yaml_1_1_types_it_and_quoted_text_never_is() -> 
     assert typed[0]["p3"] is True and typed[0]["p1"] == 511 and typed[0]["p2"] == 90
 
 
+def test_what_the_reader_remembers_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sentry_iac.config.yaml import fast_yaml
+
+    monkeypatch.setattr(fast_yaml, "REMEMBERED", 5)
+    text = "".join(f"k{i}: v{i}\nn{i}: {i}\n" for i in range(50))
+    assert _fast_path(text) == _node_path(text)
+    assert len(fast_yaml._PLAIN_TAGS) <= 5 and len(fast_yaml._PLAIN_VALUES) <= 5
+    assert len(FastLoader._tags) <= 5
+
+
 @pytest.mark.parametrize("text", [
     "a: &x 1\nb: *x\n",  # anchors and aliases
     "base: &b {x: 1}\nother:\n  <<: *b\n",  # merge keys

@@ -53,7 +53,7 @@ class FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
         key = (kind, value, implicit)
         tag = self._tags.get(key)
         if tag is None:
-            tag = self._tags[key] = super().resolve(kind, value, implicit)
+            tag = remember(self._tags, key, super().resolve(kind, value, implicit))
         return tag
 
 
@@ -64,6 +64,16 @@ _PLAIN_TAGS: dict[str, str] = {}
 _PLAIN_VALUES: dict[str, Any] = {}
 _IMMUTABLE = (int, float, bool)
 _NOT_YET = object()
+# Each memo starts again past this many texts, so a long-lived process stays bounded.
+REMEMBERED = 200_000
+
+
+def remember(memo: dict[Any, Any], key: Any, answer: Any) -> Any:
+    """``answer``, kept in ``memo`` under ``key``."""
+    if len(memo) >= REMEMBERED:
+        memo.clear()
+    memo[key] = answer
+    return answer
 
 
 class _Unusual(Exception):
@@ -97,7 +107,7 @@ def _document(parser: Any, positions: dict[Any, Any]) -> tuple[Any, Any]:
 def _reader(parser: Any, positions: dict[Any, Any]) -> Callable[[Any, tuple[Any, ...]], Any]:
     # Closures over locals: this runs for every event of every file.
     get = parser.get_event
-    resolve = parser.resolve
+    resolve = super(FastLoader, parser).resolve  # this reader keeps its own memo
     construct = yaml.constructor.SafeConstructor().construct_object
     scalar_node = yaml.ScalarNode
 
@@ -116,7 +126,7 @@ def _reader(parser: Any, positions: dict[Any, Any]) -> Callable[[Any, tuple[Any,
                 return value  # quoted or a block (| >): text, whatever it spells
             tag = plain_tag(value)
             if tag is None:
-                tag = tags[value] = resolve(scalar_node, value, event.implicit)
+                tag = remember(tags, value, resolve(scalar_node, value, event.implicit))
             if tag == STR:
                 return value
             known = plain_value(value, _NOT_YET)
@@ -128,7 +138,7 @@ def _reader(parser: Any, positions: dict[Any, Any]) -> Callable[[Any, tuple[Any,
             except (ValueError, OverflowError):
                 raise _Unusual from None  # e.g. the date 2024-02-30: the node path says so
             if made is None or made.__class__ in _IMMUTABLE:
-                values[value] = made
+                remember(values, value, made)
             return made
         if len(path) >= MAX_DEPTH:
             raise _Unusual  # too deep: the node path says so
@@ -147,7 +157,7 @@ def _reader(parser: Any, positions: dict[Any, Any]) -> Callable[[Any, tuple[Any,
                 if key.implicit[0]:
                     tag = plain_tag(text)
                     if tag is None:
-                        tag = tags[text] = resolve(scalar_node, text, key.implicit)
+                        tag = remember(tags, text, resolve(scalar_node, text, key.implicit))
                     if tag != STR:
                         raise _Unusual  # merge (<<) or non-text keys
                 at = (*path, text)
