@@ -1,8 +1,8 @@
 """Pulumi dynamic providers for what pulumiverse_sentry lacks, and the REST client they share.
 
-The client and its errors are loaded on first use (``__getattr__``): declaring resources, as
-``validate`` does, needs the providers' classes but never their HTTP client (httpx alone was a
-tenth of ``validate``'s start-up).
+The client is loaded on first use (``__getattr__``): declaring resources, as ``validate`` does,
+needs the providers' classes but never their HTTP client (httpx alone was a tenth of
+``validate``'s start-up). Its errors, paths and rate limits import nothing heavy.
 """
 
 from __future__ import annotations
@@ -10,33 +10,25 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from sentry_iac.providers.errors import (
+    SentryApiError,
+    SentryAuthenticationError,
+    SentryConnectionError,
+    SentryGoneError,
+    SentryNotFoundError,
+    SentryPermissionError,
+    SentryRateLimitError,
+    SentryRedirectError,
+    SentryServerError,
+    SentryTimeoutError,
+    SentryUnexpectedResponseError,
+    SentryValidationError,
+)
+from sentry_iac.providers.paths import api_path
+from sentry_iac.providers.ratelimit import RateLimit
+
 if TYPE_CHECKING:
     from sentry_iac.providers.client import SentryClient
-    from sentry_iac.providers.errors import (
-        SentryApiError,
-        SentryAuthenticationError,
-        SentryConnectionError,
-        SentryGoneError,
-        SentryNotFoundError,
-        SentryPermissionError,
-        SentryRateLimitError,
-        SentryRedirectError,
-        SentryServerError,
-        SentryTimeoutError,
-        SentryUnexpectedResponseError,
-        SentryValidationError,
-    )
-    from sentry_iac.providers.paths import api_path
-    from sentry_iac.providers.ratelimit import RateLimit
-
-_HOMES = {
-    "SentryClient": "client", "api_path": "paths", "RateLimit": "ratelimit",
-    **{name: "errors" for name in (
-        "SentryApiError", "SentryAuthenticationError", "SentryConnectionError",
-        "SentryGoneError", "SentryNotFoundError", "SentryPermissionError",
-        "SentryRateLimitError", "SentryRedirectError", "SentryServerError",
-        "SentryTimeoutError", "SentryUnexpectedResponseError", "SentryValidationError")},
-}
 
 __all__ = [
     "RateLimit",
@@ -58,7 +50,6 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
+    if name != "SentryClient":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    return importlib.import_module(f"{__name__}.client").SentryClient
