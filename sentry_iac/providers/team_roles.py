@@ -35,6 +35,7 @@ from sentry_iac.sentry.teams import (
     effective_team_role,
     listed_team_role,
     live_role,
+    org_role_of,
 )
 
 if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
@@ -96,7 +97,7 @@ class TeamRoleProvider(SentryApiProvider):
         path = api_path("organizations", props["organization"], "members",
                         str(props[MEMBER_ID]), "teams", team)
         answer = client.put(path, {TEAM_ROLE_FIELD: wanted})
-        org_role = str(member.get("orgRole") or member.get("role") or "member")
+        org_role = org_role_of(member)
         stored = answer.get(TEAM_ROLE_FIELD) if isinstance(answer, dict) else None
         applied = effective_team_role(stored, org_role)
         if applied != wanted:
@@ -132,8 +133,7 @@ class TeamRoleProvider(SentryApiProvider):
         said, stored = listed_team_role(item, team)
         if not said:
             return None
-        org_role = str(item.get("orgRole") or item.get("role") or "member")
-        return effective_team_role(stored, org_role)
+        return effective_team_role(stored, org_role_of(item))
 
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         with self.client() as client:  # 404 when the member is gone: the engine drops it

@@ -53,11 +53,16 @@ def effective_team_role(stored: object, org_role: str) -> str:
     return least
 
 
+def org_role_of(member: Mapping[str, Any]) -> str:
+    """A member answer's organisation role (``orgRole``; ``role`` on older Sentry)."""
+    return str(member.get("orgRole") or member.get("role") or "member")
+
+
 def live_role(member: Mapping[str, Any], team: str) -> str | None:
     """The effective role on ``team`` of a member as the member's own GET answers it
     (``teamRoles`` with stored roles, or only ``teams`` on older Sentry), or None when they
     are not in it."""
-    org_role = str(member.get("orgRole") or member.get("role") or "member")
+    org_role = org_role_of(member)
     for entry in member.get(TEAM_ROLES_FIELD) or []:
         if isinstance(entry, dict) and entry.get("teamSlug") == team:
             return effective_team_role(entry.get("role"), org_role)

@@ -23,6 +23,7 @@ from sentry_iac.sentry.teams import (
     TEAMS_FIELD,
     live_role,
     minimum_team_role,
+    org_role_of,
 )
 
 DEFAULT_DIGESTS = (300, 1800)
@@ -71,7 +72,7 @@ def _member_teams(member: Json) -> list[Any] | None:
         slugs = [str(slug) for slug in member[TEAMS_FIELD]]
     else:
         return None
-    least = minimum_team_role(str(member.get("orgRole") or member.get("role") or "member"))
+    least = minimum_team_role(org_role_of(member))
     return [{"team": slug, "role": ADMIN} if live_role(member, slug) == ADMIN != least
             else slug for slug in slugs]
 
