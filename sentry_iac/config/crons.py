@@ -8,8 +8,6 @@ timezones from the tz database. Alerts route by ``priority`` like every alert ru
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import lru_cache
 from typing import Annotated
 
 from pydantic import (
@@ -27,6 +25,7 @@ from sentry_iac.config.crontab import parse_crontab
 from sentry_iac.config.durations import format_duration, parse_duration
 from sentry_iac.config.environments import EnvironmentName
 from sentry_iac.config.errors import InvalidValue
+from sentry_iac.config.timezones import has_timezones, is_known_timezone
 from sentry_iac.sentry.crons import INTERVAL_UNITS, MAX_MINUTES, MAX_THRESHOLD
 
 # Sentry's monitor slugs: lowercase letters, digits, '-' and '_', at most 50 characters.
@@ -35,12 +34,6 @@ MonitorSlug = Annotated[
 ]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 TeamSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=50)]
-
-
-@lru_cache(maxsize=1)
-def known_timezones() -> frozenset[str]:
-    # Sentry offers the tz database (pytz); "Factory" is tzdata's placeholder, not a zone.
-    return frozenset(zoneinfo.available_timezones() - {"Factory"})
 
 
 def interval(text: str) -> tuple[int, str]:
@@ -145,8 +138,7 @@ class Cron(Strict):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        zones = known_timezones()
-        if zones and value not in zones:
+        if has_timezones() and not is_known_timezone(value):
             raise InvalidValue(f"unknown timezone '{value}'; use a tz database name such as "
                                "UTC, Australia/Perth or Europe/London", "schema/unknown-name")
         return value
