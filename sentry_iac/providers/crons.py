@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
-from sentry_iac.providers.alerting import SOURCES, AlertProvider, _ObjectProvider
+from sentry_iac.providers.alerting import (
+    ALL_PROJECTS,
+    SOURCES,
+    AlertProvider,
+    _ObjectProvider,
+)
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import ResolveError, Resolver, with_owner_team_id
@@ -98,6 +103,14 @@ class CronMonitorProvider(_ObjectProvider):
     def item(self, props: dict[str, Any], id_: str) -> str:
         return api_path("organizations", props["organization"], "monitors",
                         props[self.spec_key]["slug"])
+
+    def listing(self, props: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+        # The monitor list serializes each monitor with MonitorSerializer, as its own GET does
+        # (OrganizationMonitorIndexEndpoint.get, monitors/endpoints/organization_monitor_index.py),
+        # its items keyed by the same GUID. -1 is every project the token can access
+        # (get_filter_params); by name, since its default order (status, then the latest
+        # check-in) changes as check-ins arrive while the pages are read.
+        return self.collection(props), {"project": ALL_PROJECTS, "sort": "name"}
 
     def find_created(self, client: SentryClient, props: dict[str, Any],
                      body: dict[str, Any]) -> str | None:

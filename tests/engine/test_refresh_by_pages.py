@@ -1,8 +1,9 @@
-"""A refresh reads monitors and alerts from one paged listing of the organisation per kind, and
-projects' settings from one paged project list, shared by the provider host's parallel Reads
-of every kind, instead of one GET per object (what makes Terraform's Sentry provider hit 429s
-at scale). An object a listing does not hold (made since, deleted, or moved to an earlier
-page while the listing was read) is still read on its own."""
+"""A refresh reads monitors, cron monitors and alerts from one paged listing of the
+organisation per kind, and projects' settings from one paged project list, shared by the
+provider host's parallel Reads of every kind, instead of one GET per object (what makes
+Terraform's Sentry provider hit 429s at scale). An object a listing does not hold (made
+since, deleted, or moved to an earlier page while the listing was read) is still read on
+its own."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ ONE_WORKFLOW = re.compile(r"^/api/0/organizations/dbca/workflows/\d+/$")
 DETECTOR_LIST = "/api/0/organizations/dbca/detectors/"
 WORKFLOW_LIST = "/api/0/organizations/dbca/workflows/"
 PROJECT_LIST = "/api/0/organizations/dbca/projects/"
+CRON_LIST = "/api/0/organizations/dbca/monitors/"
+ONE_CRON = re.compile(r"^/api/0/organizations/dbca/monitors/[\w-]+/$")
 ONE_PROJECT = re.compile(r"^/api/0/projects/dbca/[\w-]+/$")
 ONE_ENVIRONMENT = re.compile(r"^/api/0/projects/dbca/[\w-]+/environments/\w+/$")
 
@@ -54,6 +57,11 @@ def test_a_refresh_reads_each_kind_from_one_listing_of_the_organisation() -> Non
         assert _gets(refresh, DETECTOR_LIST, first_pages=True) == 1
         assert _gets(refresh, WORKFLOW_LIST, first_pages=True) == 1
         assert _gets(refresh, ONE_DETECTOR) == 0 and _gets(refresh, ONE_WORKFLOW) == 0
+        # Cron monitors (the Crons API): their own listing, by name, every project.
+        assert kinds["CronMonitor"] == len(fake.org.monitors) > 1
+        assert _gets(refresh, CRON_LIST, first_pages=True) == 1 and _gets(refresh, ONE_CRON) == 0
+        (listing,) = [e for e in refresh.exchanges if e.path == CRON_LIST]
+        assert listing.query.get("project") == ["-1"] and listing.query.get("sort") == ["name"]
         workflows = len(fake.org.workflows)
         assert _gets(refresh, WORKFLOW_LIST) == -(-workflows // fake.page_size)
         # Projects' settings, environments and Sentry's defaults: the project list, once.
@@ -63,11 +71,11 @@ def test_a_refresh_reads_each_kind_from_one_listing_of_the_organisation() -> Non
         assert kinds["OrganizationPrivacy"] == kinds["OrganizationSecurity"] == 1
         assert _gets(refresh, "/api/0/organizations/dbca/") == 1
         listed = sum(n for kind, n in kinds.items()
-                     if kind in ("Monitor", "Alert", "CronAlert", "ProjectPrivacy",
+                     if kind in ("Monitor", "Alert", "CronAlert", "CronMonitor", "ProjectPrivacy",
                                  "ProjectDetails", "ProjectFingerprinting",
                                  "EnvironmentVisibility", "ProjectDefaults"))
         pages = sum(_gets(refresh, path) for path in (DETECTOR_LIST, WORKFLOW_LIST,
-                                                      PROJECT_LIST))
+                                                      PROJECT_LIST, CRON_LIST))
         assert pages < listed / 2  # what it saves: one GET per object
 
 
@@ -77,8 +85,8 @@ def test_a_refresh_by_pages_sees_every_edit_made_in_sentry() -> None:
     with empty_organization() as fake:
         engine = _deployed(fake)
         before = {urn: dict(r.outputs) for urn, r in engine.state.items() if r.dynamic}
-        listed = ("Monitor", "Alert", "CronAlert", "ProjectPrivacy", "ProjectDetails",
-                  "ProjectFingerprinting", "EnvironmentVisibility")
+        listed = ("Monitor", "Alert", "CronAlert", "CronMonitor", "ProjectPrivacy",
+                  "ProjectDetails", "ProjectFingerprinting", "EnvironmentVisibility")
         edited = [r for r in engine.state.values() if r.kind in listed]
         for resource in edited:
             edit_in_sentry(fake, resource)
@@ -107,6 +115,21 @@ def test_an_object_gone_from_the_listing_is_read_on_its_own() -> None:
         assert refresh.ok, refresh.explain()
         assert monitor.urn not in engine.state
         assert _gets(refresh, f"/api/0/organizations/dbca/detectors/{monitor.id}/") == 1
+
+
+def test_a_cron_monitor_gone_from_its_listing_is_read_on_its_own() -> None:
+    with empty_organization() as fake:
+        engine = _deployed(fake)
+        cron = next(r for r in engine.state.values() if r.kind == "CronMonitor")
+        kept = next(r for r in engine.state.values()
+                    if r.kind == "CronMonitor" and r.urn != cron.urn)
+        delete_in_sentry(fake, cron)
+        refresh = engine.refresh()
+        assert refresh.ok, refresh.explain()
+        assert cron.urn not in engine.state and kept.urn in engine.state
+        slug = cron.inputs["monitor"]["slug"]
+        assert [e.path for e in refresh.exchanges if ONE_CRON.match(e.path)] == [
+            f"{CRON_LIST}{slug}/"]
 
 
 def test_an_object_moved_to_a_page_already_read_is_read_on_its_own() -> None:

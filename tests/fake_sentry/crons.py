@@ -86,10 +86,21 @@ def create_monitor(call: Call) -> Reply:
 
 
 def list_monitors(call: Call) -> Reply:
+    """``OrganizationMonitorIndexEndpoint.get``: ``sort`` is ``status`` (the default: by the
+    monitor environments' status, then the latest check-in; this fake has no check-ins, so its
+    monitors stay in the order they were made), ``name`` or ``muted``; ``asc=0`` reverses it;
+    any other ``sort`` leaves the database's order."""
     org = org_of(call)
     wanted = project_ids(org, call.query, "project")
-    items = [monitor_body(org, m) for m in org.monitors.values()
-             if wanted is None or m.project_id in wanted]
+    monitors = [m for m in org.monitors.values() if wanted is None or m.project_id in wanted]
+    sort = (call.query.get("sort") or ["status"])[0]
+    if sort == "name":
+        monitors.sort(key=lambda m: m.name)
+    elif sort == "muted":
+        monitors.sort(key=lambda m: (m.is_muted, m.name))
+    if (call.query.get("asc") or ["1"])[0] != "1" and sort in ("status", "name", "muted"):
+        monitors.reverse()
+    items = [monitor_body(org, m) for m in monitors]
     return paginated(items, call.query, call.page_size, call.url)
 
 
