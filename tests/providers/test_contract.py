@@ -163,6 +163,9 @@ UNDECLARED_QUERY = {
     # OrganizationProjectsEndpoint.get reads getlist("options") into the serializer's
     # expand_context (core/endpoints/organization_projects.py; ProjectSerializer.get_options).
     ("GET", "/api/0/organizations/{organization_id_or_slug}/projects/"): {"options"},
+    # OrganizationMonitorIndexEndpoint.get reads sort (status, name or muted) and asc
+    # (monitors/endpoints/organization_monitor_index.py).
+    ("GET", "/api/0/organizations/{organization_id_or_slug}/monitors/"): {"sort"},
 }
 
 
