@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
 
+from sentry_iac.providers import project_reads
 from sentry_iac.providers.drift import report
 from sentry_iac.providers.errors import SentryNotFoundError
 from sentry_iac.providers.paths import api_path
 from sentry_iac.providers.resolve import ResolveError, Resolver
 from sentry_iac.providers.runtime import SentryApiProvider
+from sentry_iac.sentry.project_options import listed_options
 from sentry_iac.sentry.spike import (
     DEFAULT_TARGET,
     DISABLED_OPTION,
@@ -77,8 +79,9 @@ class SpikeProtectionProvider(SentryApiProvider):
         wanted = bool(props["enabled"])
         if live_enabled(self._project(client, props)) == wanted:
             return False
-        path = api_path("organizations", props["organization"], "spike-protections")
-        body = {"projects": [props["project"]]}
+        org, slug = str(props["organization"]), str(props["project"])
+        path = api_path("organizations", org, "spike-protections")
+        body = {"projects": [slug]}
         try:
             if wanted:
                 client.post(path, body)
@@ -89,6 +92,9 @@ class SpikeProtectionProvider(SentryApiProvider):
                 f"{props.get('source') or 'spike_protection'}: Sentry has no spike-protections "
                 "endpoint: spike protection is sentry.io's (getsentry), and a self-hosted "
                 "Sentry has none. Remove spike_protection from org.yaml") from None
+        finally:  # the project list and a shared GET no longer answer for the switch
+            project_reads.wrote(self.reads(), project_reads.project_path(org, slug), org,
+                                f"{org}/{slug}")
         now = live_enabled(self._project(client, props))
         if now != wanted:
             raise RuntimeError(f"Sentry answered the spike-protection change of project "
@@ -103,8 +109,22 @@ class SpikeProtectionProvider(SentryApiProvider):
                                 outs={**props, "written": written})
 
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        with self.client() as client:  # a project gone answers 404: the engine drops this
-            live = live_enabled(self._project(client, props))
+        org, slug = str(props["organization"]), str(props["project"])
+        with self.client() as client:
+            # From the organisation's project list, shared by every kind's Reads (the switch
+            # is one of the options it carries, raw as the detail answers it); a project it
+            # cannot answer for is read on its own: 404 when it is gone, and the engine drops
+            # this.
+            reads = self.reads()
+            item = project_reads.listed_project(reads, client, org, slug,
+                                                reader="SpikeProtection", item=id_)
+            options = None if item is None else listed_options(item)
+            if options is not None:
+                live = live_enabled({"options": options})
+            else:
+                live = live_enabled(project_reads.shared_get(
+                    reads, client, project_reads.project_path(org, slug),
+                    reader="SpikeProtection"))
         return dyn.ReadResult(id_, {**props, "enabled": live})
 
     def update_object(self, _id: str, olds: dict[str, Any], news: dict[str, Any]

@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from sentry_iac.sentry.spike import DISABLED_OPTION
+
 # Every project has this row from its creation (freeze_option_epoch_for_project,
 # src/sentry/receivers/core.py): a listed project whose options hold it is one the answer
 # expanded, so a missing key there is a missing row, never an option the list left out.
@@ -69,8 +71,11 @@ PROJECT_OPTION_FIELDS: Final[Mapping[str, tuple[str, Any, Callable[[Any], Any]]]
 }
 # The project's own fields the list item carries as the detail does.
 LISTED_PROJECT_FIELDS: Final = frozenset({"platform"})
+# Options a kind reads raw, as the detail's ``options`` answers them (null without a row):
+# the spike-protection switch (``sentry.spike``), which is in OPTION_KEYS.
+RAW_OPTIONS: Final = (DISABLED_OPTION,)
 LISTED_OPTIONS: Final = (OPTION_EPOCH, *(option for option, _, _ in
-                                         PROJECT_OPTION_FIELDS.values()))
+                                         PROJECT_OPTION_FIELDS.values()), *RAW_OPTIONS)
 
 
 def listed_options(item: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -6,6 +6,7 @@ member that makes Sentry forget its team roles, and removal, which releases ever
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from tests.fake_sentry.state import FakeMember
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "quotas"
 STACKS = ("production", "staging")
 ORG = "/api/0/organizations/dbca/"
+PROJECT_DETAIL = re.compile(r"^/api/0/projects/dbca/[\w-]+/$")
 KINDS = {"TeamRole", "SpikeProtection", "SpikeNotification"}
 
 
@@ -165,6 +167,17 @@ def test_an_unchanged_stack_writes_nothing(run: Run, stack: str) -> None:
 def test_a_refresh_right_after_up_finds_nothing_to_do(run: Run) -> None:
     refresh = run.phases["refresh:production"]
     assert {s.kind for s in refresh.ops("read")} >= KINDS and refresh.writes == []
+
+
+@pytest.mark.parametrize("phase", ["refresh:production", "drift-refresh:production"])
+def test_a_refresh_reads_spike_protection_from_the_project_list(run: Run, phase: str) -> None:
+    """The switch is one of the options the organisation's project list carries (raw, as the
+    detail answers it), so no project is read on its own for it; the drift test above shows
+    an edit made in Sentry is still seen."""
+    refresh = run.phases[phase]
+    gets = [e.path for e in refresh.exchanges if e.method == "GET"]
+    assert ORG + "projects/" in gets
+    assert [p for p in gets if PROJECT_DETAIL.match(p)] == []
 
 
 def test_edits_in_sentry_are_seen_by_refresh_and_written_back_by_up(run: Run) -> None:
