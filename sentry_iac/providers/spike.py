@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pulumi.dynamic as dyn
@@ -49,10 +50,21 @@ class SpikeProtectionUnavailableError(RuntimeError):
     """Sentry has no spike-protections endpoint: a self-hosted Sentry."""
 
 
+def enabled_in(options: Mapping[str, Any]) -> bool | None:
+    """Spike protection of a project's options (the detail's, or the project list's: both
+    raw): on, off, or None (never set)."""
+    disabled = options.get(DISABLED_OPTION)
+    return None if disabled is None else not bool(disabled)
+
+
 def live_enabled(project: dict[str, Any]) -> bool | None:
     """Spike protection of a project answer: on, off, or None (never set)."""
-    disabled = (project.get("options") or {}).get(DISABLED_OPTION)
-    return None if disabled is None else not bool(disabled)
+    return enabled_in(project.get("options") or {})
+
+
+def _switch_id(props: Mapping[str, Any]) -> str:
+    """The resource's id, ``org/project``: also what it is in the project list's answer."""
+    return f"{props['organization']}/{props['project']}"
 
 
 class SpikeProtectionProvider(SentryApiProvider):
@@ -94,7 +106,7 @@ class SpikeProtectionProvider(SentryApiProvider):
                 "Sentry has none. Remove spike_protection from org.yaml") from None
         finally:  # the project list and a shared GET no longer answer for the switch
             project_reads.wrote(self.reads(), project_reads.project_path(org, slug), org,
-                                f"{org}/{slug}")
+                                _switch_id(props))
         now = live_enabled(self._project(client, props))
         if now != wanted:
             raise RuntimeError(f"Sentry answered the spike-protection change of project "
@@ -105,7 +117,7 @@ class SpikeProtectionProvider(SentryApiProvider):
     def create_object(self, props: dict[str, Any]) -> dyn.CreateResult:
         with self.client() as client:
             written = self._write(client, props)
-        return dyn.CreateResult(f"{props['organization']}/{props['project']}",
+        return dyn.CreateResult(_switch_id(props),
                                 outs={**props, "written": written})
 
     def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
@@ -120,7 +132,7 @@ class SpikeProtectionProvider(SentryApiProvider):
                                                 reader="SpikeProtection", item=id_)
             options = None if item is None else listed_options(item)
             if options is not None:
-                live = live_enabled({"options": options})
+                live = enabled_in(options)
             else:
                 live = live_enabled(project_reads.shared_get(
                     reads, client, project_reads.project_path(org, slug),

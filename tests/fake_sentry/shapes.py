@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fake_sentry import inbound_filters, performance, spike
+from tests.fake_sentry import inbound_filters, performance, project_options
 from tests.fake_sentry.state import (
     DATE_CREATED,
     FakeEnvironment,
@@ -172,7 +172,7 @@ def project_detail(org: FakeOrganization, project: FakeProject, base_url: str) -
         "options": {
             **inbound_filters.formatted_options(org, project),
             # answered raw (format_options), and only once set
-            **{k: v for k, v in project.options.items() if k == spike.DISABLED},
+            **{k: v for k, v in project.options.items() if k in project_options.ROW_OPTIONS},
             "sentry:performance_issue_settings": performance.effective(project.performance),
         },
         "securityToken": f"{project.id:0>32}",
