@@ -6,7 +6,9 @@ bool}`` or, for legacy browsers, ``{"subfilters": [...]}``, and is read back fro
 React hydration and chunk-load errors) are written together as ``{"options": {...}}`` in one
 ``PUT`` of the project and read back from its ``options`` (``sentry_iac.sentry.filters``).
 Only the declared filters are read or written; removal releases them (a filter left out is
-never turned off).
+never turned off). A refresh reads the option filters from the organisation's project list,
+shared with the other project kinds (their rows are in Sentry's ``OPTION_KEYS``,
+``sentry.project_options``); a project the list cannot answer for is read on its own.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pulumi.dynamic as dyn
+
+from sentry_iac.providers import project_reads
 from sentry_iac.providers.errors import SentryApiError, SentryNotFoundError
 from sentry_iac.providers.paths import api_path
-from sentry_iac.providers.settings import SOURCES, SettingsKind, SettingsProvider
+from sentry_iac.providers.settings import SETTINGS, SOURCES, SettingsKind, SettingsProvider
 from sentry_iac.sentry import filters
+from sentry_iac.sentry.project_options import listed_options
 
 if TYPE_CHECKING:  # the HTTP client is loaded where a provider runs, not where it is declared
     from sentry_iac.providers.client import SentryClient
@@ -71,25 +77,51 @@ class InboundFiltersProvider(SettingsProvider):
     def __init__(self) -> None:
         super().__init__(INBOUND_FILTERS)
 
-    def _live(self, client: SentryClient, props: Mapping[str, Any], managed: Mapping[str, Any]
-              ) -> dict[str, Any]:
+    def read_object(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        managed = props.get(SETTINGS) or {}
+        with self.client() as client:
+            live = self._live(client, props, managed, by_list=True)
+        return dyn.ReadResult(id_, {**props, SETTINGS: live})
+
+    def _live(self, client: SentryClient, props: Mapping[str, Any], managed: Mapping[str, Any],
+              *, by_list: bool = False) -> dict[str, Any]:
+        """The managed filters as Sentry holds them; ``by_list``: a Read's, which may take the
+        option filters from the organisation's project list (a write's reads ask the project
+        itself, after what it wrote)."""
         live: dict[str, Any] = {}
         switches = [key for key in managed if key in _SWITCH_IDS]
         if switches:
-            listed = client.get(filters_path(props))
+            answered = client.get(filters_path(props))
             states = {str(item.get("id")): item.get("active")
-                      for item in listed if isinstance(item, dict)} if isinstance(
-                          listed, list) else {}
+                      for item in answered if isinstance(item, dict)} if isinstance(
+                          answered, list) else {}
             # A filter this Sentry does not have reads as None: the next write names it.
             live.update({key: _live_switch(states.get(key)) for key in switches})
         options = [key for key in managed if key not in _SWITCH_IDS]
         if options:
-            answered = client.get_object(self.kind.path(props)).get(filters.OPTIONS_KEY)
-            stored = answered if isinstance(answered, dict) else {}
-            for key in options:
-                value = stored.get(key)
-                live[key] = "" if value is None and key in filters.LIST_OPTIONS else value
+            listed = self._listed_options(client, props, options) if by_list else None
+            live.update(self._detail_options(client, props, options) if listed is None
+                        else listed)
         return live
+
+    def _detail_options(self, client: SentryClient, props: Mapping[str, Any],
+                        keys: list[str]) -> dict[str, Any]:
+        """The option filters ``keys`` from the project's own GET."""
+        answered = client.get_object(self.kind.path(props)).get(filters.OPTIONS_KEY)
+        stored = answered if isinstance(answered, dict) else {}
+        return {key: "" if stored.get(key) is None and key in filters.LIST_OPTIONS
+                else stored.get(key) for key in keys}
+
+    def _listed_options(self, client: SentryClient, props: Mapping[str, Any],
+                        keys: list[str]) -> dict[str, Any] | None:
+        """The option filters ``keys`` as the project's detail would answer them, from its
+        item of the project list; None when the list cannot tell (no such item, no options
+        for it, a row it cannot read, or this process wrote the project since)."""
+        item = project_reads.listed_project(
+            self.reads(), client, str(props["organization"]), str(props["project"]),
+            reader=self.kind.name, item=self._id(props))
+        rows = None if item is None else listed_options(item)
+        return None if rows is None else filters.answered_options(rows, keys)
 
     def _write(self, props: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
         if not fields:
@@ -112,6 +144,9 @@ class InboundFiltersProvider(SettingsProvider):
                     client.put(self.kind.path(props), {filters.OPTIONS_KEY: options})
                 except SentryApiError as exc:
                     raise _option_error(options, sources, exc) from None
+                finally:  # the project list no longer answers for these options
+                    project_reads.wrote(self.reads(), self.kind.path(props),
+                                        str(props["organization"]), self._id(props))
                 self._check_stored(client, props, options)
 
     def _check_stored(self, client: SentryClient, props: Mapping[str, Any],

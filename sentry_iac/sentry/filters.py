@@ -17,6 +17,7 @@ Two kinds, written through two endpoints:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from sentry_iac.sentry.codes import inverse
@@ -85,6 +86,44 @@ DEFAULTS: dict[str, Any] = {
     "filters:releases": "",
     "filters:blacklisted_ips": "",
 }
+
+
+# The detail's key -> the stored option behind it (``format_options``). Every one is in
+# Sentry's OPTION_KEYS, so the organisation's project list carries them, raw, as stored.
+STORED_OPTIONS: dict[str, str] = {
+    "filters:blacklisted_ips": "sentry:blacklisted_ips",
+    "filters:releases": "sentry:releases",
+    "filters:error_messages": "sentry:error_messages",
+    "filters:react-hydration-errors": "filters:react-hydration-errors",
+    "filters:chunk-load-error": "filters:chunk-load-error",
+}
+# The two switches' stored "on": "1", and for React hydration also the boolean an earlier
+# release stored by mistake (format_options repairs it on read the same way).
+_STORED_ON: dict[str, tuple[Any, ...]] = {
+    "filters:react-hydration-errors": ("1", True),
+    "filters:chunk-load-error": ("1",),
+}
+
+
+def answered_options(rows: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any] | None:
+    """What a project's detail GET answers for the option filters ``keys``, from the project's
+    stored rows (the project list's ``options``), or None when the rows cannot tell: a list
+    row that is not a list of text (the detail would join it otherwise, or fail), or no row
+    for a switch (a Sentry older than the switch has none either, and its detail leaves the
+    key out)."""
+    answered: dict[str, Any] = {}
+    for key in keys:
+        row = STORED_OPTIONS[key]
+        if key in LIST_OPTIONS:
+            entries = rows.get(row, [])
+            if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+                return None
+            answered[key] = option_text(entries)
+        elif row in rows:
+            answered[key] = rows[row] in _STORED_ON[key]
+        else:
+            return None
+    return answered
 
 
 def option_text(entries: tuple[str, ...] | list[str]) -> str:

@@ -16,7 +16,9 @@ project's environments that are not hidden (``get_environments_by_projects`` exc
 ``is_hidden`` and the empty name).
 
 What it does not carry: the performance-issue settings (``sentry:performance_issue_settings``
-is not in ``OPTION_KEYS``; they have their own endpoint per project).
+is not in ``OPTION_KEYS``; they have their own endpoint per project), and the inbound filters
+that are switches (``filters:localhost`` and the like are not in it either; they are read
+from the project's ``filters/``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from sentry_iac.sentry.filters import STORED_OPTIONS
 from sentry_iac.sentry.spike import DISABLED_OPTION
 
 # Every project has this row from its creation (freeze_option_epoch_for_project,
@@ -71,9 +74,11 @@ PROJECT_OPTION_FIELDS: Final[Mapping[str, tuple[str, Any, Callable[[Any], Any]]]
 }
 # The project's own fields the list item carries as the detail does.
 LISTED_PROJECT_FIELDS: Final = frozenset({"platform"})
-# Options a kind reads raw, as the detail's ``options`` answers them (null without a row):
-# the spike-protection switch (``sentry.spike``), which is in OPTION_KEYS.
-RAW_OPTIONS: Final = (DISABLED_OPTION,)
+# Options a kind reads from their rows, each in OPTION_KEYS: the spike-protection switch
+# (``sentry.spike``), raw as the detail's ``options`` answers it (null without a row), and
+# the rows behind the option filters (``sentry.filters.answered_options`` reads them as the
+# detail's ``format_options`` does).
+RAW_OPTIONS: Final = (DISABLED_OPTION, *STORED_OPTIONS.values())
 LISTED_OPTIONS: Final = (OPTION_EPOCH, *(option for option, _, _ in
                                          PROJECT_OPTION_FIELDS.values()), *RAW_OPTIONS)
 

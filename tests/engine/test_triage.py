@@ -5,6 +5,7 @@ already has what the YAML says writes nothing; and what Sentry refuses is named 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests.helpers import EXAMPLE
 from tests.triage import triage_project
 
 KINDS = {"ProjectOwnership", "ProjectInboundFilters"}
+PROJECT_DETAIL = re.compile(r"^/api/0/projects/dbca/[\w-]+/$")
 BACKEND_RAW = "path:backend/** #science-projects\nurl:*/admin/* maintainer@example.org"
 
 
@@ -108,8 +110,17 @@ def test_the_life_of_ownership_and_filters(tmp_path: Path) -> None:
         # Edited in Sentry's UI: a refresh reads it, and the next preview would write it back.
         backend.ownership["raw"] = "path:backend/** #science-projects"
         frontend.options["filters:legacy-browsers"] = "0"
+        frontend.options["sentry:releases"] = ["*-dev", "*-rc"]
+        frontend.options["filters:react-hydration-errors"] = "1"
         refreshed = engine.refresh()
         assert refreshed.ok, refreshed.explain()
+        filters = _settings(engine, "ProjectInboundFilters", "spms-frontend")
+        assert (filters["filters:releases"], filters["filters:react-hydration-errors"]) == (
+            "*-dev\n*-rc", True)
+        # The option filters come from the organisation's project list (shared with the other
+        # project kinds), not from a GET of each project.
+        assert [e.path for e in refreshed.exchanges
+                if e.method == "GET" and PROJECT_DETAIL.match(e.path)] == []
         assert _settings(engine, "ProjectOwnership", "spms-backend")["raw"] == (
             "path:backend/** #science-projects")
         assert _settings(engine, "ProjectInboundFilters", "spms-frontend")[
@@ -127,7 +138,7 @@ def test_the_life_of_ownership_and_filters(tmp_path: Path) -> None:
         assert _ops(removed) == {"release": _ops(up)["create"]}
         assert _writes(removed) == []
         assert backend.ownership["raw"] == "path:backend/** #science-projects"
-        assert frontend.options["sentry:releases"] == ["*-dev"]
+        assert frontend.options["sentry:releases"] == ["*-dev", "*-rc"]
         assert not {r.kind for r in engine.state.values()} & KINDS
 
 

@@ -49,6 +49,10 @@ PINNED_SUBFILTERS = ("ie_pre_9", "ie9", "ie10", "ie11", "opera_pre_15", "android
 SUBFILTERS = ("ie", "edge", "safari", "firefox", "chrome", "opera", "android", "opera_mini",
               *PINNED_SUBFILTERS)
 SWITCH_OPTIONS = ("filters:react-hydration-errors", "filters:chunk-load-error")
+# The rows behind the option filters: all in OPTION_KEYS (src/sentry/models/options/
+# project_option.py), so the organisation's project list answers them, raw.
+OPTION_ROWS = frozenset({"sentry:blacklisted_ips", "sentry:releases", "sentry:error_messages",
+                         *SWITCH_OPTIONS})
 CUSTOM_FEATURE = "custom-inbound-filters"
 
 

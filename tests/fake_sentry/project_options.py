@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fake_sentry import spike
+from tests.fake_sentry import inbound_filters, spike
 from tests.fake_sentry.state import FakeProject, project_settings_defaults
 
 OPTION_EPOCH = "sentry:option-epoch"
@@ -47,12 +47,16 @@ FIELD_OPTIONS = {
     "highlightTags": "sentry:highlight_tags",
     "defaultEnvironment": "sentry:default_environment",
 }
-# Options the fake keeps as rows (``FakeProject.options``), a row only once set: the
-# spike-protection switch, in OPTION_KEYS ("quotas:spike-protection-disabled").
+# Options the fake keeps as rows (``FakeProject.options``), a row only once set, that the
+# detail's ``options`` also answers raw: the spike-protection switch, in OPTION_KEYS
+# ("quotas:spike-protection-disabled").
 ROW_OPTIONS = frozenset({spike.DISABLED})
+# The rows the list answers: those, and the option filters' (the detail formats these).
+LISTED_ROWS = ROW_OPTIONS | inbound_filters.OPTION_ROWS
 # OPTION_KEYS as far as the fake keeps the options (and the performance-issue settings are
-# not among them: sentry:performance_issue_settings is not in OPTION_KEYS).
-OPTION_KEYS = frozenset({OPTION_EPOCH, *FIELD_OPTIONS.values(), *ROW_OPTIONS})
+# not among them: sentry:performance_issue_settings is not in OPTION_KEYS, nor are the
+# switch filters' rows, filters:localhost and the like).
+OPTION_KEYS = frozenset({OPTION_EPOCH, *FIELD_OPTIONS.values(), *LISTED_ROWS})
 
 
 def stored_options(project: FakeProject) -> dict[str, Any]:
@@ -63,7 +67,7 @@ def stored_options(project: FakeProject) -> dict[str, Any]:
         value = project.settings.get(name, defaults[name])
         if value != defaults[name]:
             rows[option] = value
-    rows.update({key: value for key, value in project.options.items() if key in ROW_OPTIONS})
+    rows.update({key: value for key, value in project.options.items() if key in LISTED_ROWS})
     return rows
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from sentry_iac.providers import SentryClient, SentryNotFoundError
+from sentry_iac.sentry.filters import STORED_OPTIONS, answered_options
 from sentry_iac.sentry.project_options import (
     LISTED_OPTIONS,
     OPTION_EPOCH,
@@ -63,7 +64,56 @@ def test_settings_from_the_list_are_what_the_project_says(fake: FakeSentry, slug
     assert detail_fields(item, FIELDS) == {name: detail[name] for name in FIELDS}
 
 
+FILTER_KEYS = list(STORED_OPTIONS)
+LIST_FILTERS = ["filters:blacklisted_ips", "filters:releases", "filters:error_messages"]
+# Filter options as a client sends them (ProjectDetailsEndpoint.put stores them cleaned).
+FILTER_PUTS: dict[str, dict[str, Any]] = {
+    "all-set": {"filters:blacklisted_ips": " 10.0.0.1\n\n2001:DB8::1 ",
+                "filters:releases": "App@1.*\n*-dev", "filters:error_messages": "  Timeout *",
+                "filters:react-hydration-errors": False, "filters:chunk-load-error": False},
+    "switches-on": {"filters:react-hydration-errors": True, "filters:chunk-load-error": 1},
+    "emptied": {"filters:blacklisted_ips": "", "filters:releases": "\n",
+                "filters:react-hydration-errors": 0, "filters:chunk-load-error": True},
+}
+
+
+@pytest.mark.parametrize("written", sorted(FILTER_PUTS))
+def test_filter_options_from_the_list_are_what_the_project_says(fake: FakeSentry,
+                                                                written: str) -> None:
+    fake.org.features.add("custom-inbound-filters")
+    with SentryClient(FAKE_TOKEN, fake.url) as client:
+        client.put("/api/0/projects/dbca/b-set/", {"options": FILTER_PUTS[written]})
+    rows = _listed(fake, options=list(LISTED_OPTIONS))["b-set"]["options"]
+    detail = _detail(fake, "b-set")["options"]
+    assert answered_options(rows, FILTER_KEYS) == {key: detail[key] for key in FILTER_KEYS}
+
+
+@pytest.mark.parametrize("stored", [True, False, "1", "0"])
+def test_a_hydration_switch_stored_as_a_boolean_reads_as_the_project_says(
+        fake: FakeSentry, stored: Any) -> None:
+    """An earlier release stored the React hydration switch as a boolean; format_options
+    reads True and "1" as on."""
+    fake.org.projects["b-set"].options["filters:react-hydration-errors"] = stored
+    rows = _listed(fake, options=list(LISTED_OPTIONS))["b-set"]["options"]
+    key = ["filters:react-hydration-errors"]
+    assert answered_options(rows, key) == {
+        key[0]: _detail(fake, "b-set")["options"][key[0]]}
+
+
+def test_filter_options_without_rows(fake: FakeSentry) -> None:
+    """No row: the lists are empty, as the detail says; a switch cannot be told (a Sentry
+    older than it has no row either, and its detail has no key)."""
+    rows = _listed(fake, options=list(LISTED_OPTIONS))["a-defaults"]["options"]
+    detail = _detail(fake, "a-defaults")["options"]
+    assert answered_options(rows, LIST_FILTERS) == {key: detail[key] for key in LIST_FILTERS}
+    assert answered_options(rows, ["filters:chunk-load-error"]) is None
+    fake.org.projects["a-defaults"].options["sentry:releases"] = "not a list"
+    rows = _listed(fake, options=list(LISTED_OPTIONS))["a-defaults"]["options"]
+    assert answered_options(rows, ["filters:releases"]) is None
+
+
 def test_the_list_carries_only_the_rows_there_are_of_safe_keys(fake: FakeSentry) -> None:
+    fake.org.projects["b-set"].options["filters:localhost"] = "1"  # a switch filter's row
     listed = _listed(fake, options=[*LISTED_OPTIONS, "sentry:not-a-safe-key",
                                     "sentry:performance_issue_settings"])
     assert set(listed["a-defaults"]["options"]) == {OPTION_EPOCH}  # every project has it
@@ -71,6 +121,7 @@ def test_the_list_carries_only_the_rows_there_are_of_safe_keys(fake: FakeSentry)
     for item in listed.values():
         assert "sentry:not-a-safe-key" not in item["options"]
         assert "sentry:performance_issue_settings" not in item["options"]
+        assert "filters:localhost" not in item["options"]  # not in OPTION_KEYS
 
 
 def test_without_options_asked_or_access_the_list_cannot_tell(fake: FakeSentry) -> None:
