@@ -106,20 +106,17 @@ class InboundFiltersProvider(SettingsProvider):
 
     def _detail_options(self, client: SentryClient, props: Mapping[str, Any],
                         keys: list[str]) -> dict[str, Any]:
-        """The option filters ``keys`` from the project's own GET."""
+        """The option filters ``keys`` from the project's own GET (a list option Sentry
+        answers null for reads as "", as the kind reads any text setting)."""
         answered = client.get_object(self.kind.path(props)).get(filters.OPTIONS_KEY)
-        stored = answered if isinstance(answered, dict) else {}
-        return {key: "" if stored.get(key) is None and key in filters.LIST_OPTIONS
-                else stored.get(key) for key in keys}
+        return self.kind.live(answered if isinstance(answered, dict) else {}, keys)
 
     def _listed_options(self, client: SentryClient, props: Mapping[str, Any],
                         keys: list[str]) -> dict[str, Any] | None:
         """The option filters ``keys`` as the project's detail would answer them, from its
         item of the project list; None when the list cannot tell (no such item, no options
         for it, a row it cannot read, or this process wrote the project since)."""
-        item = project_reads.listed_project(
-            self.reads(), client, str(props["organization"]), str(props["project"]),
-            reader=self.kind.name, item=self._id(props))
+        item = self._listed_item(client, props)
         rows = None if item is None else listed_options(item)
         return None if rows is None else filters.answered_options(rows, keys)
 
@@ -140,13 +137,14 @@ class InboundFiltersProvider(SettingsProvider):
                     raise _unknown_filter(key, sources.get(key), exc) from None
             options = {key: value for key, value in fields.items() if key not in _SWITCH_IDS}
             if options:
+                path = self.kind.path(props)
                 try:
-                    client.put(self.kind.path(props), {filters.OPTIONS_KEY: options})
+                    client.put(path, {filters.OPTIONS_KEY: options})
                 except SentryApiError as exc:
                     raise _option_error(options, sources, exc) from None
                 finally:  # the project list no longer answers for these options
-                    project_reads.wrote(self.reads(), self.kind.path(props),
-                                        str(props["organization"]), self._id(props))
+                    project_reads.wrote(self.reads(), path, str(props["organization"]),
+                                        self._id(props))
                 self._check_stored(client, props, options)
 
     def _check_stored(self, client: SentryClient, props: Mapping[str, Any],

@@ -7,7 +7,7 @@ shape and read back without the timestamps: otherwise every refresh would show d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +48,7 @@ class SecurityKind(SettingsKind):
                 problems.append(f"{where}{RELAYS} must be {expected}, not {settings[RELAYS]!r}")
         return problems
 
-    def live(self, body: Mapping[str, Any], managed: Mapping[str, Any]) -> dict[str, Any]:
+    def live(self, body: Mapping[str, Any], managed: Iterable[str]) -> dict[str, Any]:
         live = super().live(body, managed)
         if RELAYS in live:
             relays = live[RELAYS] or []

@@ -16,7 +16,7 @@ so it never lands in Pulumi state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -85,7 +85,7 @@ class SettingsKind:
         rest = {k: v for k, v in fields.items() if k not in self.write_first}
         return [batch for batch in (first, rest) if batch]
 
-    def live(self, body: Mapping[str, Any], managed: Mapping[str, Any]) -> dict[str, Any]:
+    def live(self, body: Mapping[str, Any], managed: Iterable[str]) -> dict[str, Any]:
         """The live values of the managed fields, from a GET response. Sentry answers null
         for a text setting that was cleared with "", so the two read the same here."""
         live = {}
@@ -202,12 +202,20 @@ class SettingsProvider(SentryApiProvider):
     def _listed(self, client: SentryClient, props: Mapping[str, Any]
                 ) -> Mapping[str, Any] | None:
         """The managed fields from the organisation's project list, if it tells them."""
-        if self.kind.listed is None or "project" not in props:
+        if self.kind.listed is None:
             return None
-        item = project_reads.listed_project(
+        item = self._listed_item(client, props)
+        return None if item is None else self.kind.listed(item, props)
+
+    def _listed_item(self, client: SentryClient, props: Mapping[str, Any]
+                     ) -> dict[str, Any] | None:
+        """The project's item of the organisation's project list, shared by every kind's
+        Reads; None for a kind not of a project, or when the list does not answer for it."""
+        if "project" not in props:
+            return None
+        return project_reads.listed_project(
             self.reads(), client, str(props["organization"]), str(props["project"]),
             reader=self.kind.name, item=self._id(props))
-        return None if item is None else self.kind.listed(item, props)
 
     def _write(self, props: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
         if not fields:
